@@ -1,0 +1,178 @@
+//! Loading a run's inputs from disk: the plan, then the data files, hashed as they stream.
+
+use crate::calendar::Calendar;
+use crate::credit::Ledger;
+use crate::data::{self, quotas::Quotas, Opp, Problems, Roster};
+use crate::diag::Diagnostic;
+use crate::output::manifest::InputStamp;
+use crate::plan::{self, Plan};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A reader that hashes what passes through it.
+pub struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, hasher: Sha256::new() }
+    }
+
+    /// Reads what is left (so the hash covers the whole file) and returns the hex digest.
+    fn finish(mut self) -> String {
+        let _ = std::io::copy(&mut self, &mut std::io::sink());
+        crate::output::files::hex(&self.hasher.finalize())
+    }
+}
+
+/// A loaded plan and where it came from.
+pub struct PlanInput {
+    /// The validated plan.
+    pub plan: Plan,
+    /// Its calendar.
+    pub cal: Calendar,
+    /// The plan file as given.
+    pub path: PathBuf,
+    /// Its stamp.
+    pub stamp: InputStamp,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates the plan file.
+pub fn load_plan(path: &Path) -> Result<PlanInput, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone())])?;
+    let src = String::from_utf8(bytes.clone()).map_err(|e| {
+        let (line, col, _) = crate::diag::line_col(&String::from_utf8_lossy(&bytes), e.utf8_error().valid_up_to());
+        vec![Diagnostic::error("the plan is not valid UTF-8").in_file(shown.clone()).at(line, col).with_help("save the plan as UTF-8")]
+    })?;
+    let loaded = plan::load(&src, &shown)?;
+    let cal = Calendar::new(loaded.plan.year_start, loaded.plan.period)
+        .ok_or_else(|| vec![Diagnostic::error("year_start is out of the supported date range").in_file(shown.clone())])?;
+    Ok(PlanInput {
+        stamp: InputStamp { file: shown, sha256: crate::output::files::sha256_hex(&bytes), rows: src.lines().count() as u64 },
+        plan: loaded.plan,
+        cal,
+        path: path.to_path_buf(),
+        warnings: loaded.warnings,
+    })
+}
+
+/// The data folder: `--data`, else the plan's `plan.data` (relative to the plan file), else `data/`.
+pub fn data_dir(given: Option<&Path>, plan: &PlanInput) -> PathBuf {
+    if let Some(d) = given {
+        return d.to_path_buf();
+    }
+    match &plan.plan.data {
+        Some(d) => plan.path.parent().unwrap_or(Path::new("")).join(d),
+        None => PathBuf::from("data"),
+    }
+}
+
+/// Everything a run reads, validated.
+pub struct Inputs {
+    /// The plan.
+    pub plan: PlanInput,
+    /// Reps.
+    pub roster: Roster,
+    /// Credit sums from deals.csv.
+    pub ledger: Ledger,
+    /// quotas.csv, if any.
+    pub quotas: Quotas,
+    /// opportunities.csv, if any.
+    pub opps: Vec<Opp>,
+    /// Stamps of every input, plan first.
+    pub stamps: Vec<InputStamp>,
+    /// Warnings and rejects.
+    pub problems: Problems,
+}
+
+fn open(path: &Path) -> Result<Hashing<std::io::BufReader<File>>, Diagnostic> {
+    File::open(path)
+        .map(|f| Hashing::new(std::io::BufReader::with_capacity(1 << 16, f)))
+        .map_err(|e| Diagnostic::error(format!("cannot open: {e}")).in_file(path.display().to_string()))
+}
+
+/// Loads the data files of `dir` against the plan. Errors of every file are returned together.
+pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Diagnostic>> {
+    let mut problems = Problems::new(lenient);
+    let mut stamps = vec![plan.stamp.clone()];
+    if !dir.is_dir() {
+        return Err(vec![Diagnostic::error(format!("the data folder {} does not exist", dir.display())).with_help("pass --data DIR, or set `data` in the plan's [plan] table")]);
+    }
+    let name = |f: &str| dir.join(f).display().to_string();
+
+    let path = dir.join("reps.csv");
+    let mut roster = Roster::default();
+    match open(&path) {
+        Ok(mut r) => {
+            roster = data::reps::read(&name("reps.csv"), &mut r, &plan.plan, &mut problems);
+            stamps.push(InputStamp { file: name("reps.csv"), sha256: r.finish(), rows: roster.reps.len() as u64 });
+        }
+        Err(d) => problems.fatal(d),
+    }
+    let mut ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
+    let path = dir.join("deals.csv");
+    match open(&path) {
+        Ok(mut r) => {
+            let scan = data::deals::stream(&name("deals.csv"), &mut r, &roster, &HashSet::new(), &mut problems, |row| ledger.add(row, &plan.plan, &roster, &plan.cal));
+            stamps.push(InputStamp { file: name("deals.csv"), sha256: r.finish(), rows: scan.rows });
+            if !scan.bad_splits.is_empty() {
+                // Lenient: book again without the deals whose splits do not add up;
+                // their rows become rejects (the other rejects were recorded by the first pass).
+                ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
+                let mut again = open(&path).map_err(|d| vec![d])?;
+                let mut second = Problems::new(true);
+                data::deals::stream(&name("deals.csv"), &mut again, &roster, &scan.bad_splits, &mut second, |row| ledger.add(row, &plan.plan, &roster, &plan.cal));
+                problems.rejects.extend(second.rejects.into_iter().filter(|r| r.reason.contains(data::deals::SPLIT_REASON)));
+            }
+        }
+        Err(d) => problems.fatal(d),
+    }
+    let mut quotas = Quotas::new();
+    let path = dir.join("quotas.csv");
+    if path.exists() {
+        match open(&path) {
+            Ok(mut r) => {
+                let (q, rows) = data::quotas::read(&name("quotas.csv"), &mut r, &roster, &plan.cal, &mut problems);
+                quotas = q;
+                stamps.push(InputStamp { file: name("quotas.csv"), sha256: r.finish(), rows });
+            }
+            Err(d) => problems.fatal(d),
+        }
+    }
+    let mut opps = Vec::new();
+    let path = dir.join("opportunities.csv");
+    if path.exists() {
+        match open(&path) {
+            Ok(mut r) => {
+                let (o, rows) = data::opps::read(&name("opportunities.csv"), &mut r, &roster, &plan.plan.process, &mut problems);
+                opps = o;
+                stamps.push(InputStamp { file: name("opportunities.csv"), sha256: r.finish(), rows });
+            }
+            Err(d) => problems.fatal(d),
+        }
+    }
+    if problems.failed() {
+        let mut errs = std::mem::take(&mut problems.errors);
+        if problems.more_errors > 0 {
+            errs.push(Diagnostic::error(format!("... and {} more errors like these (fix the ones above first, or run with --lenient to list every bad row in rejects.csv)", problems.more_errors)));
+        }
+        return Err(errs);
+    }
+    Ok(Inputs { plan, roster, ledger, quotas, opps, stamps, problems })
+}

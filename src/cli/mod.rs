@@ -1,0 +1,114 @@
+//! The command line: clap definitions and one module per subcommand.
+//!
+//! This is the only layer that reads files, the environment or the clock, and
+//! prints. Every subcommand returns `Result<(), Failure>`; `main` renders it.
+
+pub mod check;
+pub mod evaluate;
+pub mod explain;
+pub mod inputs;
+
+use crate::diag::Diagnostic;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A failed run: the diagnostics to show (exit status 1).
+#[derive(Debug)]
+pub struct Failure(pub Vec<Diagnostic>);
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Self(d)
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Self(vec![d])
+    }
+}
+
+/// How results go to stdout.
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned table for people.
+    #[default]
+    Table,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+/// fuerza: plan, pay and diagnose a sales force from plain-text files.
+#[derive(Debug, Parser)]
+#[command(name = "fuerza", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a plan and its data; print a summary or every error found.
+    #[command(after_help = "Example:\n  fuerza check plans/acme.toml --data data/acme")]
+    Check {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Pay every rep for the plan year: payouts, statements and a run manifest.
+    #[command(after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme\n\nWrites payouts.csv, statements.csv and manifest.json (and rejects.csv with --lenient).")]
+    Evaluate {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Output folder (default: out/<plan file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip bad rows (listed in rejects.csv) instead of failing.
+        #[arg(long)]
+        lenient: bool,
+        /// Summary format on stdout.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print one rep's statement: every line of how each amount was reached.
+    #[command(after_help = "Example:\n  fuerza explain plans/acme.toml --rep AE01 --period Q2")]
+    Explain {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The rep's id.
+        #[arg(long)]
+        rep: String,
+        /// Only this period (e.g. Q2, M05, H1, FY).
+        #[arg(long)]
+        period: Option<String>,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let argv: Vec<String> = std::env::args().collect();
+    match cli.command {
+        Command::Check { plan, data } => check::run(&plan, data.as_deref()),
+        Command::Evaluate { plan, data, out, lenient, format } => evaluate::run(&evaluate::Args { plan, data, out, lenient, format, argv }),
+        Command::Explain { plan, rep, period, data } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
+    }
+}
+
+/// Prints warnings to stderr.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprint!("{}", w.render());
+    }
+}

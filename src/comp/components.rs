@@ -1,0 +1,139 @@
+//! Component rules (SPEC 4): each turns a rep's period into rounded lines.
+
+use super::lines::{Line, LineKind};
+use crate::plan::{Basis, Component, ComponentKind, Method, Tier};
+use crate::units::{fmt_money_human, fmt_pct, Rounding};
+use rust_decimal::Decimal;
+
+/// What a component sees of one rep's period.
+pub struct PeriodFacts<'a> {
+    /// Rounded quota.
+    pub quota: Decimal,
+    /// The rep's credit (own or team).
+    pub credit: Decimal,
+    /// Credit passing this component's filter.
+    pub filtered_credit: Decimal,
+    /// The prorated bonus target factor: target × active(p) ÷ periods = target × `prorate_num` ÷ `prorate_den`.
+    pub prorate_num: Decimal,
+    /// See `prorate_num`.
+    pub prorate_den: Decimal,
+    /// Summed own credit of the override's reps.
+    pub override_credit: Decimal,
+    /// SPIFF hits of this component in this period: (deal id, split, amount).
+    pub spiff_hits: &'a [(String, Decimal, Decimal)],
+    /// Rounding mode.
+    pub rounding: Rounding,
+}
+
+fn line(c: &Component, label: String, basis: Option<Decimal>, rate: Option<Decimal>, amount: Decimal) -> Line {
+    Line { component: c.name.clone(), label, basis, rate, amount, kind: LineKind::Earned }
+}
+
+/// The payout curve f(A): 0 below the first point, linear between, flat after the last.
+pub fn curve_at(curve: &[(Decimal, Decimal)], a: Decimal) -> Decimal {
+    let Some(first) = curve.first() else { return Decimal::ZERO };
+    if a < first.0 {
+        return Decimal::ZERO;
+    }
+    for w in curve.windows(2) {
+        let ((a0, f0), (a1, f1)) = (w[0], w[1]);
+        if a < a1 {
+            return f0 + (a - a0) * (f1 - f0) / (a1 - a0);
+        }
+    }
+    curve.last().map(|p| p.1).unwrap_or_default()
+}
+
+fn bound(basis: Basis, from: Decimal, quota: Decimal) -> Decimal {
+    match basis {
+        Basis::Attainment => from * quota,
+        Basis::Amount => from,
+    }
+}
+
+fn tier_label(basis: Basis, k: usize, tiers: &[Tier]) -> String {
+    let show = |x: Decimal| match basis {
+        Basis::Attainment => fmt_pct(x),
+        Basis::Amount => fmt_money_human(x),
+    };
+    match tiers.get(k + 1) {
+        Some(next) => format!("tier {} ({}–{})", k + 1, show(tiers[k].from), show(next.from)),
+        None => format!("tier {} (from {})", k + 1, show(tiers[k].from)),
+    }
+}
+
+/// The lines of one component for one period (before its cap).
+pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
+    let r = f.rounding;
+    let attainment = (!f.quota.is_zero()).then(|| f.credit / f.quota);
+    match &c.kind {
+        ComponentKind::Commission { basis, method, tiers, above, .. } => {
+            if *basis == Basis::Attainment && f.quota.is_zero() {
+                return Vec::new();
+            }
+            let cr = f.filtered_credit;
+            if cr <= Decimal::ZERO {
+                return Vec::new();
+            }
+            let lo: Vec<Decimal> = tiers.iter().map(|t| bound(*basis, t.from, f.quota)).collect();
+            match method {
+                Method::Marginal => (0..tiers.len())
+                    .filter(|&k| cr > lo[k])
+                    .map(|k| {
+                        let top = lo.get(k + 1).map_or(cr, |&hi| cr.min(hi));
+                        let slice = top - lo[k];
+                        line(c, tier_label(*basis, k, tiers), Some(slice), Some(tiers[k].rate), r.money(slice * tiers[k].rate))
+                    })
+                    .collect(),
+                Method::Retroactive => {
+                    let Some(k) = (0..tiers.len()).rev().find(|&k| lo[k] <= cr) else { return Vec::new() };
+                    let base = match above {
+                        Some(a) => (cr - bound(*basis, *a, f.quota)).max(Decimal::ZERO),
+                        None => cr,
+                    };
+                    vec![line(c, format!("{}, all credit", tier_label(*basis, k, tiers)), Some(base), Some(tiers[k].rate), r.money(base * tiers[k].rate))]
+                }
+            }
+        }
+        ComponentKind::Bonus { target, curve } => {
+            let Some(a) = attainment else { return Vec::new() };
+            let fa = curve_at(curve, a);
+            if fa.is_zero() {
+                return Vec::new();
+            }
+            let target_p = *target * f.prorate_num / f.prorate_den;
+            vec![line(c, format!("target × f({})", crate::units::fmt_dp(a, 4, r)), Some(target_p), Some(fa), r.money(*target * f.prorate_num * fa / f.prorate_den))]
+        }
+        ComponentKind::Milestone { at, amount } => match attainment {
+            Some(a) if a >= *at => vec![line(c, format!("attainment ≥ {}", fmt_pct(*at)), None, None, r.money(*amount))],
+            _ => Vec::new(),
+        },
+        ComponentKind::Spiff { per_deal, .. } => f
+            .spiff_hits
+            .iter()
+            .map(|(deal, split, amount)| line(c, format!("deal {deal}"), Some(*per_deal), Some(*split), *amount))
+            .collect(),
+        ComponentKind::Override { rate, .. } => {
+            if f.override_credit.is_zero() {
+                return Vec::new();
+            }
+            vec![line(c, "reports' credit".to_string(), Some(f.override_credit), Some(*rate), r.money(f.override_credit * *rate))]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn curve_is_zero_below_linear_between_flat_after() {
+        let c = [(dec!(0.8), dec!(0.5)), (dec!(1.0), dec!(1.0)), (dec!(1.5), dec!(2.0))];
+        assert_eq!(curve_at(&c, dec!(0.79)), dec!(0));
+        assert_eq!(curve_at(&c, dec!(0.8)), dec!(0.5));
+        assert_eq!(curve_at(&c, dec!(0.9)), dec!(0.75));
+        assert_eq!(curve_at(&c, dec!(1.2)), dec!(1.4));
+        assert_eq!(curve_at(&c, dec!(3)), dec!(2.0));
+    }
+}

@@ -1,0 +1,85 @@
+//! Quotas and active time: how much of each period a rep worked, and what they owe.
+
+use crate::calendar::{day_number, Calendar};
+use crate::data::quotas::Quotas;
+use crate::data::Rep;
+use crate::plan::{Plan, Scheme};
+use rust_decimal::Decimal;
+
+/// A rep's employment as inclusive day numbers, clipped to nothing outside the year.
+#[derive(Debug, Clone, Copy)]
+pub struct Tenure {
+    /// First active day.
+    pub from: i32,
+    /// Last active day.
+    pub to: i32,
+    /// Plan-month offset of the hire month (`None`: hired before the year, no ramp).
+    pub hire_month: Option<i64>,
+}
+
+impl Tenure {
+    /// The tenure of `rep` in the plan year.
+    pub fn of(rep: &Rep, cal: &Calendar) -> Self {
+        Self {
+            from: rep.hire.map(day_number).unwrap_or(i32::MIN),
+            to: rep.end.map(day_number).unwrap_or(i32::MAX),
+            hire_month: rep.hire.map(|h| cal.month_offset(h)),
+        }
+    }
+
+    /// Month of tenure (1 = hire month) at plan month `m`, when hired.
+    pub fn tenure_month(&self, m: usize) -> Option<i64> {
+        self.hire_month.map(|h| m as i64 - h + 1)
+    }
+
+    /// Active days in period `p` and the period's days.
+    pub fn active(&self, cal: &Calendar, p: usize) -> (Decimal, Decimal) {
+        (Decimal::from(cal.period_overlap(p, self.from, self.to)), Decimal::from(cal.period_days(p)))
+    }
+
+    /// `x × active(p)`, exact until the caller rounds.
+    pub fn prorate(&self, cal: &Calendar, p: usize, x: Decimal) -> Decimal {
+        let (a, d) = self.active(cal, p);
+        if a == d {
+            x
+        } else {
+            x * a / d
+        }
+    }
+
+    /// Whether the draw runs in period `p`: a month within the first `months` of tenure.
+    pub fn draw_active(&self, cal: &Calendar, p: usize, months: Option<u64>) -> bool {
+        match months {
+            None => true,
+            Some(k) => cal
+                .months_of(p)
+                .any(|m| self.tenure_month(m).is_some_and(|t| t >= 1 && t <= k as i64)),
+        }
+    }
+}
+
+/// The computed quota of a rep in period `p`, before rounding:
+/// Σ over the months m of p of annual × w(m) × ramp(r, m) × active(m).
+pub fn computed(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, p: usize) -> Decimal {
+    let (num, den) = plan.share(p);
+    let mpp = Decimal::from(cal.kind.months() as u64);
+    cal.months_of(p)
+        .map(|m| {
+            let ad = Decimal::from(cal.month_overlap(m, tenure.from, tenure.to));
+            if ad.is_zero() {
+                return Decimal::ZERO;
+            }
+            let dm = Decimal::from(cal.month_days(m));
+            let ramp = tenure.tenure_month(m).map_or(Decimal::ONE, |t| scheme.ramp_factor(t));
+            scheme.quota * num * ramp * ad / (den * dm * mpp)
+        })
+        .sum()
+}
+
+/// The quota used for pay: quotas.csv when given, else computed; rounded to cents.
+pub fn quota(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, explicit: &Quotas, rep: usize, p: usize) -> Decimal {
+    match explicit.get(&(rep, p)) {
+        Some(q) => plan.rounding.money(*q),
+        None => plan.rounding.money(computed(plan, scheme, tenure, cal, p)),
+    }
+}

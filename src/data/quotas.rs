@@ -1,0 +1,53 @@
+//! `quotas.csv` (optional): explicit quotas per rep and period.
+
+use super::reps::Roster;
+use super::table::{Col, Problems, Table};
+use crate::calendar::Calendar;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+const COLS: &[Col] = &[
+    Col { name: "rep_id", required: true },
+    Col { name: "period", required: true },
+    Col { name: "quota", required: true },
+];
+
+/// Explicit quotas by (rep index, period index).
+pub type Quotas = BTreeMap<(usize, usize), Decimal>;
+
+/// Reads quotas.csv.
+pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, problems: &mut Problems) -> (Quotas, u64) {
+    let mut out = Quotas::new();
+    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+        return (out, 0);
+    };
+    let mut lines: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    while t.next_row(problems) {
+        let rep = t.req_text(0, problems).and_then(|id| match roster.find(id) {
+            Some(r) => Some(r),
+            None => {
+                problems.row_error(t.err(Some(0), format!("rep_id {id:?} is not in reps.csv")));
+                None
+            }
+        });
+        let period = t.req_text(1, problems).and_then(|p| match cal.period_index(p) {
+            Some(i) => Some(i),
+            None => {
+                let labels: Vec<String> = (0..cal.periods()).map(|i| cal.label(i).to_string()).collect();
+                problems.row_error(t.err(Some(1), format!("unknown period {p:?}")).with_help(format!("this plan's periods: {}", labels.join(", "))));
+                None
+            }
+        });
+        let quota = t.money(2, problems);
+        if let (Some(r), Some(p), Some(q)) = (rep, period, quota) {
+            if let Some(first) = lines.get(&(r, p)) {
+                problems.row_error(t.err(Some(1), format!("a second quota for rep {:?} in {} (first at line {first})", roster.reps[r].id, cal.label(p))));
+                continue;
+            }
+            lines.insert((r, p), t.line);
+            out.insert((r, p), q);
+        }
+    }
+    (out, t.rows)
+}

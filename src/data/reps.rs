@@ -1,0 +1,206 @@
+//! `reps.csv`: the people paid or measured, and the reporting tree.
+
+use super::table::{Col, Problems, Table};
+use crate::diag::Diagnostic;
+use crate::plan::Plan;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// One rep.
+#[derive(Debug, Clone)]
+pub struct Rep {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index of the rep's scheme in the plan.
+    pub scheme: usize,
+    /// Territory id, if any.
+    pub territory: Option<String>,
+    /// Index of the manager, if any.
+    pub manager: Option<usize>,
+    /// Hire date (absent = hired before the plan year).
+    pub hire: Option<NaiveDate>,
+    /// Last day worked (absent = still employed).
+    pub end: Option<NaiveDate>,
+    /// Line in reps.csv.
+    pub line: usize,
+}
+
+/// Every rep, with lookups and the reporting tree.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    /// Reps in file order.
+    pub reps: Vec<Rep>,
+    /// Index by id.
+    pub by_id: HashMap<String, usize>,
+    /// Direct reports of each rep.
+    pub reports: Vec<Vec<usize>>,
+}
+
+impl Roster {
+    /// The index of a rep id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Every rep below `r` in the tree (depth first, in file order).
+    pub fn descendants(&self, r: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.reports[r].iter().rev().copied().collect();
+        while let Some(x) = stack.pop() {
+            out.push(x);
+            stack.extend(self.reports[x].iter().rev().copied());
+        }
+        out
+    }
+
+    /// Builds a roster from reps already checked (for tests and generators).
+    pub fn from_reps(reps: Vec<Rep>) -> Self {
+        let by_id = reps.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let mut reports = vec![Vec::new(); reps.len()];
+        for (i, r) in reps.iter().enumerate() {
+            if let Some(m) = r.manager {
+                reports[m].push(i);
+            }
+        }
+        Self { reps, by_id, reports }
+    }
+}
+
+const COLS: &[Col] = &[
+    Col { name: "rep_id", required: true },
+    Col { name: "name", required: true },
+    Col { name: "scheme", required: true },
+    Col { name: "territory", required: false },
+    Col { name: "manager_id", required: false },
+    Col { name: "hire_date", required: false },
+    Col { name: "end_date", required: false },
+];
+const ID: usize = 0;
+const NAME: usize = 1;
+const SCHEME: usize = 2;
+const TERRITORY: usize = 3;
+const MANAGER: usize = 4;
+const HIRE: usize = 5;
+const END: usize = 6;
+
+/// Reads reps.csv; bad rows are recorded in `problems`.
+pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems) -> Roster {
+    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+        return Roster::default();
+    };
+    let mut reps: Vec<Rep> = Vec::new();
+    let mut managers: Vec<Option<(String, usize)>> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    while t.next_row(problems) {
+        let before = problems.errors.len() + problems.rejects.len();
+        let id = t.id(ID, problems).map(str::to_string);
+        let name = t.req_text(NAME, problems).map(str::to_string);
+        let scheme = t.req_text(SCHEME, problems).and_then(|s| match plan.scheme(s) {
+            Some(i) => Some(i),
+            None => {
+                let known: Vec<&str> = plan.schemes.iter().map(|s| s.id.as_str()).collect();
+                problems.row_error(t.err(Some(SCHEME), format!("unknown scheme {s:?}")).with_help(format!("schemes in the plan: {}", known.join(", "))));
+                None
+            }
+        });
+        let territory = t.opt_text(TERRITORY, problems).ok().flatten().map(str::to_string);
+        if let Some(ter) = &territory {
+            if !plan.territories.is_empty() && !plan.territories.iter().any(|x| &x.id == ter) {
+                problems.row_error(t.err(Some(TERRITORY), format!("unknown territory {ter:?}")).with_help("territories are declared in the plan's [[territories]]"));
+            }
+        }
+        let manager = t.opt_text(MANAGER, problems).ok().flatten().map(|m| (m.to_string(), t.line));
+        let hire = t.opt_date(HIRE, problems).unwrap_or(None);
+        let end = t.opt_date(END, problems).unwrap_or(None);
+        if let (Some(h), Some(e)) = (hire, end) {
+            if e < h {
+                problems.row_error(t.err(Some(END), format!("end_date {e} is before hire_date {h}")));
+            }
+        }
+        if let Some(id) = &id {
+            if let Some(&first) = by_id.get(id) {
+                problems.row_error(t.err(Some(ID), format!("duplicate rep_id {id:?} (first at line {})", reps[first].line)));
+            }
+        }
+        if problems.errors.len() + problems.rejects.len() > before {
+            continue;
+        }
+        let (Some(id), Some(name), Some(scheme)) = (id, name, scheme) else { continue };
+        by_id.insert(id.clone(), reps.len());
+        reps.push(Rep { id, name, scheme, territory, manager: None, hire, end, line: t.line });
+        managers.push(manager);
+    }
+    // Resolve managers; an unknown manager makes the row bad.
+    let mut keep = vec![true; reps.len()];
+    for (i, m) in managers.iter().enumerate() {
+        if let Some((mid, line)) = m {
+            match by_id.get(mid) {
+                Some(&j) if j == i => {
+                    problems.row_error(Diagnostic::error(format!("rep {:?} is its own manager", reps[i].id)).in_file(file).at(*line, 0).column_named("manager_id").with_value(mid.clone()));
+                    keep[i] = false;
+                }
+                Some(&j) => reps[i].manager = Some(j),
+                None => {
+                    problems.row_error(Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}")).in_file(file).at(*line, 0).column_named("manager_id").with_value(mid.clone()).with_help("every manager needs their own row in reps.csv"));
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    if keep.iter().any(|k| !k) {
+        // Drop bad rows and re-index (lenient mode only reaches here with work to do).
+        let old: Vec<Rep> = std::mem::take(&mut reps);
+        let mut remap = vec![None; old.len()];
+        for (i, r) in old.into_iter().enumerate() {
+            if keep[i] {
+                remap[i] = Some(reps.len());
+                reps.push(r);
+            }
+        }
+        for r in &mut reps {
+            r.manager = r.manager.and_then(|m| remap[m]);
+        }
+    }
+    check_cycles(file, &mut reps, problems);
+    Roster::from_reps(reps)
+}
+
+/// Reports every cycle in the reporting tree (and cuts it, so later steps terminate).
+fn check_cycles(file: &str, reps: &mut [Rep], problems: &mut Problems) {
+    let n = reps.len();
+    let mut state = vec![0u8; n]; // 0 unvisited, 1 on path, 2 done
+    for start in 0..n {
+        let mut path = Vec::new();
+        let mut cur = Some(start);
+        while let Some(c) = cur {
+            match state[c] {
+                2 => break,
+                1 => {
+                    let pos = path.iter().position(|&x| x == c).unwrap_or(0);
+                    let cycle: Vec<&str> = path[pos..].iter().map(|&x: &usize| reps[x].id.as_str()).collect();
+                    let line = reps[c].line;
+                    problems.fatal(
+                        Diagnostic::error(format!("the reporting tree has a cycle: {} -> {}", cycle.join(" -> "), reps[c].id))
+                            .in_file(file)
+                            .at(line, 0)
+                            .column_named("manager_id")
+                            .with_help("a rep cannot manage, directly or indirectly, their own manager"),
+                    );
+                    reps[c].manager = None;
+                    break;
+                }
+                _ => {
+                    state[c] = 1;
+                    path.push(c);
+                    cur = reps[c].manager;
+                }
+            }
+        }
+        for p in path {
+            state[p] = 2;
+        }
+    }
+}

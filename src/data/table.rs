@@ -1,0 +1,349 @@
+//! Reading one CSV file: header mapping, typed cells, located errors.
+//!
+//! Columns are found by name (trimmed, after a BOM), in any order; extra
+//! columns are ignored. Every problem becomes a `Diagnostic` naming the file,
+//! line, column and value. In lenient mode the bad row is recorded as a
+//! reject instead of failing the run.
+
+use crate::diag::Diagnostic;
+use chrono::NaiveDate;
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+use std::io::Read;
+
+/// At most this many errors are kept in full; the rest are counted.
+pub const MAX_KEPT_ERRORS: usize = 1000;
+
+/// One skipped row, for `rejects.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// File name as shown to the user.
+    pub file: String,
+    /// 1-based line (the header is line 1).
+    pub line: usize,
+    /// Column name, when one cell is to blame.
+    pub column: String,
+    /// The offending value.
+    pub value: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// What the data loaders found wrong, for one run.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// Whether bad rows are skipped (`--lenient`) rather than fatal.
+    pub lenient: bool,
+    /// Errors (strict mode) — at most `MAX_KEPT_ERRORS`.
+    pub errors: Vec<Diagnostic>,
+    /// Errors not kept in full.
+    pub more_errors: usize,
+    /// Rows skipped (lenient mode).
+    pub rejects: Vec<Reject>,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Problems {
+    /// A collector; `lenient` skips bad rows instead of failing.
+    pub fn new(lenient: bool) -> Self {
+        Self {
+            lenient,
+            ..Self::default()
+        }
+    }
+
+    /// Records a bad row (or file-level error when `line` is the header).
+    pub fn row_error(&mut self, d: Diagnostic) {
+        if self.lenient && d.line.is_some_and(|l| l > 1) {
+            self.rejects.push(Reject {
+                file: d.file.clone().unwrap_or_default(),
+                line: d.line.unwrap_or(0),
+                column: d.column_name.clone().unwrap_or_default(),
+                value: d.value.clone().unwrap_or_default(),
+                reason: d.message.clone(),
+            });
+        } else {
+            self.fatal(d);
+        }
+    }
+
+    /// Records an error that fails the run even in lenient mode.
+    pub fn fatal(&mut self, d: Diagnostic) {
+        if self.errors.len() < MAX_KEPT_ERRORS {
+            self.errors.push(d);
+        } else {
+            self.more_errors += 1;
+        }
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, d: Diagnostic) {
+        self.warnings.push(d);
+    }
+
+    /// Whether the run must fail.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// A column this reader knows.
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    /// Its name in the header.
+    pub name: &'static str,
+    /// Whether the header must have it.
+    pub required: bool,
+}
+
+/// An open CSV file with its columns located.
+pub struct Table<R: Read> {
+    /// File name as shown.
+    pub file: String,
+    reader: csv::Reader<R>,
+    /// Index in the record of each known column (by position in `cols`).
+    index: Vec<Option<usize>>,
+    cols: &'static [Col],
+    header_len: usize,
+    record: ByteRecord,
+    /// 1-based line of the current record.
+    pub line: usize,
+    /// Data rows read so far.
+    pub rows: u64,
+}
+
+/// Whether the csv error is an I/O or UTF-8 problem worth stopping for.
+fn csv_err(file: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map(|p| p.line() as usize);
+    let mut d = Diagnostic::error(format!("cannot read CSV: {e}")).in_file(file);
+    d.line = line;
+    d
+}
+
+impl<R: Read> Table<R> {
+    /// Opens a CSV stream and maps its header. Missing required columns are
+    /// reported and make this return `None`.
+    pub fn open(file: &str, input: R, cols: &'static [Col], problems: &mut Problems) -> Option<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut header = ByteRecord::new();
+        match reader.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => {
+                problems.fatal(
+                    Diagnostic::error("the file is empty: it needs a header row")
+                        .in_file(file)
+                        .at(1, 1)
+                        .with_help(format!("the header names the columns, e.g. {}", cols.iter().filter(|c| c.required).map(|c| c.name).collect::<Vec<_>>().join(","))),
+                );
+                return None;
+            }
+            Err(e) => {
+                problems.fatal(csv_err(file, &e));
+                return None;
+            }
+        }
+        let names: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let s = String::from_utf8_lossy(b);
+                let s = if i == 0 { s.trim_start_matches('\u{feff}') } else { &s };
+                s.trim().to_string()
+            })
+            .collect();
+        let mut index = Vec::with_capacity(cols.len());
+        let mut ok = true;
+        for c in cols {
+            let pos = names.iter().position(|n| n == c.name);
+            if pos.is_none() && c.required {
+                ok = false;
+                problems.fatal(
+                    Diagnostic::error(format!("missing required column `{}`", c.name))
+                        .in_file(file)
+                        .at(1, 1)
+                        .column_named(c.name)
+                        .with_source(names.join(","))
+                        .with_help(format!("the header has: {}", names.join(", "))),
+                );
+            }
+            index.push(pos);
+        }
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) && cols.iter().any(|c| c.name == n) {
+                ok = false;
+                problems.fatal(
+                    Diagnostic::error(format!("column `{n}` appears twice in the header"))
+                        .in_file(file)
+                        .at(1, i + 1)
+                        .column_named(n.clone()),
+                );
+            }
+        }
+        ok.then(|| Self {
+            file: file.to_string(),
+            reader,
+            index,
+            cols,
+            header_len: names.len(),
+            record: ByteRecord::new(),
+            line: 1,
+            rows: 0,
+        })
+    }
+
+    /// Advances to the next non-blank row. Read errors are recorded and end the file.
+    pub fn next_row(&mut self, problems: &mut Problems) -> bool {
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(true) => {
+                    self.line = self
+                        .record
+                        .position()
+                        .map(|p| p.line() as usize)
+                        .unwrap_or(self.line + 1);
+                    if self.record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                        continue; // blank line (or a row of blank cells)
+                    }
+                    self.rows += 1;
+                    if self.record.len() < self.header_len {
+                        let missing_required = self.cols.iter().zip(&self.index).any(|(c, i)| c.required && i.is_some_and(|i| i >= self.record.len()));
+                        if missing_required {
+                            problems.row_error(self.err(None, format!("the row has {} fields but the header has {}", self.record.len(), self.header_len)).with_help("each row needs a value (or an empty cell) for every column of the header; check for a missing comma or an unclosed quote"));
+                            continue;
+                        }
+                    }
+                    return true;
+                }
+                Ok(false) => return false,
+                Err(e) => {
+                    problems.fatal(csv_err(&self.file, &e));
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// The raw bytes of column `k` (index into `cols`), trimmed; empty when absent.
+    pub fn raw(&self, k: usize) -> &[u8] {
+        match self.index[k].and_then(|i| self.record.get(i)) {
+            Some(b) => b.trim_ascii(),
+            None => b"",
+        }
+    }
+
+    /// A diagnostic about the current row (and column `k`).
+    pub fn err(&self, k: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(message).in_file(self.file.clone());
+        d.line = Some(self.line);
+        if let Some(k) = k {
+            d.column = self.index[k].map(|i| i + 1);
+            d.column_name = Some(self.cols[k].name.to_string());
+            d.value = Some(String::from_utf8_lossy(self.raw(k)).into_owned());
+        }
+        d
+    }
+
+    /// Column `k` as text; `None` (and an error) when not UTF-8.
+    pub fn text(&self, k: usize, problems: &mut Problems) -> Option<&str> {
+        match std::str::from_utf8(self.raw(k)) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                problems.row_error(self.err(Some(k), "the cell is not valid UTF-8").with_help("save the file as UTF-8"));
+                None
+            }
+        }
+    }
+
+    /// Column `k` as optional text (empty = absent).
+    pub fn opt_text(&self, k: usize, problems: &mut Problems) -> Result<Option<&str>, ()> {
+        match self.text(k, problems) {
+            Some("") => Ok(None),
+            Some(s) => Ok(Some(s)),
+            None => Err(()),
+        }
+    }
+
+    /// Column `k` as required text.
+    pub fn req_text(&self, k: usize, problems: &mut Problems) -> Option<&str> {
+        match self.text(k, problems)? {
+            "" => {
+                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                None
+            }
+            s => Some(s),
+        }
+    }
+
+    /// Column `k` as an id (1–64 characters, no control characters).
+    pub fn id(&self, k: usize, problems: &mut Problems) -> Option<&str> {
+        let s = self.req_text(k, problems)?;
+        match crate::units::check_id(s) {
+            Ok(()) => Some(s),
+            Err(e) => {
+                problems.row_error(self.err(Some(k), e));
+                None
+            }
+        }
+    }
+
+    /// Column `k` as an optional ISO date.
+    pub fn opt_date(&self, k: usize, problems: &mut Problems) -> Result<Option<NaiveDate>, ()> {
+        let Some(s) = self.opt_text(k, problems)? else { return Ok(None) };
+        match crate::calendar::parse_date(s) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) => {
+                problems.row_error(self.err(Some(k), e).with_help("dates are ISO: YYYY-MM-DD"));
+                Err(())
+            }
+        }
+    }
+
+    /// Column `k` as a required ISO date.
+    pub fn date(&self, k: usize, problems: &mut Problems) -> Option<NaiveDate> {
+        match self.opt_date(k, problems) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// Column `k` as optional money (≥ 0, below 10^15).
+    pub fn opt_money(&self, k: usize, problems: &mut Problems) -> Result<Option<Decimal>, ()> {
+        let Some(s) = self.opt_text(k, problems)? else { return Ok(None) };
+        match crate::units::parse_money(s) {
+            Ok(d) if d.is_sign_negative() && !d.is_zero() => {
+                problems.row_error(self.err(Some(k), "must not be negative"));
+                Err(())
+            }
+            Ok(d) => Ok(Some(d)),
+            Err(e) => {
+                problems.row_error(self.err(Some(k), e).with_help("money is a plain decimal such as 12345.67"));
+                Err(())
+            }
+        }
+    }
+
+    /// Column `k` as required money.
+    pub fn money(&self, k: usize, problems: &mut Problems) -> Option<Decimal> {
+        match self.opt_money(k, problems) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// Whether the header has column `k`.
+    pub fn has(&self, k: usize) -> bool {
+        self.index[k].is_some()
+    }
+}

@@ -1,0 +1,9 @@
+//! Renderers: CSV files, the manifest, text and JSON for stdout; atomic writes.
+
+pub mod csv;
+pub mod files;
+pub mod manifest;
+pub mod tables;
+pub mod text;
+
+pub use files::{write_all, OutFile};

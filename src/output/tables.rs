@@ -1,0 +1,87 @@
+//! payouts.csv, statements.csv and rejects.csv from an evaluation.
+
+use super::csv::{Cell, CsvDoc};
+use crate::calendar::Calendar;
+use crate::comp::{Evaluation, PeriodPay};
+use crate::data::{Reject, Roster};
+use crate::plan::Plan;
+use crate::units::{fmt_dp, fmt_money};
+use rust_decimal::Decimal;
+
+/// The payouts.csv header (SPEC 6, exact order).
+pub const PAYOUTS_HEADER: [&str; 16] = [
+    "rep_id", "name", "scheme", "period", "quota", "credit", "attainment", "base_pay", "earned", "clawback", "draw_topup", "recovered", "deficit", "incentive_paid", "total_pay", "balance",
+];
+
+/// Formats a rate or factor for statements: up to 8 decimals, no trailing zeros.
+pub fn fmt_rate(r: Decimal) -> String {
+    r.round_dp(8).normalize().to_string()
+}
+
+/// Formats an attainment (4 decimals, the plan's rounding), empty when undefined.
+pub fn fmt_attainment(a: Option<Decimal>, plan: &Plan) -> String {
+    a.map(|a| fmt_dp(a, 4, plan.rounding)).unwrap_or_default()
+}
+
+/// payouts.csv.
+pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> CsvDoc {
+    let mut doc = CsvDoc::new(&PAYOUTS_HEADER);
+    for rp in &ev.reps {
+        let rep = &roster.reps[rp.rep];
+        let scheme = &plan.schemes[rep.scheme].id;
+        for (p, pay) in rp.periods.iter().enumerate() {
+            let m = |x: Decimal| Cell::Num(fmt_money(x));
+            let PeriodPay { quota, credit, attainment, base_pay, earned, clawback, draw_topup, recovered, deficit, incentive_paid, total_pay, balance, .. } = pay;
+            doc.row(&[
+                Cell::Text(&rep.id),
+                Cell::Text(&rep.name),
+                Cell::Text(scheme),
+                Cell::Text(cal.label(p)),
+                m(*quota),
+                Cell::Num(fmt_dp(*credit, 2, plan.rounding)),
+                Cell::Num(fmt_attainment(*attainment, plan)),
+                m(*base_pay),
+                m(*earned),
+                m(*clawback),
+                m(*draw_topup),
+                m(*recovered),
+                m(*deficit),
+                m(*incentive_paid),
+                m(*total_pay),
+                m(*balance),
+            ]);
+        }
+    }
+    doc
+}
+
+/// statements.csv: every line behind earned, clawback, draw, recovery and deficit.
+pub fn statements(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> CsvDoc {
+    let mut doc = CsvDoc::new(&["rep_id", "period", "component", "line", "basis", "rate", "amount"]);
+    for rp in &ev.reps {
+        let rep = &roster.reps[rp.rep];
+        for (p, pay) in rp.periods.iter().enumerate() {
+            for l in &pay.lines {
+                doc.row(&[
+                    Cell::Text(&rep.id),
+                    Cell::Text(cal.label(p)),
+                    Cell::Text(&l.component),
+                    Cell::Text(&l.label),
+                    Cell::Num(l.basis.map(|b| fmt_dp(b, 2, plan.rounding)).unwrap_or_default()),
+                    Cell::Num(l.rate.map(fmt_rate).unwrap_or_default()),
+                    Cell::Num(fmt_money(l.amount)),
+                ]);
+            }
+        }
+    }
+    doc
+}
+
+/// rejects.csv: every row skipped in lenient mode.
+pub fn rejects(rejects: &[Reject]) -> CsvDoc {
+    let mut doc = CsvDoc::new(&["file", "line", "column", "value", "reason"]);
+    for r in rejects {
+        doc.row(&[Cell::Text(&r.file), Cell::Num(r.line.to_string()), Cell::Text(&r.column), Cell::Text(&r.value), Cell::Text(&r.reason)]);
+    }
+    doc
+}

@@ -1,0 +1,126 @@
+//! Text for people: aligned tables on stdout, and a rep's explained statement.
+
+use crate::calendar::Calendar;
+use crate::comp::{LineKind, RepPay};
+use crate::data::Rep;
+use crate::plan::Plan;
+use crate::report::SummaryRow;
+use crate::units::{fmt_dp, fmt_money, fmt_money_human, fmt_pct};
+
+/// Renders rows as an aligned table; numeric columns (all but the first) right-aligned.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<&str>, out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) })
+            .collect();
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec(), &mut out);
+    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect(), &mut out);
+    for r in rows {
+        line(r.iter().map(String::as_str).collect(), &mut out);
+    }
+    out
+}
+
+/// The summary header.
+pub const SUMMARY_HEADER: [&str; 8] = ["period", "credit", "quota", "base_pay", "incentive", "total_pay", "cost_of_sales", "at_quota"];
+
+/// Summary cells as text (machine form when `human` is false).
+pub fn summary_cells(rows: &[SummaryRow], human: bool) -> Vec<Vec<String>> {
+    let m = |x| if human { fmt_money_human(x) } else { fmt_money(x) };
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.period.clone(),
+                m(r.credit),
+                m(r.quota),
+                m(r.base_pay),
+                m(r.incentive),
+                m(r.total_pay),
+                r.cost_of_sales.map(|c| if human { fmt_pct(c.round_dp(4)) } else { fmt_dp(c, 4, crate::units::Rounding::HalfUp) }).unwrap_or_default(),
+                format!("{}/{}", r.at_quota, r.with_quota),
+            ]
+        })
+        .collect()
+}
+
+/// One rep's statement, every line with its basis, rate and amount, and the totals.
+pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Option<usize>) -> String {
+    let scheme = &plan.schemes[rep.scheme];
+    let cur = &plan.currency;
+    let mut out = format!("{} ({}) — scheme {} ({}), plan {:?}, amounts in {cur}\n", rep.name, rep.id, scheme.name, scheme.id, plan.name);
+    for (p, pp) in pay.periods.iter().enumerate() {
+        if only.is_some_and(|o| o != p) {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n{}  quota {}  credit {}  attainment {}\n",
+            cal.label(p),
+            fmt_money_human(pp.quota),
+            fmt_money_human(plan.rounding.money(pp.credit)),
+            pp.attainment.map(|a| fmt_dp(a, 4, plan.rounding)).unwrap_or_else(|| "n/a (quota 0)".into())
+        ));
+        let rows: Vec<Vec<String>> = pp
+            .lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.component.clone(),
+                    l.label.clone(),
+                    l.basis.map(|b| fmt_money_human(plan.rounding.money(b))).unwrap_or_default(),
+                    l.rate.map(|r| crate::output::tables::fmt_rate(r)).unwrap_or_default(),
+                    fmt_money_human(l.amount),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            out.push_str("  (no incentive lines)\n");
+        } else {
+            for l in table(&["component", "line", "basis", "rate", "amount"], &rows).lines() {
+                out.push_str("  ");
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        let sum: rust_decimal::Decimal = pp.lines.iter().map(|l| l.amount).sum();
+        let earned_lines: rust_decimal::Decimal = pp.lines.iter().filter(|l| l.kind == LineKind::Earned).map(|l| l.amount).sum();
+        out.push_str(&format!(
+            "  earned {} + clawback {} + draw top-up {} + deficit {} − recovered {} = incentive paid {}\n",
+            fmt_money_human(earned_lines),
+            fmt_money_human(pp.clawback),
+            fmt_money_human(pp.draw_topup),
+            fmt_money_human(pp.deficit),
+            fmt_money_human(pp.recovered),
+            fmt_money_human(sum)
+        ));
+        out.push_str(&format!(
+            "  base pay {} + incentive paid {} = total pay {}; balance owed {}\n",
+            fmt_money_human(pp.base_pay),
+            fmt_money_human(pp.incentive_paid),
+            fmt_money_human(pp.total_pay),
+            fmt_money_human(pp.balance)
+        ));
+    }
+    if only.is_none() {
+        out.push_str(&format!(
+            "\nYear: base pay {}, incentive paid {}, total pay {}\n",
+            fmt_money_human(pay.total(|p| p.base_pay)),
+            fmt_money_human(pay.total(|p| p.incentive_paid)),
+            fmt_money_human(pay.total(|p| p.total_pay))
+        ));
+    }
+    out
+}

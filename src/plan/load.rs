@@ -1,0 +1,690 @@
+//! Reading the plan document into a draft: the model plus the spans the checks need.
+//!
+//! Each section has its own reader; type errors and unknown keys are recorded
+//! as they are met. Semantic checks run afterwards (`plan::checks`).
+
+use super::doc::{self, as_array, as_bool, as_count, as_date, as_decimal, as_money, as_rate, as_str, as_str_list, as_table, Ctx, RawRate, Span, Table, Value};
+use super::model::*;
+use crate::calendar::PeriodKind;
+use crate::units::{DealType, Rounding};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use toml::de::DeValue;
+
+/// The plan as read, with the spans of what the checks look at.
+pub struct Draft {
+    /// The model (valid only when no error was recorded).
+    pub plan: Plan,
+    /// Spans for the checks.
+    pub spans: Spans,
+}
+
+/// Where things are in the plan file.
+#[derive(Default)]
+pub struct Spans {
+    /// `[[schemes]]` ids.
+    pub schemes: Vec<Span>,
+    /// `[[regions]]` ids.
+    pub regions: Vec<Span>,
+    /// `[[territories]]` ids and their `region` values.
+    pub territories: Vec<(Span, Option<Span>)>,
+    /// `goal.seasonality`.
+    pub seasonality: Option<Span>,
+    /// `goal.blend`.
+    pub blend: Option<Span>,
+    /// Per scheme, per component: name span, tier / curve point spans.
+    pub components: Vec<Vec<ComponentSpans>>,
+    /// `process.stages` items.
+    pub stages: Vec<Span>,
+    /// `process.won_at`, `process.z`, `process.tolerance`.
+    pub won_at: Option<(String, Span)>,
+    /// `process.z`.
+    pub z: Option<Span>,
+    /// `process.tolerance`.
+    pub tolerance: Option<Span>,
+    /// `process.benchmarks`: stage name, span of the key.
+    pub benchmarks: Vec<(String, Span, Decimal)>,
+}
+
+/// The spans of one component.
+#[derive(Default, Clone)]
+pub struct ComponentSpans {
+    /// The component's table.
+    pub table: Span,
+    /// Its `name`.
+    pub name: Span,
+    /// Each tier or curve point.
+    pub points: Vec<Span>,
+    /// `above`.
+    pub above: Option<Span>,
+    /// `from`..`to` of a spiff.
+    pub window: Option<Span>,
+}
+
+/// Reads the whole document.
+pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
+    let doc = doc::parse(ctx, src);
+    let mut root = Table::new(doc.get_ref(), doc.span(), "the plan file");
+    let mut spans = Spans::default();
+
+    let mut plan = Plan {
+        name: String::new(),
+        currency: "USD".into(),
+        year_start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        period: PeriodKind::Quarter,
+        rounding: Rounding::HalfUp,
+        data: None,
+        goal: Goal::default(),
+        structure: None,
+        regions: Vec::new(),
+        territories: Vec::new(),
+        process: Process::default(),
+        schemes: Vec::new(),
+    };
+
+    match root.require(ctx, "plan") {
+        Some(v) => {
+            if let Some(t) = as_table(ctx, v, "plan", "[plan]") {
+                read_plan(ctx, t, &mut plan);
+            }
+        }
+        None => {}
+    }
+    if let Some(v) = root.get("goal") {
+        if let Some(t) = as_table(ctx, v, "goal", "[goal]") {
+            plan.goal = read_goal(ctx, t, &mut spans);
+        }
+    }
+    if let Some(v) = root.get("structure") {
+        if let Some(t) = as_table(ctx, v, "structure", "[structure]") {
+            plan.structure = read_structure(ctx, t);
+        }
+    }
+    for (i, t) in tables(ctx, root.get("regions"), "regions") {
+        if let Some(r) = read_region(ctx, t, i, &mut spans) {
+            plan.regions.push(r);
+        }
+    }
+    for (i, t) in tables(ctx, root.get("territories"), "territories") {
+        if let Some(r) = read_territory(ctx, t, i, &mut spans) {
+            plan.territories.push(r);
+        }
+    }
+    if let Some(v) = root.get("process") {
+        if let Some(t) = as_table(ctx, v, "process", "[process]") {
+            plan.process = read_process(ctx, t, &mut spans);
+        }
+    }
+    let scheme_tables = tables(ctx, root.get("schemes"), "schemes");
+    if scheme_tables.is_empty() && !root.has("schemes") {
+        let span = root.span();
+        ctx.error_help(
+            &(span.start..span.start),
+            "the plan has no [[schemes]]",
+            "add at least one [[schemes]] table with an id, a quota and components",
+        );
+    }
+    for (i, t) in scheme_tables {
+        if let Some(s) = read_scheme(ctx, t, i, &mut spans) {
+            plan.schemes.push(s);
+        }
+    }
+    root.finish(ctx, &[]);
+    Draft { plan, spans }
+}
+
+/// The tables of an array of tables (`[[name]]`).
+fn tables<'a, 'i>(ctx: &mut Ctx, v: Option<&'a Value<'i>>, key: &str) -> Vec<(usize, Table<'a, 'i>)> {
+    let Some(v) = v else { return Vec::new() };
+    let Some(items) = as_array(ctx, v, key) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, it)| as_table(ctx, it, key, format!("[[{key}]] #{}", i + 1)).map(|t| (i, t)))
+        .collect()
+}
+
+fn read_plan(ctx: &mut Ctx, mut t: Table, plan: &mut Plan) {
+    if let Some(v) = t.require(ctx, "name") {
+        plan.name = as_str(ctx, v, "name").unwrap_or_default();
+    }
+    if let Some(v) = t.get("currency") {
+        if let Some(c) = as_str(ctx, v, "currency") {
+            if c.is_empty() || c.len() > 8 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                ctx.error_help(&v.span(), format!("`currency` {c:?} is not a currency code"), "write a code such as \"USD\" or \"EUR\"");
+            } else {
+                plan.currency = c;
+            }
+        }
+    }
+    if let Some(v) = t.require(ctx, "year_start") {
+        if let Some(d) = as_date(ctx, v, "year_start") {
+            plan.year_start = d;
+        }
+    }
+    if let Some(v) = t.get("period") {
+        if let Some(s) = as_str(ctx, v, "period") {
+            match PeriodKind::parse(&s) {
+                Some(k) => plan.period = k,
+                None => ctx.error_help(&v.span(), format!("unknown period {s:?}"), "use \"month\", \"quarter\", \"half\" or \"year\""),
+            }
+        }
+    }
+    if let Some(v) = t.get("rounding") {
+        if let Some(s) = as_str(ctx, v, "rounding") {
+            match s.as_str() {
+                "half_up" => plan.rounding = Rounding::HalfUp,
+                "half_even" => plan.rounding = Rounding::HalfEven,
+                _ => ctx.error_help(&v.span(), format!("unknown rounding {s:?}"), "use \"half_up\" or \"half_even\""),
+            }
+        }
+    }
+    if let Some(v) = t.get("data") {
+        plan.data = as_str(ctx, v, "data");
+    }
+    t.finish(ctx, &[]);
+}
+
+fn read_goal(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Goal {
+    let mut g = Goal::default();
+    if let Some(v) = t.get("annual") {
+        g.annual = as_money(ctx, v, "annual");
+    }
+    if let Some(v) = t.get("seasonality") {
+        spans.seasonality = Some(v.span());
+        if let Some(items) = as_array(ctx, v, "seasonality") {
+            let shares: Vec<Option<Decimal>> = items
+                .iter()
+                .map(|it| {
+                    let d = as_decimal(ctx, it, "seasonality")?;
+                    if d.is_sign_negative() && !d.is_zero() {
+                        ctx.error(&it.span(), "a seasonality share must not be negative");
+                        return None;
+                    }
+                    Some(d)
+                })
+                .collect();
+            if shares.iter().all(Option::is_some) {
+                g.seasonality = Some(shares.into_iter().flatten().collect());
+            }
+        }
+    }
+    if let Some(v) = t.get("allocation") {
+        if let Some(s) = as_str(ctx, v, "allocation") {
+            g.allocation = match s.as_str() {
+                "equal" => Allocation::Equal,
+                "potential" => Allocation::Potential,
+                "history" => Allocation::History,
+                "blend" => Allocation::Blend,
+                _ => {
+                    ctx.error_help(&v.span(), format!("unknown allocation {s:?}"), "use \"equal\", \"potential\", \"history\" or \"blend\"");
+                    Allocation::Equal
+                }
+            };
+        }
+    }
+    if let Some(v) = t.get("blend") {
+        spans.blend = Some(v.span());
+        if let Some(mut b) = as_table(ctx, v, "blend", "goal.blend") {
+            let p = b.require(ctx, "potential").and_then(|v| as_decimal(ctx, v, "potential"));
+            let h = b.require(ctx, "history").and_then(|v| as_decimal(ctx, v, "history"));
+            b.finish(ctx, &[]);
+            if let (Some(p), Some(h)) = (p, h) {
+                g.blend = Some((p, h));
+            }
+        }
+    }
+    if let Some(v) = t.get("over_assign") {
+        if let Some(d) = as_decimal(ctx, v, "over_assign") {
+            if d.is_sign_negative() || d > Decimal::ONE {
+                ctx.error_help(&v.span(), "`over_assign` must be between 0 and 1", "0.10 means rep quotas sum to 110% of the goal");
+            } else {
+                g.over_assign = d;
+            }
+        }
+    }
+    t.finish(ctx, &[]);
+    g
+}
+
+fn read_structure(ctx: &mut Ctx, mut t: Table) -> Option<Structure> {
+    let kind = match t.get("kind") {
+        Some(v) => {
+            let s = as_str(ctx, v, "kind")?;
+            if !["geographic", "product", "market", "key_account"].contains(&s.as_str()) {
+                ctx.error_help(&v.span(), format!("unknown structure kind {s:?}"), "use \"geographic\", \"product\", \"market\" or \"key_account\"");
+            }
+            s
+        }
+        None => "geographic".into(),
+    };
+    let max_span = t.get("max_span").and_then(|v| as_count(ctx, v, "max_span"));
+    t.finish(ctx, &[]);
+    Some(Structure { kind, max_span })
+}
+
+fn read_id(ctx: &mut Ctx, t: &mut Table) -> Option<(String, Span)> {
+    let v = t.require(ctx, "id")?;
+    let s = as_str(ctx, v, "id")?;
+    if let Err(e) = crate::units::check_id(&s) {
+        ctx.error(&v.span(), e);
+        return None;
+    }
+    Some((s, v.span()))
+}
+
+fn read_region(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Option<Region> {
+    let id = read_id(ctx, &mut t);
+    let name = t.get("name").and_then(|v| as_str(ctx, v, "name"));
+    t.finish(ctx, &[]);
+    let (id, span) = id?;
+    spans.regions.push(span);
+    Some(Region { name: name.unwrap_or_else(|| id.clone()), id })
+}
+
+fn read_territory(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Option<Territory> {
+    let id = read_id(ctx, &mut t);
+    let name = t.get("name").and_then(|v| as_str(ctx, v, "name"));
+    let region = t.get("region").and_then(|v| as_str(ctx, v, "region").map(|s| (s, v.span())));
+    let potential = t.get("potential").and_then(|v| as_money(ctx, v, "potential"));
+    let accounts = t.get("accounts").and_then(|v| as_count(ctx, v, "accounts"));
+    t.finish(ctx, &[]);
+    let (id, span) = id?;
+    spans.territories.push((span, region.as_ref().map(|r| r.1.clone())));
+    Some(Territory {
+        name: name.unwrap_or_else(|| id.clone()),
+        id,
+        region: region.map(|r| r.0),
+        potential,
+        accounts,
+    })
+}
+
+fn read_process(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Process {
+    let mut p = Process::default();
+    if let Some(v) = t.get("stages") {
+        if let Some(list) = as_str_list(ctx, v, "stages") {
+            if list.len() < 2 {
+                ctx.error(&v.span(), "`stages` needs at least two stages");
+            } else {
+                spans.stages = list.iter().map(|(_, s)| s.clone()).collect();
+                p.stages = list.into_iter().map(|(s, _)| s).collect();
+            }
+        }
+    }
+    if let Some(v) = t.get("won_at") {
+        if let Some(s) = as_str(ctx, v, "won_at") {
+            spans.won_at = Some((s, v.span()));
+        }
+    }
+    if let Some(v) = t.get("min_opportunities") {
+        if let Some(n) = as_count(ctx, v, "min_opportunities") {
+            p.min_opportunities = n;
+        }
+    }
+    if let Some(v) = t.get("z") {
+        spans.z = Some(v.span());
+        if let Some(d) = as_decimal(ctx, v, "z") {
+            p.z = d;
+        }
+    }
+    if let Some(v) = t.get("tolerance") {
+        spans.tolerance = Some(v.span());
+        if let Some(d) = as_decimal(ctx, v, "tolerance") {
+            p.tolerance = d;
+        }
+    }
+    if let Some(v) = t.get("benchmarks") {
+        if let DeValue::Table(tbl) = v.get_ref() {
+            for (k, bv) in tbl.iter() {
+                if let Some(d) = as_decimal(ctx, bv, k.get_ref()) {
+                    if d.is_sign_negative() || d > Decimal::ONE {
+                        ctx.error(&bv.span(), "a benchmark is a conversion rate between 0 and 1");
+                    } else {
+                        spans.benchmarks.push((k.get_ref().to_string(), k.span(), d));
+                    }
+                }
+            }
+        } else {
+            as_table(ctx, v, "benchmarks", "process.benchmarks");
+        }
+    }
+    t.finish(ctx, &[]);
+    p
+}
+
+/// What a scheme's rates are resolved against.
+struct RateBase {
+    bcr: Option<Decimal>,
+}
+
+impl RateBase {
+    /// Resolves a written rate; `"1.5x"` needs a quota and a target incentive.
+    fn resolve(&self, ctx: &mut Ctx, r: RawRate, span: &Span) -> Option<Decimal> {
+        match r {
+            RawRate::Fixed(d) => Some(d),
+            RawRate::Bcr(m) => match self.bcr {
+                Some(b) => Some(m * b),
+                None => {
+                    ctx.error_help(
+                        span,
+                        "a rate written as a multiple of the base commission rate needs the scheme's `quota` and `target_incentive`",
+                        "BCR = target_incentive / quota; set both (quota > 0) or write the rate as a percentage",
+                    );
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Option<Scheme> {
+    let id = read_id(ctx, &mut t);
+    let name = t.get("name").and_then(|v| as_str(ctx, v, "name"));
+    let base_salary = t.get("base_salary").and_then(|v| as_money(ctx, v, "base_salary"));
+    let target_incentive = t.get("target_incentive").and_then(|v| as_money(ctx, v, "target_incentive"));
+    let quota = t.get("quota").and_then(|v| as_money(ctx, v, "quota"));
+    let credit = match t.get("credit") {
+        Some(v) => match as_str(ctx, v, "credit").as_deref() {
+            Some("own") => CreditScope::Own,
+            Some("team") => CreditScope::Team,
+            Some("direct_team") => CreditScope::DirectTeam,
+            Some(s) => {
+                ctx.error_help(&v.span(), format!("unknown credit scope {s:?}"), "use \"own\", \"team\" or \"direct_team\"");
+                CreditScope::Own
+            }
+            None => CreditScope::Own,
+        },
+        None => CreditScope::Own,
+    };
+    let mut weights = [Decimal::ONE; 3];
+    if let Some(v) = t.get("weights") {
+        if let Some(mut wt) = as_table(ctx, v, "weights", "weights") {
+            for dt in DealType::ALL {
+                if let Some(wv) = wt.get(dt.as_str()) {
+                    if let Some(d) = factor(ctx, wv, dt.as_str()) {
+                        weights[dt.index()] = d;
+                    }
+                }
+            }
+            wt.finish(ctx, &[]);
+        }
+    }
+    let mut products = BTreeMap::new();
+    if let Some(v) = t.get("products") {
+        if let DeValue::Table(tbl) = v.get_ref() {
+            for (k, pv) in tbl.iter() {
+                if let Some(d) = factor(ctx, pv, k.get_ref()) {
+                    products.insert(k.get_ref().to_string(), d);
+                }
+            }
+        } else {
+            as_table(ctx, v, "products", "products");
+        }
+    }
+    let mut ramp = Vec::new();
+    if let Some(v) = t.get("ramp") {
+        if let Some(items) = as_array(ctx, v, "ramp") {
+            for it in items {
+                if let Some(d) = factor(ctx, it, "ramp") {
+                    ramp.push(d);
+                }
+            }
+        }
+    }
+    let (mut cap_period, mut cap_year) = (None, None);
+    if let Some(v) = t.get("cap") {
+        if let Some(mut ct) = as_table(ctx, v, "cap", "the scheme's cap") {
+            cap_period = ct.get("period").and_then(|v| as_money(ctx, v, "period"));
+            cap_year = ct.get("year").and_then(|v| as_money(ctx, v, "year"));
+            ct.finish(ctx, &[]);
+        }
+    }
+    let draw = t.get("draw").and_then(|v| {
+        let mut dt = as_table(ctx, v, "draw", "the scheme's draw")?;
+        let amount = dt.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
+        let recoverable = dt.get("recoverable").and_then(|v| as_bool(ctx, v, "recoverable")).unwrap_or(false);
+        let months = dt.get("months").and_then(|v| as_count(ctx, v, "months"));
+        dt.finish(ctx, &[]);
+        Some(Draw { amount: amount?, recoverable, months })
+    });
+    let clawback_days = t.get("clawback").and_then(|v| {
+        let mut ct = as_table(ctx, v, "clawback", "the scheme's clawback")?;
+        let days = ct.require(ctx, "window_days").and_then(|v| as_count(ctx, v, "window_days"));
+        ct.finish(ctx, &[]);
+        days.map(|d| d.min(100_000) as i64)
+    });
+
+    let bcr = match (target_incentive, quota) {
+        (Some(ti), Some(q)) if !q.is_zero() => Some(ti / q),
+        _ => None,
+    };
+    let base = RateBase { bcr };
+    let mut components = Vec::new();
+    let mut comp_spans = Vec::new();
+    for (ci, ct) in tables(ctx, t.get("components"), "schemes.components") {
+        let mut cs = ComponentSpans::default();
+        if let Some(c) = read_component(ctx, ct, ci, &base, &mut cs) {
+            components.push(c);
+            comp_spans.push(cs);
+        }
+    }
+    t.finish(ctx, &[]);
+    let (id, span) = id?;
+    spans.schemes.push(span);
+    spans.components.push(comp_spans);
+    Some(Scheme {
+        name: name.unwrap_or_else(|| id.clone()),
+        id,
+        base_salary: base_salary.unwrap_or_default(),
+        target_incentive: target_incentive.unwrap_or_default(),
+        quota: quota.unwrap_or_default(),
+        credit,
+        weights,
+        products,
+        ramp,
+        cap_period,
+        cap_year,
+        draw,
+        clawback_days,
+        components,
+    })
+}
+
+/// A non-negative multiplier (weights, product multipliers, ramp factors), at most 100.
+fn factor(ctx: &mut Ctx, v: &Value, key: &str) -> Option<Decimal> {
+    let d = as_decimal(ctx, v, key)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        ctx.error(&v.span(), format!("`{key}` must not be negative"));
+        return None;
+    }
+    if d > Decimal::ONE_HUNDRED {
+        ctx.error(&v.span(), format!("`{key}` is implausibly large ({d}); at most 100"));
+        return None;
+    }
+    Some(d)
+}
+
+/// The keys each component kind accepts (besides `kind`, `name`, `cap`).
+fn component_keys(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "commission" => &["basis", "method", "tiers", "deal_types", "products", "above"],
+        "bonus" => &["target", "curve"],
+        "milestone" => &["at", "amount"],
+        "spiff" => &["products", "deal_types", "from", "to", "per_deal", "min_amount"],
+        "override" => &["rate", "scope"],
+        _ => return None,
+    })
+}
+
+fn read_filter(ctx: &mut Ctx, t: &mut Table) -> DealFilter {
+    let deal_types = t.get("deal_types").and_then(|v| {
+        let list = as_str_list(ctx, v, "deal_types")?;
+        let mut out = Vec::new();
+        for (s, sp) in list {
+            match DealType::parse(&s) {
+                Some(d) => out.push(d),
+                None => ctx.error_help(&sp, format!("unknown deal type {s:?}"), "use \"new\", \"expansion\" or \"renewal\""),
+            }
+        }
+        Some(out)
+    });
+    let products = t
+        .get("products")
+        .and_then(|v| as_str_list(ctx, v, "products"))
+        .map(|l| l.into_iter().map(|(s, _)| s).collect());
+    DealFilter { deal_types, products }
+}
+
+fn read_component(ctx: &mut Ctx, mut t: Table, _i: usize, base: &RateBase, cs: &mut ComponentSpans) -> Option<Component> {
+    cs.table = t.span();
+    let kind_v = t.require(ctx, "kind")?;
+    let kind = as_str(ctx, kind_v, "kind")?;
+    let Some(keys) = component_keys(&kind) else {
+        ctx.error_help(&kind_v.span(), format!("unknown component kind {kind:?}"), "use \"commission\", \"bonus\", \"milestone\", \"spiff\" or \"override\"");
+        return None;
+    };
+    let name = match t.require(ctx, "name") {
+        Some(v) => {
+            cs.name = v.span();
+            as_str(ctx, v, "name")
+        }
+        None => None,
+    };
+    let cap = t.get("cap").and_then(|v| as_money(ctx, v, "cap"));
+    let kind = match kind.as_str() {
+        "commission" => read_commission(ctx, &mut t, base, cs),
+        "bonus" => read_bonus(ctx, &mut t, cs),
+        "milestone" => {
+            let at = t.require(ctx, "at").and_then(|v| as_decimal(ctx, v, "at"));
+            let amount = t.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
+            Some(ComponentKind::Milestone { at: at?, amount: amount? })
+        }
+        "spiff" => {
+            let filter = read_filter(ctx, &mut t);
+            let from = t.require(ctx, "from").and_then(|v| as_date(ctx, v, "from"));
+            let to_v = t.require(ctx, "to");
+            let to = to_v.and_then(|v| as_date(ctx, v, "to"));
+            cs.window = to_v.map(|v| v.span());
+            let per_deal = t.require(ctx, "per_deal").and_then(|v| as_money(ctx, v, "per_deal"));
+            let min_amount = match t.get("min_amount") {
+                Some(v) => as_money(ctx, v, "min_amount"),
+                None => Some(Decimal::ZERO),
+            };
+            Some(ComponentKind::Spiff { filter, from: from?, to: to?, per_deal: per_deal?, min_amount: min_amount? })
+        }
+        _ => {
+            let rate = t.require(ctx, "rate").and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
+            let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
+            let scope = match t.get("scope") {
+                Some(v) => match as_str(ctx, v, "scope").as_deref() {
+                    Some("direct") => Scope::Direct,
+                    Some("all") => Scope::All,
+                    Some(s) => {
+                        ctx.error_help(&v.span(), format!("unknown override scope {s:?}"), "use \"direct\" or \"all\"");
+                        Scope::Direct
+                    }
+                    None => Scope::Direct,
+                },
+                None => Scope::Direct,
+            };
+            Some(ComponentKind::Override { rate: rate?, scope })
+        }
+    };
+    let mut allowed = keys.to_vec();
+    allowed.extend(["kind", "name", "cap"]);
+    t.finish(ctx, &allowed);
+    Some(Component { name: name?, cap, kind: kind? })
+}
+
+fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut ComponentSpans) -> Option<ComponentKind> {
+    let basis = match t.get("basis") {
+        Some(v) => match as_str(ctx, v, "basis")?.as_str() {
+            "attainment" => Basis::Attainment,
+            "amount" => Basis::Amount,
+            s => {
+                ctx.error_help(&v.span(), format!("unknown basis {s:?}"), "use \"attainment\" or \"amount\"");
+                return None;
+            }
+        },
+        None => Basis::Attainment,
+    };
+    let method = match t.get("method") {
+        Some(v) => match as_str(ctx, v, "method")?.as_str() {
+            "marginal" => Method::Marginal,
+            "retroactive" => Method::Retroactive,
+            s => {
+                ctx.error_help(&v.span(), format!("unknown method {s:?}"), "use \"marginal\" or \"retroactive\"");
+                return None;
+            }
+        },
+        None => Method::Marginal,
+    };
+    let filter = read_filter(ctx, t);
+    let above = t.get("above").and_then(|v| {
+        cs.above = Some(v.span());
+        let d = as_decimal(ctx, v, "above")?;
+        if d.is_sign_negative() {
+            ctx.error(&v.span(), "`above` must not be negative");
+            return None;
+        }
+        Some(d)
+    });
+    let tiers_v = t.require(ctx, "tiers")?;
+    let items = as_array(ctx, tiers_v, "tiers")?;
+    if items.is_empty() {
+        ctx.error(&tiers_v.span(), "`tiers` must list at least one tier");
+        return None;
+    }
+    let mut tiers = Vec::new();
+    let mut ok = true;
+    for (k, it) in items.iter().enumerate() {
+        cs.points.push(it.span());
+        let Some(mut tt) = as_table(ctx, it, "tiers", format!("tier {}", k + 1)) else {
+            ok = false;
+            continue;
+        };
+        let from = tt.require(ctx, "from").and_then(|v| as_decimal(ctx, v, "from"));
+        let rate = tt.require(ctx, "rate").and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
+        let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
+        tt.finish(ctx, &[]);
+        match (from, rate) {
+            (Some(from), Some(rate)) => tiers.push(Tier { from, rate }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(ComponentKind::Commission { basis, method, tiers, filter, above })
+}
+
+fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<ComponentKind> {
+    let target = t.require(ctx, "target").and_then(|v| as_money(ctx, v, "target"));
+    let curve_v = t.require(ctx, "curve")?;
+    let items = as_array(ctx, curve_v, "curve")?;
+    if items.is_empty() {
+        ctx.error(&curve_v.span(), "`curve` must list at least one point");
+        return None;
+    }
+    let mut curve = Vec::new();
+    for it in items {
+        cs.points.push(it.span());
+        let pair = as_array(ctx, it, "curve")?;
+        if pair.len() != 2 {
+            ctx.error_help(&it.span(), "a curve point is a pair [attainment, fraction of target]", "write e.g. [1.0, 1.0]");
+            return None;
+        }
+        let a = as_decimal(ctx, &pair[0], "curve attainment")?;
+        let f = as_decimal(ctx, &pair[1], "curve payout")?;
+        if a.is_sign_negative() || f.is_sign_negative() {
+            ctx.error(&it.span(), "curve points must not be negative");
+            return None;
+        }
+        if f > Decimal::ONE_HUNDRED {
+            ctx.error(&it.span(), "a curve payout above 100× target is implausible");
+            return None;
+        }
+        curve.push((a, f));
+    }
+    Some(ComponentKind::Bonus { target: target?, curve })
+}

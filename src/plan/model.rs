@@ -1,0 +1,379 @@
+//! The validated plan: what the engine reads. Built only by `plan::load`.
+//!
+//! Rates are resolved (percent strings and BCR multiples become fractions),
+//! defaults are filled in, and every reference has been checked.
+
+use crate::calendar::PeriodKind;
+use crate::units::{DealType, Rounding};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A whole plan year.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Display name.
+    pub name: String,
+    /// Currency code, shown on money.
+    pub currency: String,
+    /// First day of the plan year.
+    pub year_start: NaiveDate,
+    /// How the year is cut into periods.
+    pub period: PeriodKind,
+    /// Rounding mode for money and displayed fractions.
+    pub rounding: Rounding,
+    /// The data folder named by the plan, relative to the plan file.
+    pub data: Option<String>,
+    /// The company goal.
+    pub goal: Goal,
+    /// The sales-force structure, if given.
+    pub structure: Option<Structure>,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Territories.
+    pub territories: Vec<Territory>,
+    /// The sales process.
+    pub process: Process,
+    /// Pay schemes.
+    pub schemes: Vec<Scheme>,
+}
+
+impl Plan {
+    /// The scheme with this id.
+    pub fn scheme(&self, id: &str) -> Option<usize> {
+        self.schemes.iter().position(|s| s.id == id)
+    }
+
+    /// The seasonality share of period `p` as (numerator, denominator):
+    /// the written share over 1, or 1 over the number of periods by default.
+    pub fn share(&self, p: usize) -> (Decimal, Decimal) {
+        match &self.goal.seasonality {
+            Some(s) => (s[p], Decimal::ONE),
+            None => (Decimal::ONE, Decimal::from(self.period.count() as u64)),
+        }
+    }
+}
+
+/// `[goal]`.
+#[derive(Debug, Clone, Default)]
+pub struct Goal {
+    /// Annual company sales goal.
+    pub annual: Option<Decimal>,
+    /// Share of the annual quota per period (sums to 1); `None` = equal.
+    pub seasonality: Option<Vec<Decimal>>,
+    /// How `fuerza quota` allocates the goal.
+    pub allocation: Allocation,
+    /// Weights of the blend, when `allocation = "blend"`.
+    pub blend: Option<(Decimal, Decimal)>,
+    /// Rep quotas sum to goal × (1 + over_assign).
+    pub over_assign: Decimal,
+}
+
+/// Quota allocation method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Allocation {
+    /// The same for each territory.
+    #[default]
+    Equal,
+    /// By market potential.
+    Potential,
+    /// By last year's credit.
+    History,
+    /// A weighted blend of potential and history.
+    Blend,
+}
+
+/// `[structure]`.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// geographic | product | market | key_account.
+    pub kind: String,
+    /// Warn above this many direct reports.
+    pub max_span: Option<u64>,
+}
+
+/// `[[regions]]`.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// `[[territories]]`.
+#[derive(Debug, Clone)]
+pub struct Territory {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Region id, if any.
+    pub region: Option<String>,
+    /// Annual market potential.
+    pub potential: Option<Decimal>,
+    /// Number of accounts.
+    pub accounts: Option<u64>,
+}
+
+/// `[process]`.
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// Stages in order.
+    pub stages: Vec<String>,
+    /// Index of the stage at which an opportunity is won.
+    pub won_at: usize,
+    /// No fracture on fewer resolved opportunities.
+    pub min_opportunities: u64,
+    /// One-sided Wilson z.
+    pub z: Decimal,
+    /// Flag only when worse than benchmark × (1 − tolerance).
+    pub tolerance: Decimal,
+    /// Fixed benchmark conversion into a stage, by stage index.
+    pub benchmarks: BTreeMap<usize, Decimal>,
+}
+
+impl Default for Process {
+    fn default() -> Self {
+        Self {
+            stages: DEFAULT_STAGES.iter().map(|s| s.to_string()).collect(),
+            won_at: 5,
+            min_opportunities: 10,
+            z: Decimal::new(1645, 3),
+            tolerance: Decimal::new(10, 2),
+            benchmarks: BTreeMap::new(),
+        }
+    }
+}
+
+/// The seven steps of the sales process (DOMAIN.md).
+pub const DEFAULT_STAGES: [&str; 7] = [
+    "prospect",
+    "qualify",
+    "approach",
+    "propose",
+    "objections",
+    "close",
+    "follow_up",
+];
+
+/// Whose deals count as a rep's credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CreditScope {
+    /// The rep's own deals.
+    #[default]
+    Own,
+    /// Own plus every rep below in the reporting tree.
+    Team,
+    /// Own plus direct reports'.
+    DirectTeam,
+}
+
+/// A pay scheme.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Annual base salary.
+    pub base_salary: Decimal,
+    /// Annual incentive at 100% attainment.
+    pub target_incentive: Decimal,
+    /// Annual quota.
+    pub quota: Decimal,
+    /// Credit scope.
+    pub credit: CreditScope,
+    /// Credit weight by deal type (default 1), indexed by `DealType::index`.
+    pub weights: [Decimal; 3],
+    /// Credit multiplier by product (default 1).
+    pub products: BTreeMap<String, Decimal>,
+    /// Quota factor by month of tenure (month 1 = hire month).
+    pub ramp: Vec<Decimal>,
+    /// Cap on earned incentive per period.
+    pub cap_period: Option<Decimal>,
+    /// Cap on earned incentive per year.
+    pub cap_year: Option<Decimal>,
+    /// Draw, if any.
+    pub draw: Option<Draw>,
+    /// Clawback window, if any.
+    pub clawback_days: Option<i64>,
+    /// Components in order.
+    pub components: Vec<Component>,
+}
+
+impl Scheme {
+    /// The credit multiplier of a product (1 when unlisted or absent).
+    pub fn multiplier(&self, product: Option<&str>) -> Decimal {
+        product
+            .and_then(|p| self.products.get(p).copied())
+            .unwrap_or(Decimal::ONE)
+    }
+
+    /// The ramp factor for a month of tenure (1-based; ≤ 0 means not yet hired).
+    pub fn ramp_factor(&self, tenure_month: i64) -> Decimal {
+        if tenure_month >= 1 {
+            self.ramp
+                .get((tenure_month - 1) as usize)
+                .copied()
+                .unwrap_or(Decimal::ONE)
+        } else {
+            Decimal::ONE
+        }
+    }
+
+    /// On-target earnings.
+    pub fn ote(&self) -> Decimal {
+        self.base_salary + self.target_incentive
+    }
+}
+
+/// A per-period guarantee.
+#[derive(Debug, Clone)]
+pub struct Draw {
+    /// Guarantee per period.
+    pub amount: Decimal,
+    /// Whether top-ups are repaid from later earnings.
+    pub recoverable: bool,
+    /// Months of tenure it lasts (`None`: all year).
+    pub months: Option<u64>,
+}
+
+/// One pay component.
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// Display name (unique within the scheme).
+    pub name: String,
+    /// Per-period cap on this component.
+    pub cap: Option<Decimal>,
+    /// What it pays.
+    pub kind: ComponentKind,
+}
+
+/// Which deals a component counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DealFilter {
+    /// Deal types counted (`None` = all).
+    pub deal_types: Option<Vec<DealType>>,
+    /// Products counted (`None` = all).
+    pub products: Option<Vec<String>>,
+}
+
+impl DealFilter {
+    /// Whether a deal of this type and product passes.
+    pub fn passes(&self, deal_type: DealType, product: Option<&str>) -> bool {
+        self.deal_types
+            .as_ref()
+            .is_none_or(|ts| ts.contains(&deal_type))
+            && self
+                .products
+                .as_ref()
+                .is_none_or(|ps| product.is_some_and(|p| ps.iter().any(|x| x == p)))
+    }
+
+    /// Whether the filter lets everything through.
+    pub fn is_all(&self) -> bool {
+        self.deal_types.is_none() && self.products.is_none()
+    }
+}
+
+/// Tier bounds: attainment fractions or amounts of credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Bounds are fractions of the period quota.
+    Attainment,
+    /// Bounds are credit per period.
+    Amount,
+}
+
+/// How tiers pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Each slice at its own rate.
+    Marginal,
+    /// All credit at the rate of the highest tier reached.
+    Retroactive,
+}
+
+/// One commission tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tier {
+    /// Lower bound (attainment fraction or amount).
+    pub from: Decimal,
+    /// Rate as a fraction.
+    pub rate: Decimal,
+}
+
+/// Override scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Direct reports only.
+    Direct,
+    /// Every level below.
+    All,
+}
+
+/// What a component pays.
+#[derive(Debug, Clone)]
+pub enum ComponentKind {
+    /// Tiered commission on credit.
+    Commission {
+        /// Tier bound basis.
+        basis: Basis,
+        /// Marginal or retroactive.
+        method: Method,
+        /// Tiers, `from` strictly increasing.
+        tiers: Vec<Tier>,
+        /// Deals counted.
+        filter: DealFilter,
+        /// Pay only above this point.
+        above: Option<Decimal>,
+    },
+    /// Target × payout curve of attainment.
+    Bonus {
+        /// Annual target.
+        target: Decimal,
+        /// (attainment, fraction of target), attainment strictly increasing.
+        curve: Vec<(Decimal, Decimal)>,
+    },
+    /// A fixed amount in each period reaching an attainment.
+    Milestone {
+        /// Attainment to reach.
+        at: Decimal,
+        /// Amount paid.
+        amount: Decimal,
+    },
+    /// A per-deal contest.
+    Spiff {
+        /// Deals counted.
+        filter: DealFilter,
+        /// First day of the window.
+        from: NaiveDate,
+        /// Last day of the window.
+        to: NaiveDate,
+        /// Paid per won deal row, times its split.
+        per_deal: Decimal,
+        /// Minimum deal amount (before split).
+        min_amount: Decimal,
+    },
+    /// A manager's pay on the team's credit.
+    Override {
+        /// Rate.
+        rate: Decimal,
+        /// Reports counted.
+        scope: Scope,
+    },
+}
+
+impl ComponentKind {
+    /// The kind's name as written in plans.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Commission { .. } => "commission",
+            Self::Bonus { .. } => "bonus",
+            Self::Milestone { .. } => "milestone",
+            Self::Spiff { .. } => "spiff",
+            Self::Override { .. } => "override",
+        }
+    }
+}
