@@ -169,17 +169,14 @@ impl Calendar {
 
     /// Days of period `p` within the inclusive span `[from, to]`.
     pub fn period_overlap(&self, p: usize, from: i32, to: i32) -> i64 {
-        self.months_of(p)
-            .map(|m| self.month_overlap(m, from, to))
-            .sum()
+        self.months_of(p).map(|m| self.month_overlap(m, from, to)).sum()
     }
 
     /// The plan-month offset of any date relative to the year start (negative
     /// before it): the month index `k` with `start + k months <= d < start + (k+1) months`.
     pub fn month_offset(&self, d: NaiveDate) -> i64 {
         let s = self.start();
-        let mut k = (i64::from(d.year()) - i64::from(s.year())) * 12 + i64::from(d.month())
-            - i64::from(s.month());
+        let mut k = (i64::from(d.year()) - i64::from(s.year())) * 12 + i64::from(d.month()) - i64::from(s.month());
         // Adjust for a start day other than the 1st.
         let shifted = |k: i64| -> Option<NaiveDate> {
             if k >= 0 {
@@ -210,11 +207,8 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if !shape_ok {
         return Err("not a date in the form YYYY-MM-DD".into());
     }
-    let num = |r: std::ops::Range<usize>| -> u32 {
-        b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'))
-    };
-    NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
-        .ok_or_else(|| "no such date".to_string())
+    let num = |r: std::ops::Range<usize>| -> u32 { b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0')) };
+    NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10)).ok_or_else(|| "no such date".to_string())
 }
 
 #[cfg(test)]

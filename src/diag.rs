@@ -196,10 +196,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize, String) {
     let before = src.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = src
-        .get(line_start..offset)
-        .map(|s| s.chars().count() + 1)
-        .unwrap_or(1);
+    let col = src.get(line_start..offset).map(|s| s.chars().count() + 1).unwrap_or(1);
     let line_end = src[line_start..]
         .find('\n')
         .map(|i| line_start + i)
@@ -210,9 +207,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize, String) {
 
 /// Errors first, then warnings; each group in file/line order.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column))
-    });
+    diags.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
 }
 
 #[cfg(test)]

@@ -38,11 +38,20 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
 
     let mut out_files = vec![
-        OutFile { name: "payouts.csv".into(), bytes: tables::payouts(p, roster, cal, &ev).finish() },
-        OutFile { name: "statements.csv".into(), bytes: tables::statements(p, roster, cal, &ev).finish() },
+        OutFile {
+            name: "payouts.csv".into(),
+            bytes: tables::payouts(p, roster, cal, &ev).finish(),
+        },
+        OutFile {
+            name: "statements.csv".into(),
+            bytes: tables::statements(p, roster, cal, &ev).finish(),
+        },
     ];
     if args.lenient {
-        out_files.push(OutFile { name: "rejects.csv".into(), bytes: tables::rejects(&inp.problems.rejects).finish() });
+        out_files.push(OutFile {
+            name: "rejects.csv".into(),
+            bytes: tables::rejects(&inp.problems.rejects).finish(),
+        });
     }
     let o = &inp.ledger.outside;
     let manifest = Manifest {
@@ -51,41 +60,87 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         inputs: inp.stamps.clone(),
         rows_skipped: inp.problems.rejects.len() as u64,
         deals_outside_year: o.before + o.after,
-        outputs: out_files.iter().map(|f| OutputStamp { file: f.name.clone(), sha256: files::sha256_hex(&f.bytes) }).collect(),
+        outputs: out_files
+            .iter()
+            .map(|f| OutputStamp {
+                file: f.name.clone(),
+                sha256: files::sha256_hex(&f.bytes),
+            })
+            .collect(),
     };
-    out_files.push(OutFile { name: "manifest.json".into(), bytes: manifest.to_bytes() });
+    out_files.push(OutFile {
+        name: "manifest.json".into(),
+        bytes: manifest.to_bytes(),
+    });
     let out_dir = args.out.clone().unwrap_or_else(|| default_out(&args.plan));
-    files::write_all(&out_dir, &out_files).map_err(|e| Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string()))?;
+    files::write_all(&out_dir, &out_files).map_err(|e| {
+        Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
+    })?;
 
     let summary = crate::report::summary(cal, &ev);
     match args.format {
         Format::Table => {
-            println!("{} — {} reps, {} ({})", p.name, roster.reps.len(), p.currency, out_dir.display());
-            print!("{}", text::table(&text::SUMMARY_HEADER, &text::summary_cells(&summary, true)));
+            println!(
+                "{} — {} reps, {} ({})",
+                p.name,
+                roster.reps.len(),
+                p.currency,
+                out_dir.display()
+            );
+            print!(
+                "{}",
+                text::table(&text::SUMMARY_HEADER, &text::summary_cells(&summary, true))
+            );
         }
         Format::Csv => {
             let mut doc = crate::output::csv::CsvDoc::new(&text::SUMMARY_HEADER);
             for row in text::summary_cells(&summary, false) {
-                doc.row(&row.iter().map(|c| crate::output::csv::Cell::Num(c.clone())).collect::<Vec<_>>());
+                doc.row(
+                    &row.iter()
+                        .map(|c| crate::output::csv::Cell::Num(c.clone()))
+                        .collect::<Vec<_>>(),
+                );
             }
             print!("{}", String::from_utf8_lossy(&doc.finish()));
         }
         Format::Json => {
             let rows: Vec<serde_json::Value> = text::summary_cells(&summary, false)
                 .into_iter()
-                .map(|r| serde_json::Value::Object(text::SUMMARY_HEADER.iter().map(|h| h.to_string()).zip(r.into_iter().map(serde_json::Value::String)).collect()))
+                .map(|r| {
+                    serde_json::Value::Object(
+                        text::SUMMARY_HEADER
+                            .iter()
+                            .map(|h| h.to_string())
+                            .zip(r.into_iter().map(serde_json::Value::String))
+                            .collect(),
+                    )
+                })
                 .collect();
             println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": p.name, "currency": p.currency, "out": out_dir.display().to_string(), "summary": rows })).unwrap_or_default());
         }
     }
     if o.before + o.after > 0 {
-        warnings.push(Diagnostic::warning(format!("{} deal row(s) closed outside the plan year ({} before, {} after): counted, not paid on", o.before + o.after, o.before, o.after)));
+        warnings.push(Diagnostic::warning(format!(
+            "{} deal row(s) closed outside the plan year ({} before, {} after): counted, not paid on",
+            o.before + o.after,
+            o.before,
+            o.after
+        )));
     }
     if o.cancel_after_year + o.cancel_past_window > 0 {
-        warnings.push(Diagnostic::warning(format!("{} cancelled deal row(s) not clawed back ({} past the window, {} cancelled after the plan year)", o.cancel_after_year + o.cancel_past_window, o.cancel_past_window, o.cancel_after_year)));
+        warnings.push(Diagnostic::warning(format!(
+            "{} cancelled deal row(s) not clawed back ({} past the window, {} cancelled after the plan year)",
+            o.cancel_after_year + o.cancel_past_window,
+            o.cancel_past_window,
+            o.cancel_after_year
+        )));
     }
     if args.lenient && !inp.problems.rejects.is_empty() {
-        warnings.push(Diagnostic::warning(format!("{} bad row(s) skipped: see {}", inp.problems.rejects.len(), out_dir.join("rejects.csv").display())));
+        warnings.push(Diagnostic::warning(format!(
+            "{} bad row(s) skipped: see {}",
+            inp.problems.rejects.len(),
+            out_dir.join("rejects.csv").display()
+        )));
     }
     warnings.extend(inp.problems.warnings.iter().cloned());
     warnings.extend(ev.warnings);

@@ -14,16 +14,22 @@ pub fn run(plan_path: &Path, rep_id: &str, period: Option<&str>, data: Option<&P
     let Some(r) = roster.find(rep_id) else {
         let mut ids: Vec<&str> = roster.reps.iter().map(|r| r.id.as_str()).collect();
         ids.truncate(20);
-        return Err(Diagnostic::error(format!("no rep with id {rep_id:?} in reps.csv")).with_help(format!("some rep ids: {}", ids.join(", "))).into());
+        return Err(Diagnostic::error(format!("no rep with id {rep_id:?} in reps.csv"))
+            .with_help(format!("some rep ids: {}", ids.join(", ")))
+            .into());
     };
     let only = match period {
         None => None,
         Some(label) => Some(cal.period_index(label).ok_or_else(|| {
             let labels: Vec<&str> = (0..cal.periods()).map(|i| cal.label(i)).collect();
-            Diagnostic::error(format!("unknown period {label:?}")).with_help(format!("this plan's periods: {}", labels.join(", ")))
+            Diagnostic::error(format!("unknown period {label:?}"))
+                .with_help(format!("this plan's periods: {}", labels.join(", ")))
         })?),
     };
     let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
-    print!("{}", crate::output::text::explain(p, cal, &roster.reps[r], &ev.reps[r], only));
+    print!(
+        "{}",
+        crate::output::text::explain(p, cal, &roster.reps[r], &ev.reps[r], only)
+    );
     Ok(())
 }

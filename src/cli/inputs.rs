@@ -28,7 +28,10 @@ impl<R: Read> Read for Hashing<R> {
 
 impl<R: Read> Hashing<R> {
     fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new() }
+        Self {
+            inner,
+            hasher: Sha256::new(),
+        }
     }
 
     /// Reads what is left (so the hash covers the whole file) and returns the hex digest.
@@ -55,16 +58,25 @@ pub struct PlanInput {
 /// Reads and validates the plan file.
 pub fn load_plan(path: &Path) -> Result<PlanInput, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone())])?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone())])?;
     let src = String::from_utf8(bytes.clone()).map_err(|e| {
         let (line, col, _) = crate::diag::line_col(&String::from_utf8_lossy(&bytes), e.utf8_error().valid_up_to());
-        vec![Diagnostic::error("the plan is not valid UTF-8").in_file(shown.clone()).at(line, col).with_help("save the plan as UTF-8")]
+        vec![Diagnostic::error("the plan is not valid UTF-8")
+            .in_file(shown.clone())
+            .at(line, col)
+            .with_help("save the plan as UTF-8")]
     })?;
     let loaded = plan::load(&src, &shown)?;
-    let cal = Calendar::new(loaded.plan.year_start, loaded.plan.period)
-        .ok_or_else(|| vec![Diagnostic::error("year_start is out of the supported date range").in_file(shown.clone())])?;
+    let cal = Calendar::new(loaded.plan.year_start, loaded.plan.period).ok_or_else(|| {
+        vec![Diagnostic::error("year_start is out of the supported date range").in_file(shown.clone())]
+    })?;
     Ok(PlanInput {
-        stamp: InputStamp { file: shown, sha256: crate::output::files::sha256_hex(&bytes), rows: src.lines().count() as u64 },
+        stamp: InputStamp {
+            file: shown,
+            sha256: crate::output::files::sha256_hex(&bytes),
+            rows: src.lines().count() as u64,
+        },
         plan: loaded.plan,
         cal,
         path: path.to_path_buf(),
@@ -112,7 +124,11 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
     let mut problems = Problems::new(lenient);
     let mut stamps = vec![plan.stamp.clone()];
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::error(format!("the data folder {} does not exist", dir.display())).with_help("pass --data DIR, or set `data` in the plan's [plan] table")]);
+        return Err(vec![Diagnostic::error(format!(
+            "the data folder {} does not exist",
+            dir.display()
+        ))
+        .with_help("pass --data DIR, or set `data` in the plan's [plan] table")]);
     }
     let name = |f: &str| dir.join(f).display().to_string();
 
@@ -121,7 +137,11 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
     match open(&path) {
         Ok(mut r) => {
             roster = data::reps::read(&name("reps.csv"), &mut r, &plan.plan, &mut problems);
-            stamps.push(InputStamp { file: name("reps.csv"), sha256: r.finish(), rows: roster.reps.len() as u64 });
+            stamps.push(InputStamp {
+                file: name("reps.csv"),
+                sha256: r.finish(),
+                rows: roster.reps.len() as u64,
+            });
         }
         Err(d) => problems.fatal(d),
     }
@@ -129,16 +149,39 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
     let path = dir.join("deals.csv");
     match open(&path) {
         Ok(mut r) => {
-            let scan = data::deals::stream(&name("deals.csv"), &mut r, &roster, &HashSet::new(), &mut problems, |row| ledger.add(row, &plan.plan, &roster, &plan.cal));
-            stamps.push(InputStamp { file: name("deals.csv"), sha256: r.finish(), rows: scan.rows });
+            let scan = data::deals::stream(
+                &name("deals.csv"),
+                &mut r,
+                &roster,
+                &HashSet::new(),
+                &mut problems,
+                |row| ledger.add(row, &plan.plan, &roster, &plan.cal),
+            );
+            stamps.push(InputStamp {
+                file: name("deals.csv"),
+                sha256: r.finish(),
+                rows: scan.rows,
+            });
             if !scan.bad_splits.is_empty() {
                 // Lenient: book again without the deals whose splits do not add up;
                 // their rows become rejects (the other rejects were recorded by the first pass).
                 ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
                 let mut again = open(&path).map_err(|d| vec![d])?;
                 let mut second = Problems::new(true);
-                data::deals::stream(&name("deals.csv"), &mut again, &roster, &scan.bad_splits, &mut second, |row| ledger.add(row, &plan.plan, &roster, &plan.cal));
-                problems.rejects.extend(second.rejects.into_iter().filter(|r| r.reason.contains(data::deals::SPLIT_REASON)));
+                data::deals::stream(
+                    &name("deals.csv"),
+                    &mut again,
+                    &roster,
+                    &scan.bad_splits,
+                    &mut second,
+                    |row| ledger.add(row, &plan.plan, &roster, &plan.cal),
+                );
+                problems.rejects.extend(
+                    second
+                        .rejects
+                        .into_iter()
+                        .filter(|r| r.reason.contains(data::deals::SPLIT_REASON)),
+                );
             }
         }
         Err(d) => problems.fatal(d),
@@ -150,7 +193,11 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
             Ok(mut r) => {
                 let (q, rows) = data::quotas::read(&name("quotas.csv"), &mut r, &roster, &plan.cal, &mut problems);
                 quotas = q;
-                stamps.push(InputStamp { file: name("quotas.csv"), sha256: r.finish(), rows });
+                stamps.push(InputStamp {
+                    file: name("quotas.csv"),
+                    sha256: r.finish(),
+                    rows,
+                });
             }
             Err(d) => problems.fatal(d),
         }
@@ -160,9 +207,19 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
     if path.exists() {
         match open(&path) {
             Ok(mut r) => {
-                let (o, rows) = data::opps::read(&name("opportunities.csv"), &mut r, &roster, &plan.plan.process, &mut problems);
+                let (o, rows) = data::opps::read(
+                    &name("opportunities.csv"),
+                    &mut r,
+                    &roster,
+                    &plan.plan.process,
+                    &mut problems,
+                );
                 opps = o;
-                stamps.push(InputStamp { file: name("opportunities.csv"), sha256: r.finish(), rows });
+                stamps.push(InputStamp {
+                    file: name("opportunities.csv"),
+                    sha256: r.finish(),
+                    rows,
+                });
             }
             Err(d) => problems.fatal(d),
         }
@@ -174,5 +231,13 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
         }
         return Err(errs);
     }
-    Ok(Inputs { plan, roster, ledger, quotas, opps, stamps, problems })
+    Ok(Inputs {
+        plan,
+        roster,
+        ledger,
+        quotas,
+        opps,
+        stamps,
+        problems,
+    })
 }

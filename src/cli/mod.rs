@@ -62,7 +62,9 @@ pub enum Command {
         data: Option<PathBuf>,
     },
     /// Pay every rep for the plan year: payouts, statements and a run manifest.
-    #[command(after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme\n\nWrites payouts.csv, statements.csv and manifest.json (and rejects.csv with --lenient).")]
+    #[command(
+        after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme\n\nWrites payouts.csv, statements.csv and manifest.json (and rejects.csv with --lenient)."
+    )]
     Evaluate {
         /// The plan (TOML).
         plan: PathBuf,
@@ -101,8 +103,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let argv: Vec<String> = std::env::args().collect();
     match cli.command {
         Command::Check { plan, data } => check::run(&plan, data.as_deref()),
-        Command::Evaluate { plan, data, out, lenient, format } => evaluate::run(&evaluate::Args { plan, data, out, lenient, format, argv }),
-        Command::Explain { plan, rep, period, data } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
+        Command::Evaluate {
+            plan,
+            data,
+            out,
+            lenient,
+            format,
+        } => evaluate::run(&evaluate::Args {
+            plan,
+            data,
+            out,
+            lenient,
+            format,
+            argv,
+        }),
+        Command::Explain {
+            plan,
+            rep,
+            period,
+            data,
+        } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
     }
 }
 

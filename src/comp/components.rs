@@ -26,12 +26,21 @@ pub struct PeriodFacts<'a> {
 }
 
 fn line(c: &Component, label: String, basis: Option<Decimal>, rate: Option<Decimal>, amount: Decimal) -> Line {
-    Line { component: c.name.clone(), label, basis, rate, amount, kind: LineKind::Earned }
+    Line {
+        component: c.name.clone(),
+        label,
+        basis,
+        rate,
+        amount,
+        kind: LineKind::Earned,
+    }
 }
 
 /// The payout curve f(A): 0 below the first point, linear between, flat after the last.
 pub fn curve_at(curve: &[(Decimal, Decimal)], a: Decimal) -> Decimal {
-    let Some(first) = curve.first() else { return Decimal::ZERO };
+    let Some(first) = curve.first() else {
+        return Decimal::ZERO;
+    };
     if a < first.0 {
         return Decimal::ZERO;
     }
@@ -67,7 +76,13 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
     let r = f.rounding;
     let attainment = (!f.quota.is_zero()).then(|| f.credit / f.quota);
     match &c.kind {
-        ComponentKind::Commission { basis, method, tiers, above, .. } => {
+        ComponentKind::Commission {
+            basis,
+            method,
+            tiers,
+            above,
+            ..
+        } => {
             if *basis == Basis::Attainment && f.quota.is_zero() {
                 return Vec::new();
             }
@@ -82,16 +97,30 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
                     .map(|k| {
                         let top = lo.get(k + 1).map_or(cr, |&hi| cr.min(hi));
                         let slice = top - lo[k];
-                        line(c, tier_label(*basis, k, tiers), Some(slice), Some(tiers[k].rate), r.money(slice * tiers[k].rate))
+                        line(
+                            c,
+                            tier_label(*basis, k, tiers),
+                            Some(slice),
+                            Some(tiers[k].rate),
+                            r.money(slice * tiers[k].rate),
+                        )
                     })
                     .collect(),
                 Method::Retroactive => {
-                    let Some(k) = (0..tiers.len()).rev().find(|&k| lo[k] <= cr) else { return Vec::new() };
+                    let Some(k) = (0..tiers.len()).rev().find(|&k| lo[k] <= cr) else {
+                        return Vec::new();
+                    };
                     let base = match above {
                         Some(a) => (cr - bound(*basis, *a, f.quota)).max(Decimal::ZERO),
                         None => cr,
                     };
-                    vec![line(c, format!("{}, all credit", tier_label(*basis, k, tiers)), Some(base), Some(tiers[k].rate), r.money(base * tiers[k].rate))]
+                    vec![line(
+                        c,
+                        format!("{}, all credit", tier_label(*basis, k, tiers)),
+                        Some(base),
+                        Some(tiers[k].rate),
+                        r.money(base * tiers[k].rate),
+                    )]
                 }
             }
         }
@@ -102,10 +131,22 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
                 return Vec::new();
             }
             let target_p = *target * f.prorate_num / f.prorate_den;
-            vec![line(c, format!("target × f({})", crate::units::fmt_dp(a, 4, r)), Some(target_p), Some(fa), r.money(*target * f.prorate_num * fa / f.prorate_den))]
+            vec![line(
+                c,
+                format!("target × f({})", crate::units::fmt_dp(a, 4, r)),
+                Some(target_p),
+                Some(fa),
+                r.money(*target * f.prorate_num * fa / f.prorate_den),
+            )]
         }
         ComponentKind::Milestone { at, amount } => match attainment {
-            Some(a) if a >= *at => vec![line(c, format!("attainment ≥ {}", fmt_pct(*at)), None, None, r.money(*amount))],
+            Some(a) if a >= *at => vec![line(
+                c,
+                format!("attainment ≥ {}", fmt_pct(*at)),
+                None,
+                None,
+                r.money(*amount),
+            )],
             _ => Vec::new(),
         },
         ComponentKind::Spiff { per_deal, .. } => f
@@ -117,7 +158,13 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
             if f.override_credit.is_zero() {
                 return Vec::new();
             }
-            vec![line(c, "reports' credit".to_string(), Some(f.override_credit), Some(*rate), r.money(f.override_credit * *rate))]
+            vec![line(
+                c,
+                "reports' credit".to_string(),
+                Some(f.override_credit),
+                Some(*rate),
+                r.money(f.override_credit * *rate),
+            )]
         }
     }
 }

@@ -19,6 +19,9 @@ use crate::plan::{ComponentKind, Plan, Scope};
 use components::PeriodFacts;
 use rust_decimal::Decimal;
 
+/// SPIFF hits by (rep, period, component): (deal id, split, amount).
+type SpiffIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal, Decimal)>>;
+
 /// One rep's year.
 #[derive(Debug, Clone)]
 pub struct RepPay {
@@ -50,14 +53,21 @@ pub struct Evaluation {
 }
 
 /// Pays every rep of the roster for the plan year.
+#[allow(clippy::needless_range_loop)] // `p` indexes several per-period tables at once
 pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, explicit: &Quotas) -> Evaluation {
     let n = cal.periods();
     let mut warnings = Vec::new();
     // Own credit per rep and period (overrides and team credit sum these).
-    let own: Vec<Vec<Decimal>> = (0..roster.reps.len()).map(|r| (0..n).map(|p| ledger.credit(r, p)).collect()).collect();
-    let mut spiffs: std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal, Decimal)>> = Default::default();
+    let own: Vec<Vec<Decimal>> = (0..roster.reps.len())
+        .map(|r| (0..n).map(|p| ledger.credit(r, p)).collect())
+        .collect();
+    let mut spiffs: SpiffIndex =
+        Default::default();
     for h in &ledger.spiffs {
-        spiffs.entry((h.rep, h.period, h.component)).or_default().push((h.deal_id.clone(), h.split, h.amount));
+        spiffs
+            .entry((h.rep, h.period, h.component))
+            .or_default()
+            .push((h.deal_id.clone(), h.split, h.amount));
     }
     let mut reps = Vec::with_capacity(roster.reps.len());
     for (r, rep) in roster.reps.iter().enumerate() {
@@ -75,14 +85,21 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
             let credit: Decimal = set.iter().map(|&x| own[x][p]).sum();
             let attainment = (!q.is_zero()).then(|| credit / q);
             if q.is_zero() && (tenure.active(cal, p).0 > Decimal::ZERO || !credit.is_zero()) {
-                warnings.push(Diagnostic::warning(format!("rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing", rep.id, cal.label(p))));
+                warnings.push(Diagnostic::warning(format!(
+                    "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
+                    rep.id,
+                    cal.label(p)
+                )));
             }
             let (num, den) = tenure.active(cal, p);
             let mut lines = Vec::new();
             let mut commission = Decimal::ZERO;
             for (ci, c) in scheme.components.iter().enumerate() {
                 let filtered_credit = match &c.kind {
-                    ComponentKind::Commission { filter, .. } if !filter.is_all() => set.iter().map(|&x| ledger.credit_where(x, p, |t, pr| filter.passes(t, pr))).sum(),
+                    ComponentKind::Commission { filter, .. } if !filter.is_all() => set
+                        .iter()
+                        .map(|&x| ledger.credit_where(x, p, |t, pr| filter.passes(t, pr)))
+                        .sum(),
                     _ => credit,
                 };
                 let override_credit = match &c.kind {
@@ -107,21 +124,35 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
                 }
                 lines.extend(cl);
             }
-            let mut pay = PeriodPay { quota: q, credit, attainment, lines, ..PeriodPay::default() };
+            let mut pay = PeriodPay {
+                quota: q,
+                credit,
+                attainment,
+                lines,
+                ..PeriodPay::default()
+            };
             settle::scheme_caps(scheme, &mut pay, &mut year);
             year.commission_rate.push((commission, credit));
             settle::clawbacks(ledger, r, p, &mut pay, &year, plan.rounding);
             let guarantee = match &scheme.draw {
-                Some(d) if tenure.draw_active(cal, p, d.months) => Some((plan.rounding.money(d.amount * num / den), d.recoverable)),
+                Some(d) if tenure.draw_active(cal, p, d.months) => {
+                    Some((plan.rounding.money(d.amount * num / den), d.recoverable))
+                }
                 _ => None,
             };
             settle::draw(&mut pay, guarantee, &mut year);
-            pay.base_pay = plan.rounding.money(scheme.base_salary * num / (den * Decimal::from(n as u64)));
+            pay.base_pay = plan
+                .rounding
+                .money(scheme.base_salary * num / (den * Decimal::from(n as u64)));
             pay.total_pay = pay.base_pay + pay.incentive_paid;
             periods.push(pay);
         }
         if !year.balance.is_zero() {
-            warnings.push(Diagnostic::warning(format!("rep {} ends the year owing {} (reported, not charged to base pay)", rep.id, crate::units::fmt_money(year.balance))));
+            warnings.push(Diagnostic::warning(format!(
+                "rep {} ends the year owing {} (reported, not charged to base pay)",
+                rep.id,
+                crate::units::fmt_money(year.balance)
+            )));
         }
         reps.push(RepPay { rep: r, periods });
     }

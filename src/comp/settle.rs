@@ -40,7 +40,14 @@ pub fn cap_component(c: &Component, lines: &mut Vec<Line>) -> Decimal {
 pub fn scheme_caps(scheme: &Scheme, pay: &mut PeriodPay, year: &mut YearState) {
     let mut e: Decimal = pay.sum(LineKind::Earned);
     let cut = |label: String, before: Decimal, to: Decimal, lines: &mut Vec<Line>| {
-        lines.push(Line { component: "scheme cap".into(), label, basis: Some(before), rate: None, amount: to - before, kind: LineKind::Earned });
+        lines.push(Line {
+            component: "scheme cap".into(),
+            label,
+            basis: Some(before),
+            rate: None,
+            amount: to - before,
+            kind: LineKind::Earned,
+        });
     };
     if let Some(cap) = scheme.cap_period {
         if e > cap {
@@ -51,7 +58,16 @@ pub fn scheme_caps(scheme: &Scheme, pay: &mut PeriodPay, year: &mut YearState) {
     if let Some(cap) = scheme.cap_year {
         let room = (cap - year.earned_so_far).max(Decimal::ZERO);
         if e > room {
-            cut(format!("year cap {} ({} earned before)", fmt_money_human(cap), fmt_money_human(year.earned_so_far)), e, room, &mut pay.lines);
+            cut(
+                format!(
+                    "year cap {} ({} earned before)",
+                    fmt_money_human(cap),
+                    fmt_money_human(year.earned_so_far)
+                ),
+                e,
+                room,
+                &mut pay.lines,
+            );
             e = room;
         }
     }
@@ -85,7 +101,14 @@ pub fn draw(pay: &mut PeriodPay, guarantee: Option<(Decimal, bool)>, year: &mut 
     let (d, recoverable) = guarantee.unwrap_or((Decimal::ZERO, false));
     let push = |label: &str, basis: Option<Decimal>, amount: Decimal, kind: LineKind, lines: &mut Vec<Line>| {
         if !amount.is_zero() {
-            lines.push(Line { component: "draw".into(), label: label.into(), basis, rate: None, amount, kind });
+            lines.push(Line {
+                component: "draw".into(),
+                label: label.into(),
+                basis,
+                rate: None,
+                amount,
+                kind,
+            });
         }
     };
     if net >= d {
@@ -93,7 +116,13 @@ pub fn draw(pay: &mut PeriodPay, guarantee: Option<(Decimal, bool)>, year: &mut 
         year.balance -= recovered;
         pay.recovered = recovered;
         pay.incentive_paid = net - recovered;
-        push("recovery of earlier balance", Some(year.balance + recovered), -recovered, LineKind::Recovered, &mut pay.lines);
+        push(
+            "recovery of earlier balance",
+            Some(year.balance + recovered),
+            -recovered,
+            LineKind::Recovered,
+            &mut pay.lines,
+        );
     } else {
         let topup = d - net.max(Decimal::ZERO);
         let deficit = (-net).max(Decimal::ZERO);
@@ -104,9 +133,19 @@ pub fn draw(pay: &mut PeriodPay, guarantee: Option<(Decimal, bool)>, year: &mut 
         pay.draw_topup = topup;
         pay.deficit = deficit;
         pay.incentive_paid = d;
-        let label = if recoverable { "draw top-up (recoverable)" } else { "draw top-up (non-recoverable)" };
+        let label = if recoverable {
+            "draw top-up (recoverable)"
+        } else {
+            "draw top-up (non-recoverable)"
+        };
         push(label, Some(d), topup, LineKind::DrawTopup, &mut pay.lines);
-        push("deficit carried forward", None, deficit, LineKind::Deficit, &mut pay.lines);
+        push(
+            "deficit carried forward",
+            None,
+            deficit,
+            LineKind::Deficit,
+            &mut pay.lines,
+        );
     }
     pay.balance = year.balance;
 }

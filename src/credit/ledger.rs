@@ -138,7 +138,14 @@ impl Ledger {
     }
 
     /// Adds credit directly (for simulation and tests).
-    pub fn add_credit(&mut self, rep: usize, period: usize, deal_type: DealType, product: Option<&str>, credit: Decimal) {
+    pub fn add_credit(
+        &mut self,
+        rep: usize,
+        period: usize,
+        deal_type: DealType,
+        product: Option<&str>,
+        credit: Decimal,
+    ) {
         let key = self.product_id(product) * 3 + deal_type.index() as u32;
         let cell = &mut self.cells[rep * self.periods + period];
         match cell.iter_mut().find(|(k, _)| *k == key) {
@@ -174,8 +181,19 @@ impl Ledger {
         match row.cancelled {
             None => {
                 for &ci in &self.spiff_components[roster.reps[row.rep].scheme] {
-                    if let ComponentKind::Spiff { filter, from, to, per_deal, min_amount } = &scheme.components[ci].kind {
-                        if row.close >= *from && row.close <= *to && filter.passes(row.deal_type, row.product) && row.amount >= *min_amount {
+                    if let ComponentKind::Spiff {
+                        filter,
+                        from,
+                        to,
+                        per_deal,
+                        min_amount,
+                    } = &scheme.components[ci].kind
+                    {
+                        if row.close >= *from
+                            && row.close <= *to
+                            && filter.passes(row.deal_type, row.product)
+                            && row.amount >= *min_amount
+                        {
                             self.spiffs.push(SpiffHit {
                                 rep: row.rep,
                                 period,

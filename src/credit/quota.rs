@@ -34,7 +34,10 @@ impl Tenure {
 
     /// Active days in period `p` and the period's days.
     pub fn active(&self, cal: &Calendar, p: usize) -> (Decimal, Decimal) {
-        (Decimal::from(cal.period_overlap(p, self.from, self.to)), Decimal::from(cal.period_days(p)))
+        (
+            Decimal::from(cal.period_overlap(p, self.from, self.to)),
+            Decimal::from(cal.period_days(p)),
+        )
     }
 
     /// `x × active(p)`, exact until the caller rounds.
@@ -77,7 +80,15 @@ pub fn computed(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, p
 }
 
 /// The quota used for pay: quotas.csv when given, else computed; rounded to cents.
-pub fn quota(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, explicit: &Quotas, rep: usize, p: usize) -> Decimal {
+pub fn quota(
+    plan: &Plan,
+    scheme: &Scheme,
+    tenure: &Tenure,
+    cal: &Calendar,
+    explicit: &Quotas,
+    rep: usize,
+    p: usize,
+) -> Decimal {
     match explicit.get(&(rep, p)) {
         Some(q) => plan.rounding.money(*q),
         None => plan.rounding.money(computed(plan, scheme, tenure, cal, p)),

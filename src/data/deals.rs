@@ -5,7 +5,7 @@
 //! the first line), and the id text only for deals that are split.
 
 use super::reps::Roster;
-use super::table::{Col, Problems, Table};
+use super::table::{Col, Problems, Recorded, Table};
 use crate::diag::Diagnostic;
 use crate::units::DealType;
 use chrono::NaiveDate;
@@ -41,16 +41,46 @@ pub struct DealRow<'a> {
 }
 
 const COLS: &[Col] = &[
-    Col { name: "deal_id", required: true },
-    Col { name: "rep_id", required: true },
-    Col { name: "customer_id", required: false },
-    Col { name: "product", required: false },
-    Col { name: "deal_type", required: false },
-    Col { name: "close_date", required: true },
-    Col { name: "amount", required: true },
-    Col { name: "split", required: false },
-    Col { name: "status", required: false },
-    Col { name: "cancel_date", required: false },
+    Col {
+        name: "deal_id",
+        required: true,
+    },
+    Col {
+        name: "rep_id",
+        required: true,
+    },
+    Col {
+        name: "customer_id",
+        required: false,
+    },
+    Col {
+        name: "product",
+        required: false,
+    },
+    Col {
+        name: "deal_type",
+        required: false,
+    },
+    Col {
+        name: "close_date",
+        required: true,
+    },
+    Col {
+        name: "amount",
+        required: true,
+    },
+    Col {
+        name: "split",
+        required: false,
+    },
+    Col {
+        name: "status",
+        required: false,
+    },
+    Col {
+        name: "cancel_date",
+        required: false,
+    },
 ];
 const DEAL: usize = 0;
 const REP: usize = 1;
@@ -110,7 +140,10 @@ pub fn stream<R: Read>(
         let rep = t.req_text(REP, problems).and_then(|id| match roster.find(id) {
             Some(r) => Some(r),
             None => {
-                problems.row_error(t.err(Some(REP), format!("rep_id {id:?} is not in reps.csv")).with_help("add the rep to reps.csv, or correct the id"));
+                problems.row_error(
+                    t.err(Some(REP), format!("rep_id {id:?} is not in reps.csv"))
+                        .with_help("add the rep to reps.csv, or correct the id"),
+                );
                 None
             }
         });
@@ -121,11 +154,14 @@ pub fn stream<R: Read>(
             Ok(Some(s)) => match DealType::parse(s) {
                 Some(d) => Some(d),
                 None => {
-                    problems.row_error(t.err(Some(TYPE), format!("unknown deal_type {s:?}")).with_help("use new, expansion or renewal (empty means new)"));
+                    problems.row_error(
+                        t.err(Some(TYPE), format!("unknown deal_type {s:?}"))
+                            .with_help("use new, expansion or renewal (empty means new)"),
+                    );
                     None
                 }
             },
-            Err(()) => None,
+            Err(Recorded) => None,
         };
         let close = t.date(CLOSE, problems);
         let amount = t.money(AMOUNT, problems);
@@ -142,16 +178,19 @@ pub fn stream<R: Read>(
                     None
                 }
             },
-            Err(()) => None,
+            Err(Recorded) => None,
         };
         let cancelled_status = match t.opt_text(STATUS, problems) {
             Ok(None) | Ok(Some("won")) => Some(false),
             Ok(Some("cancelled")) => Some(true),
             Ok(Some(s)) => {
-                problems.row_error(t.err(Some(STATUS), format!("unknown status {s:?}")).with_help("use won or cancelled (empty means won)"));
+                problems.row_error(
+                    t.err(Some(STATUS), format!("unknown status {s:?}"))
+                        .with_help("use won or cancelled (empty means won)"),
+                );
                 None
             }
-            Err(()) => None,
+            Err(Recorded) => None,
         };
         let cancel_date = t.opt_date(CANCEL, problems);
         let cancelled = match (cancelled_status, cancel_date) {
@@ -166,7 +205,10 @@ pub fn stream<R: Read>(
                 None
             }
             (Some(false), Ok(Some(_))) => {
-                problems.row_error(t.err(Some(CANCEL), "cancel_date is set but status is not cancelled").with_help("set status to cancelled, or clear cancel_date"));
+                problems.row_error(
+                    t.err(Some(CANCEL), "cancel_date is set but status is not cancelled")
+                        .with_help("set status to cancelled, or clear cancel_date"),
+                );
                 None
             }
             (Some(false), Ok(None)) => Some(None),
@@ -186,13 +228,28 @@ pub fn stream<R: Read>(
             continue;
         }
         let ppm = (split * Decimal::from(1_000_000)).round().to_u32().unwrap_or(0);
-        let e = sums.entry(key).or_insert(SplitSum { ppm: 0, rows: 0, first_line: t.line as u32 });
+        let e = sums.entry(key).or_insert(SplitSum {
+            ppm: 0,
+            rows: 0,
+            first_line: t.line as u32,
+        });
         e.ppm = e.ppm.saturating_add(ppm);
         e.rows += 1;
         if (e.rows > 1 || ppm != 1_000_000) && !split_ids.contains_key(&key) {
             split_ids.insert(key, deal_id.to_string());
         }
-        visit(&DealRow { deal_id, rep, customer, product, deal_type, close, amount, split, cancelled, line: t.line });
+        visit(&DealRow {
+            deal_id,
+            rep,
+            customer,
+            product,
+            deal_type,
+            close,
+            amount,
+            split,
+            cancelled,
+            line: t.line,
+        });
     }
     scan.rows = t.rows;
     let mut bad: Vec<(u32, u64, SplitSum)> = sums
@@ -204,12 +261,16 @@ pub fn stream<R: Read>(
     for (line, key, s) in bad {
         let id = split_ids.get(&key).cloned().unwrap_or_default();
         let sum = Decimal::from(s.ppm) / Decimal::from(1_000_000);
-        let d = Diagnostic::error(format!("the splits of deal {id:?} sum to {} over {} row(s), not 1", sum.normalize(), s.rows))
-            .in_file(file)
-            .at(line as usize, 0)
-            .column_named("split")
-            .with_value(id.clone())
-            .with_help("rows sharing a deal_id are one split deal; their splits must sum to 1 (±0.0001)");
+        let d = Diagnostic::error(format!(
+            "the splits of deal {id:?} sum to {} over {} row(s), not 1",
+            sum.normalize(),
+            s.rows
+        ))
+        .in_file(file)
+        .at(line as usize, 0)
+        .column_named("split")
+        .with_value(id.clone())
+        .with_help("rows sharing a deal_id are one split deal; their splits must sum to 1 (±0.0001)");
         if problems.lenient {
             scan.bad_splits.insert(key);
         } else {

@@ -39,17 +39,44 @@ pub struct Opp {
 }
 
 const COLS: &[Col] = &[
-    Col { name: "opp_id", required: true },
-    Col { name: "rep_id", required: true },
-    Col { name: "created_date", required: true },
-    Col { name: "stage", required: true },
-    Col { name: "status", required: true },
-    Col { name: "amount", required: false },
-    Col { name: "closed_date", required: false },
+    Col {
+        name: "opp_id",
+        required: true,
+    },
+    Col {
+        name: "rep_id",
+        required: true,
+    },
+    Col {
+        name: "created_date",
+        required: true,
+    },
+    Col {
+        name: "stage",
+        required: true,
+    },
+    Col {
+        name: "status",
+        required: true,
+    },
+    Col {
+        name: "amount",
+        required: false,
+    },
+    Col {
+        name: "closed_date",
+        required: false,
+    },
 ];
 
 /// Reads opportunities.csv.
-pub fn read<R: Read>(file: &str, input: R, roster: &Roster, process: &Process, problems: &mut Problems) -> (Vec<Opp>, u64) {
+pub fn read<R: Read>(
+    file: &str,
+    input: R,
+    roster: &Roster,
+    process: &Process,
+    problems: &mut Problems,
+) -> (Vec<Opp>, u64) {
     let mut out = Vec::new();
     let Some(mut t) = Table::open(file, input, COLS, problems) else {
         return (out, 0);
@@ -71,27 +98,40 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, process: &Process, p
             }
         });
         let created = t.date(2, problems);
-        let stage = t.req_text(3, problems).and_then(|s| match process.stages.iter().position(|x| x == s) {
-            Some(i) => Some(i),
-            None => {
-                problems.row_error(t.err(Some(3), format!("unknown stage {s:?}")).with_help(format!("the plan's stages: {}", process.stages.join(", "))));
-                None
-            }
-        });
+        let stage = t
+            .req_text(3, problems)
+            .and_then(|s| match process.stages.iter().position(|x| x == s) {
+                Some(i) => Some(i),
+                None => {
+                    problems.row_error(
+                        t.err(Some(3), format!("unknown stage {s:?}"))
+                            .with_help(format!("the plan's stages: {}", process.stages.join(", "))),
+                    );
+                    None
+                }
+            });
         let status = t.req_text(4, problems).and_then(|s| match s {
             "open" => Some(OppStatus::Open),
             "won" => Some(OppStatus::Won),
             "lost" => Some(OppStatus::Lost),
             _ => {
-                problems.row_error(t.err(Some(4), format!("unknown status {s:?}")).with_help("use open, won or lost"));
+                problems.row_error(
+                    t.err(Some(4), format!("unknown status {s:?}"))
+                        .with_help("use open, won or lost"),
+                );
                 None
             }
         });
         let amount = t.opt_money(5, problems).unwrap_or(None);
         let closed = t.opt_date(6, problems).unwrap_or(None);
         match (status, closed) {
-            (Some(OppStatus::Won | OppStatus::Lost), None) => problems.row_error(t.err(Some(6), "a won or lost opportunity needs its closed_date")),
-            (Some(OppStatus::Open), Some(_)) => problems.row_error(t.err(Some(6), "an open opportunity has a closed_date").with_help("clear closed_date, or set status to won or lost")),
+            (Some(OppStatus::Won | OppStatus::Lost), None) => {
+                problems.row_error(t.err(Some(6), "a won or lost opportunity needs its closed_date"))
+            }
+            (Some(OppStatus::Open), Some(_)) => problems.row_error(
+                t.err(Some(6), "an open opportunity has a closed_date")
+                    .with_help("clear closed_date, or set status to won or lost"),
+            ),
             _ => {}
         }
         if let (Some(c), Some(cl)) = (created, closed) {
@@ -101,15 +141,31 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, process: &Process, p
         }
         if let (Some(OppStatus::Won), Some(s)) = (status, stage) {
             if s < process.won_at {
-                problems.row_error(t.err(Some(3), format!("a won opportunity must have reached {:?} (won_at)", process.stages[process.won_at])));
+                problems.row_error(t.err(
+                    Some(3),
+                    format!(
+                        "a won opportunity must have reached {:?} (won_at)",
+                        process.stages[process.won_at]
+                    ),
+                ));
             }
         }
         if problems.errors.len() + problems.rejects.len() + problems.more_errors > n_err {
             continue;
         }
-        let (Some(id), Some(rep), Some(created), Some(stage), Some(status)) = (id, rep, created, stage, status) else { continue };
+        let (Some(id), Some(rep), Some(created), Some(stage), Some(status)) = (id, rep, created, stage, status) else {
+            continue;
+        };
         seen.insert(id.to_string(), t.line);
-        out.push(Opp { id: id.to_string(), rep, created, stage, status, amount, closed });
+        out.push(Opp {
+            id: id.to_string(),
+            rep,
+            created,
+            stage,
+            status,
+            amount,
+            closed,
+        });
     }
     (out, t.rows)
 }

@@ -8,9 +8,18 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 const COLS: &[Col] = &[
-    Col { name: "rep_id", required: true },
-    Col { name: "period", required: true },
-    Col { name: "quota", required: true },
+    Col {
+        name: "rep_id",
+        required: true,
+    },
+    Col {
+        name: "period",
+        required: true,
+    },
+    Col {
+        name: "quota",
+        required: true,
+    },
 ];
 
 /// Explicit quotas by (rep index, period index).
@@ -35,14 +44,24 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
             Some(i) => Some(i),
             None => {
                 let labels: Vec<String> = (0..cal.periods()).map(|i| cal.label(i).to_string()).collect();
-                problems.row_error(t.err(Some(1), format!("unknown period {p:?}")).with_help(format!("this plan's periods: {}", labels.join(", "))));
+                problems.row_error(
+                    t.err(Some(1), format!("unknown period {p:?}"))
+                        .with_help(format!("this plan's periods: {}", labels.join(", "))),
+                );
                 None
             }
         });
         let quota = t.money(2, problems);
         if let (Some(r), Some(p), Some(q)) = (rep, period, quota) {
             if let Some(first) = lines.get(&(r, p)) {
-                problems.row_error(t.err(Some(1), format!("a second quota for rep {:?} in {} (first at line {first})", roster.reps[r].id, cal.label(p))));
+                problems.row_error(t.err(
+                    Some(1),
+                    format!(
+                        "a second quota for rep {:?} in {} (first at line {first})",
+                        roster.reps[r].id,
+                        cal.label(p)
+                    ),
+                ));
                 continue;
             }
             lines.insert((r, p), t.line);

@@ -70,13 +70,34 @@ impl Roster {
 }
 
 const COLS: &[Col] = &[
-    Col { name: "rep_id", required: true },
-    Col { name: "name", required: true },
-    Col { name: "scheme", required: true },
-    Col { name: "territory", required: false },
-    Col { name: "manager_id", required: false },
-    Col { name: "hire_date", required: false },
-    Col { name: "end_date", required: false },
+    Col {
+        name: "rep_id",
+        required: true,
+    },
+    Col {
+        name: "name",
+        required: true,
+    },
+    Col {
+        name: "scheme",
+        required: true,
+    },
+    Col {
+        name: "territory",
+        required: false,
+    },
+    Col {
+        name: "manager_id",
+        required: false,
+    },
+    Col {
+        name: "hire_date",
+        required: false,
+    },
+    Col {
+        name: "end_date",
+        required: false,
+    },
 ];
 const ID: usize = 0;
 const NAME: usize = 1;
@@ -102,17 +123,27 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
             Some(i) => Some(i),
             None => {
                 let known: Vec<&str> = plan.schemes.iter().map(|s| s.id.as_str()).collect();
-                problems.row_error(t.err(Some(SCHEME), format!("unknown scheme {s:?}")).with_help(format!("schemes in the plan: {}", known.join(", "))));
+                problems.row_error(
+                    t.err(Some(SCHEME), format!("unknown scheme {s:?}"))
+                        .with_help(format!("schemes in the plan: {}", known.join(", "))),
+                );
                 None
             }
         });
         let territory = t.opt_text(TERRITORY, problems).ok().flatten().map(str::to_string);
         if let Some(ter) = &territory {
             if !plan.territories.is_empty() && !plan.territories.iter().any(|x| &x.id == ter) {
-                problems.row_error(t.err(Some(TERRITORY), format!("unknown territory {ter:?}")).with_help("territories are declared in the plan's [[territories]]"));
+                problems.row_error(
+                    t.err(Some(TERRITORY), format!("unknown territory {ter:?}"))
+                        .with_help("territories are declared in the plan's [[territories]]"),
+                );
             }
         }
-        let manager = t.opt_text(MANAGER, problems).ok().flatten().map(|m| (m.to_string(), t.line));
+        let manager = t
+            .opt_text(MANAGER, problems)
+            .ok()
+            .flatten()
+            .map(|m| (m.to_string(), t.line));
         let hire = t.opt_date(HIRE, problems).unwrap_or(None);
         let end = t.opt_date(END, problems).unwrap_or(None);
         if let (Some(h), Some(e)) = (hire, end) {
@@ -122,15 +153,29 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         }
         if let Some(id) = &id {
             if let Some(&first) = by_id.get(id) {
-                problems.row_error(t.err(Some(ID), format!("duplicate rep_id {id:?} (first at line {})", reps[first].line)));
+                problems.row_error(t.err(
+                    Some(ID),
+                    format!("duplicate rep_id {id:?} (first at line {})", reps[first].line),
+                ));
             }
         }
         if problems.errors.len() + problems.rejects.len() > before {
             continue;
         }
-        let (Some(id), Some(name), Some(scheme)) = (id, name, scheme) else { continue };
+        let (Some(id), Some(name), Some(scheme)) = (id, name, scheme) else {
+            continue;
+        };
         by_id.insert(id.clone(), reps.len());
-        reps.push(Rep { id, name, scheme, territory, manager: None, hire, end, line: t.line });
+        reps.push(Rep {
+            id,
+            name,
+            scheme,
+            territory,
+            manager: None,
+            hire,
+            end,
+            line: t.line,
+        });
         managers.push(manager);
     }
     // Resolve managers; an unknown manager makes the row bad.
@@ -139,12 +184,25 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         if let Some((mid, line)) = m {
             match by_id.get(mid) {
                 Some(&j) if j == i => {
-                    problems.row_error(Diagnostic::error(format!("rep {:?} is its own manager", reps[i].id)).in_file(file).at(*line, 0).column_named("manager_id").with_value(mid.clone()));
+                    problems.row_error(
+                        Diagnostic::error(format!("rep {:?} is its own manager", reps[i].id))
+                            .in_file(file)
+                            .at(*line, 0)
+                            .column_named("manager_id")
+                            .with_value(mid.clone()),
+                    );
                     keep[i] = false;
                 }
                 Some(&j) => reps[i].manager = Some(j),
                 None => {
-                    problems.row_error(Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}")).in_file(file).at(*line, 0).column_named("manager_id").with_value(mid.clone()).with_help("every manager needs their own row in reps.csv"));
+                    problems.row_error(
+                        Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}"))
+                            .in_file(file)
+                            .at(*line, 0)
+                            .column_named("manager_id")
+                            .with_value(mid.clone())
+                            .with_help("every manager needs their own row in reps.csv"),
+                    );
                     keep[i] = false;
                 }
             }
@@ -183,11 +241,15 @@ fn check_cycles(file: &str, reps: &mut [Rep], problems: &mut Problems) {
                     let cycle: Vec<&str> = path[pos..].iter().map(|&x: &usize| reps[x].id.as_str()).collect();
                     let line = reps[c].line;
                     problems.fatal(
-                        Diagnostic::error(format!("the reporting tree has a cycle: {} -> {}", cycle.join(" -> "), reps[c].id))
-                            .in_file(file)
-                            .at(line, 0)
-                            .column_named("manager_id")
-                            .with_help("a rep cannot manage, directly or indirectly, their own manager"),
+                        Diagnostic::error(format!(
+                            "the reporting tree has a cycle: {} -> {}",
+                            cycle.join(" -> "),
+                            reps[c].id
+                        ))
+                        .in_file(file)
+                        .at(line, 0)
+                        .column_named("manager_id")
+                        .with_help("a rep cannot manage, directly or indirectly, their own manager"),
                     );
                     reps[c].manager = None;
                     break;

@@ -88,6 +88,10 @@ impl Problems {
     }
 }
 
+/// A bad cell whose error is already recorded in `Problems`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded;
+
 /// A column this reader knows.
 #[derive(Debug, Clone, Copy)]
 pub struct Col {
@@ -137,7 +141,14 @@ impl<R: Read> Table<R> {
                     Diagnostic::error("the file is empty: it needs a header row")
                         .in_file(file)
                         .at(1, 1)
-                        .with_help(format!("the header names the columns, e.g. {}", cols.iter().filter(|c| c.required).map(|c| c.name).collect::<Vec<_>>().join(","))),
+                        .with_help(format!(
+                            "the header names the columns, e.g. {}",
+                            cols.iter()
+                                .filter(|c| c.required)
+                                .map(|c| c.name)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        )),
                 );
                 return None;
             }
@@ -210,7 +221,11 @@ impl<R: Read> Table<R> {
                     }
                     self.rows += 1;
                     if self.record.len() < self.header_len {
-                        let missing_required = self.cols.iter().zip(&self.index).any(|(c, i)| c.required && i.is_some_and(|i| i >= self.record.len()));
+                        let missing_required = self
+                            .cols
+                            .iter()
+                            .zip(&self.index)
+                            .any(|(c, i)| c.required && i.is_some_and(|i| i >= self.record.len()));
                         if missing_required {
                             problems.row_error(self.err(None, format!("the row has {} fields but the header has {}", self.record.len(), self.header_len)).with_help("each row needs a value (or an empty cell) for every column of the header; check for a missing comma or an unclosed quote"));
                             continue;
@@ -252,18 +267,21 @@ impl<R: Read> Table<R> {
         match std::str::from_utf8(self.raw(k)) {
             Ok(s) => Some(s),
             Err(_) => {
-                problems.row_error(self.err(Some(k), "the cell is not valid UTF-8").with_help("save the file as UTF-8"));
+                problems.row_error(
+                    self.err(Some(k), "the cell is not valid UTF-8")
+                        .with_help("save the file as UTF-8"),
+                );
                 None
             }
         }
     }
 
     /// Column `k` as optional text (empty = absent).
-    pub fn opt_text(&self, k: usize, problems: &mut Problems) -> Result<Option<&str>, ()> {
+    pub fn opt_text(&self, k: usize, problems: &mut Problems) -> Result<Option<&str>, Recorded> {
         match self.text(k, problems) {
             Some("") => Ok(None),
             Some(s) => Ok(Some(s)),
-            None => Err(()),
+            None => Err(Recorded),
         }
     }
 
@@ -291,13 +309,15 @@ impl<R: Read> Table<R> {
     }
 
     /// Column `k` as an optional ISO date.
-    pub fn opt_date(&self, k: usize, problems: &mut Problems) -> Result<Option<NaiveDate>, ()> {
-        let Some(s) = self.opt_text(k, problems)? else { return Ok(None) };
+    pub fn opt_date(&self, k: usize, problems: &mut Problems) -> Result<Option<NaiveDate>, Recorded> {
+        let Some(s) = self.opt_text(k, problems)? else {
+            return Ok(None);
+        };
         match crate::calendar::parse_date(s) {
             Ok(d) => Ok(Some(d)),
             Err(e) => {
                 problems.row_error(self.err(Some(k), e).with_help("dates are ISO: YYYY-MM-DD"));
-                Err(())
+                Err(Recorded)
             }
         }
     }
@@ -310,22 +330,27 @@ impl<R: Read> Table<R> {
                 problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
                 None
             }
-            Err(()) => None,
+            Err(Recorded) => None,
         }
     }
 
     /// Column `k` as optional money (≥ 0, below 10^15).
-    pub fn opt_money(&self, k: usize, problems: &mut Problems) -> Result<Option<Decimal>, ()> {
-        let Some(s) = self.opt_text(k, problems)? else { return Ok(None) };
+    pub fn opt_money(&self, k: usize, problems: &mut Problems) -> Result<Option<Decimal>, Recorded> {
+        let Some(s) = self.opt_text(k, problems)? else {
+            return Ok(None);
+        };
         match crate::units::parse_money(s) {
             Ok(d) if d.is_sign_negative() && !d.is_zero() => {
                 problems.row_error(self.err(Some(k), "must not be negative"));
-                Err(())
+                Err(Recorded)
             }
             Ok(d) => Ok(Some(d)),
             Err(e) => {
-                problems.row_error(self.err(Some(k), e).with_help("money is a plain decimal such as 12345.67"));
-                Err(())
+                problems.row_error(
+                    self.err(Some(k), e)
+                        .with_help("money is a plain decimal such as 12345.67"),
+                );
+                Err(Recorded)
             }
         }
     }
@@ -338,7 +363,7 @@ impl<R: Read> Table<R> {
                 problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
                 None
             }
-            Err(()) => None,
+            Err(Recorded) => None,
         }
     }
 

@@ -26,7 +26,9 @@ pub enum Cell<'a> {
 impl CsvDoc {
     /// A document with this header.
     pub fn new(header: &[&str]) -> Self {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         let _ = w.write_record(header);
         Self { w, rows: 0 }
     }

@@ -34,7 +34,10 @@ pub fn write_all(dir: &Path, files: &[OutFile]) -> std::io::Result<Vec<PathBuf>>
         }
         let tmp = target.with_file_name(format!(
             ".{}.tmp-{}",
-            target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let res = (|| {

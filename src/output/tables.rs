@@ -10,7 +10,22 @@ use rust_decimal::Decimal;
 
 /// The payouts.csv header (SPEC 6, exact order).
 pub const PAYOUTS_HEADER: [&str; 16] = [
-    "rep_id", "name", "scheme", "period", "quota", "credit", "attainment", "base_pay", "earned", "clawback", "draw_topup", "recovered", "deficit", "incentive_paid", "total_pay", "balance",
+    "rep_id",
+    "name",
+    "scheme",
+    "period",
+    "quota",
+    "credit",
+    "attainment",
+    "base_pay",
+    "earned",
+    "clawback",
+    "draw_topup",
+    "recovered",
+    "deficit",
+    "incentive_paid",
+    "total_pay",
+    "balance",
 ];
 
 /// Formats a rate or factor for statements: up to 8 decimals, no trailing zeros.
@@ -31,7 +46,21 @@ pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
         let scheme = &plan.schemes[rep.scheme].id;
         for (p, pay) in rp.periods.iter().enumerate() {
             let m = |x: Decimal| Cell::Num(fmt_money(x));
-            let PeriodPay { quota, credit, attainment, base_pay, earned, clawback, draw_topup, recovered, deficit, incentive_paid, total_pay, balance, .. } = pay;
+            let PeriodPay {
+                quota,
+                credit,
+                attainment,
+                base_pay,
+                earned,
+                clawback,
+                draw_topup,
+                recovered,
+                deficit,
+                incentive_paid,
+                total_pay,
+                balance,
+                ..
+            } = pay;
             doc.row(&[
                 Cell::Text(&rep.id),
                 Cell::Text(&rep.name),
@@ -81,7 +110,13 @@ pub fn statements(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation)
 pub fn rejects(rejects: &[Reject]) -> CsvDoc {
     let mut doc = CsvDoc::new(&["file", "line", "column", "value", "reason"]);
     for r in rejects {
-        doc.row(&[Cell::Text(&r.file), Cell::Num(r.line.to_string()), Cell::Text(&r.column), Cell::Text(&r.value), Cell::Text(&r.reason)]);
+        doc.row(&[
+            Cell::Text(&r.file),
+            Cell::Num(r.line.to_string()),
+            Cell::Text(&r.column),
+            Cell::Text(&r.value),
+            Cell::Text(&r.reason),
+        ]);
     }
     doc
 }

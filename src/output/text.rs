@@ -22,13 +22,28 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) })
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
             .collect();
         out.push_str(parts.join("  ").trim_end());
         out.push('\n');
     };
     line(header.to_vec(), &mut out);
-    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect(), &mut out);
+    line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        &mut out,
+    );
     for r in rows {
         line(r.iter().map(String::as_str).collect(), &mut out);
     }
@@ -36,7 +51,16 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// The summary header.
-pub const SUMMARY_HEADER: [&str; 8] = ["period", "credit", "quota", "base_pay", "incentive", "total_pay", "cost_of_sales", "at_quota"];
+pub const SUMMARY_HEADER: [&str; 8] = [
+    "period",
+    "credit",
+    "quota",
+    "base_pay",
+    "incentive",
+    "total_pay",
+    "cost_of_sales",
+    "at_quota",
+];
 
 /// Summary cells as text (machine form when `human` is false).
 pub fn summary_cells(rows: &[SummaryRow], human: bool) -> Vec<Vec<String>> {
@@ -50,7 +74,15 @@ pub fn summary_cells(rows: &[SummaryRow], human: bool) -> Vec<Vec<String>> {
                 m(r.base_pay),
                 m(r.incentive),
                 m(r.total_pay),
-                r.cost_of_sales.map(|c| if human { fmt_pct(c.round_dp(4)) } else { fmt_dp(c, 4, crate::units::Rounding::HalfUp) }).unwrap_or_default(),
+                r.cost_of_sales
+                    .map(|c| {
+                        if human {
+                            fmt_pct(c.round_dp(4))
+                        } else {
+                            fmt_dp(c, 4, crate::units::Rounding::HalfUp)
+                        }
+                    })
+                    .unwrap_or_default(),
                 format!("{}/{}", r.at_quota, r.with_quota),
             ]
         })
@@ -61,7 +93,10 @@ pub fn summary_cells(rows: &[SummaryRow], human: bool) -> Vec<Vec<String>> {
 pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Option<usize>) -> String {
     let scheme = &plan.schemes[rep.scheme];
     let cur = &plan.currency;
-    let mut out = format!("{} ({}) — scheme {} ({}), plan {:?}, amounts in {cur}\n", rep.name, rep.id, scheme.name, scheme.id, plan.name);
+    let mut out = format!(
+        "{} ({}) — scheme {} ({}), plan {:?}, amounts in {cur}\n",
+        rep.name, rep.id, scheme.name, scheme.id, plan.name
+    );
     for (p, pp) in pay.periods.iter().enumerate() {
         if only.is_some_and(|o| o != p) {
             continue;
@@ -71,7 +106,9 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
             cal.label(p),
             fmt_money_human(pp.quota),
             fmt_money_human(plan.rounding.money(pp.credit)),
-            pp.attainment.map(|a| fmt_dp(a, 4, plan.rounding)).unwrap_or_else(|| "n/a (quota 0)".into())
+            pp.attainment
+                .map(|a| fmt_dp(a, 4, plan.rounding))
+                .unwrap_or_else(|| "n/a (quota 0)".into())
         ));
         let rows: Vec<Vec<String>> = pp
             .lines
@@ -80,8 +117,10 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
                 vec![
                     l.component.clone(),
                     l.label.clone(),
-                    l.basis.map(|b| fmt_money_human(plan.rounding.money(b))).unwrap_or_default(),
-                    l.rate.map(|r| crate::output::tables::fmt_rate(r)).unwrap_or_default(),
+                    l.basis
+                        .map(|b| fmt_money_human(plan.rounding.money(b)))
+                        .unwrap_or_default(),
+                    l.rate.map(crate::output::tables::fmt_rate).unwrap_or_default(),
                     fmt_money_human(l.amount),
                 ]
             })
@@ -96,7 +135,12 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
             }
         }
         let sum: rust_decimal::Decimal = pp.lines.iter().map(|l| l.amount).sum();
-        let earned_lines: rust_decimal::Decimal = pp.lines.iter().filter(|l| l.kind == LineKind::Earned).map(|l| l.amount).sum();
+        let earned_lines: rust_decimal::Decimal = pp
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Earned)
+            .map(|l| l.amount)
+            .sum();
         out.push_str(&format!(
             "  earned {} + clawback {} + draw top-up {} + deficit {} − recovered {} = incentive paid {}\n",
             fmt_money_human(earned_lines),

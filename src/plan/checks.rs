@@ -39,7 +39,10 @@ fn dups<'a>(ctx: &mut Ctx, what: &str, items: impl Iterator<Item = (&'a str, &'a
             ctx.error_help(
                 span,
                 format!("duplicate {what} id {id:?}"),
-                format!("ids must be unique; {id:?} is already used earlier (at byte {})", first.start),
+                format!(
+                    "ids must be unique; {id:?} is already used earlier (at byte {})",
+                    first.start
+                ),
             );
         } else {
             seen.insert(id, span);
@@ -49,10 +52,29 @@ fn dups<'a>(ctx: &mut Ctx, what: &str, items: impl Iterator<Item = (&'a str, &'a
 
 fn duplicate_ids(d: &mut Draft, ctx: &mut Ctx) {
     let p = &d.plan;
-    dups(ctx, "scheme", p.schemes.iter().map(|s| s.id.as_str()).zip(d.spans.schemes.iter()));
-    dups(ctx, "region", p.regions.iter().map(|s| s.id.as_str()).zip(d.spans.regions.iter()));
-    dups(ctx, "territory", p.territories.iter().map(|s| s.id.as_str()).zip(d.spans.territories.iter().map(|t| &t.0)));
-    dups(ctx, "stage", p.process.stages.iter().map(String::as_str).zip(d.spans.stages.iter()));
+    dups(
+        ctx,
+        "scheme",
+        p.schemes.iter().map(|s| s.id.as_str()).zip(d.spans.schemes.iter()),
+    );
+    dups(
+        ctx,
+        "region",
+        p.regions.iter().map(|s| s.id.as_str()).zip(d.spans.regions.iter()),
+    );
+    dups(
+        ctx,
+        "territory",
+        p.territories
+            .iter()
+            .map(|s| s.id.as_str())
+            .zip(d.spans.territories.iter().map(|t| &t.0)),
+    );
+    dups(
+        ctx,
+        "stage",
+        p.process.stages.iter().map(String::as_str).zip(d.spans.stages.iter()),
+    );
 }
 
 fn territory_regions(d: &mut Draft, ctx: &mut Ctx) {
@@ -60,7 +82,18 @@ fn territory_regions(d: &mut Draft, ctx: &mut Ctx) {
         if let (Some(r), Some(span)) = (&t.region, rspan) {
             if !d.plan.regions.iter().any(|x| &x.id == r) {
                 let known: Vec<&str> = d.plan.regions.iter().map(|x| x.id.as_str()).collect();
-                ctx.error_help(span, format!("territory {:?} names unknown region {r:?}", t.id), format!("known regions: {}", if known.is_empty() { "none (add [[regions]])".to_string() } else { known.join(", ") }));
+                ctx.error_help(
+                    span,
+                    format!("territory {:?} names unknown region {r:?}", t.id),
+                    format!(
+                        "known regions: {}",
+                        if known.is_empty() {
+                            "none (add [[regions]])".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                );
             }
         }
     }
@@ -68,16 +101,29 @@ fn territory_regions(d: &mut Draft, ctx: &mut Ctx) {
 
 fn seasonality(d: &mut Draft, ctx: &mut Ctx) {
     let n = d.plan.period.count();
-    let Some(span) = d.spans.seasonality.clone() else { return };
+    let Some(span) = d.spans.seasonality.clone() else {
+        return;
+    };
     let Some(s) = &d.plan.goal.seasonality else { return };
     if s.len() != n {
-        ctx.error_help(&span, format!("`seasonality` has {} shares but the plan has {n} periods", s.len()), format!("give one share per {} ({n} in all), summing to 1", period_word(d.plan.period)));
+        ctx.error_help(
+            &span,
+            format!("`seasonality` has {} shares but the plan has {n} periods", s.len()),
+            format!(
+                "give one share per {} ({n} in all), summing to 1",
+                period_word(d.plan.period)
+            ),
+        );
         d.plan.goal.seasonality = None;
         return;
     }
     let sum: Decimal = s.iter().sum();
     if (sum - Decimal::ONE).abs() > Decimal::new(1, 4) {
-        ctx.error_help(&span, format!("`seasonality` shares sum to {sum}, not 1"), "the shares are fractions of the annual quota and must sum to 1 (±0.0001)");
+        ctx.error_help(
+            &span,
+            format!("`seasonality` shares sum to {sum}, not 1"),
+            "the shares are fractions of the annual quota and must sum to 1 (±0.0001)",
+        );
     }
 }
 
@@ -94,7 +140,11 @@ fn blend(d: &mut Draft, ctx: &mut Ctx) {
     let g = &d.plan.goal;
     if g.allocation == Allocation::Blend && g.blend.is_none() && d.spans.blend.is_none() {
         let span = d.spans.seasonality.clone().unwrap_or(0..0);
-        ctx.error_help(&span, "`allocation = \"blend\"` needs `blend = { potential = ..., history = ... }`", "add the blend weights to [goal]");
+        ctx.error_help(
+            &span,
+            "`allocation = \"blend\"` needs `blend = { potential = ..., history = ... }`",
+            "add the blend weights to [goal]",
+        );
     }
     if let (Some((p, h)), Some(span)) = (g.blend, &d.spans.blend) {
         if (p + h - Decimal::ONE).abs() > Decimal::new(1, 4) {
@@ -106,7 +156,9 @@ fn blend(d: &mut Draft, ctx: &mut Ctx) {
 fn tiers(d: &mut Draft, ctx: &mut Ctx) {
     for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
         for (c, cs) in s.components.iter().zip(spans) {
-            let ComponentKind::Commission { tiers, above, .. } = &c.kind else { continue };
+            let ComponentKind::Commission { tiers, above, .. } = &c.kind else {
+                continue;
+            };
             let start = above.unwrap_or(Decimal::ZERO);
             if let (Some(first), Some(span)) = (tiers.first(), cs.points.first()) {
                 if first.from != start {
@@ -114,13 +166,24 @@ fn tiers(d: &mut Draft, ctx: &mut Ctx) {
                         Some(a) => format!("the first tier must start at `above` = {a}, not {}", first.from),
                         None => format!("the first tier must start at 0, not {}", first.from),
                     };
-                    ctx.error_help(span, msg, "tiers cover the credit from their start upward; begin with { from = 0, rate = ... }");
+                    ctx.error_help(
+                        span,
+                        msg,
+                        "tiers cover the credit from their start upward; begin with { from = 0, rate = ... }",
+                    );
                 }
             }
             for (k, w) in tiers.windows(2).enumerate() {
                 if w[1].from <= w[0].from {
                     if let Some(span) = cs.points.get(k + 1) {
-                        ctx.error_help(span, format!("tier `from` values must strictly increase ({} after {})", w[1].from, w[0].from), "list tiers from the lowest bound to the highest");
+                        ctx.error_help(
+                            span,
+                            format!(
+                                "tier `from` values must strictly increase ({} after {})",
+                                w[1].from, w[0].from
+                            ),
+                            "list tiers from the lowest bound to the highest",
+                        );
                     }
                 }
             }
@@ -131,13 +194,23 @@ fn tiers(d: &mut Draft, ctx: &mut Ctx) {
 fn curves(d: &mut Draft, ctx: &mut Ctx) {
     for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
         for (c, cs) in s.components.iter().zip(spans) {
-            let ComponentKind::Bonus { curve, .. } = &c.kind else { continue };
+            let ComponentKind::Bonus { curve, .. } = &c.kind else {
+                continue;
+            };
             for (k, w) in curve.windows(2).enumerate() {
                 let Some(span) = cs.points.get(k + 1) else { continue };
                 if w[1].0 <= w[0].0 {
-                    ctx.error_help(span, format!("curve attainment must strictly increase ({} after {})", w[1].0, w[0].0), "list the points from the lowest attainment to the highest");
+                    ctx.error_help(
+                        span,
+                        format!("curve attainment must strictly increase ({} after {})", w[1].0, w[0].0),
+                        "list the points from the lowest attainment to the highest",
+                    );
                 } else if w[1].1 < w[0].1 {
-                    ctx.error_help(span, format!("curve payout must not decrease ({} after {})", w[1].1, w[0].1), "a payout curve never pays less for more attainment");
+                    ctx.error_help(
+                        span,
+                        format!("curve payout must not decrease ({} after {})", w[1].1, w[0].1),
+                        "a payout curve never pays less for more attainment",
+                    );
                 }
             }
         }
@@ -162,7 +235,11 @@ fn component_names(d: &mut Draft, ctx: &mut Ctx) {
         let mut seen = BTreeMap::new();
         for (c, cs) in s.components.iter().zip(spans) {
             if seen.insert(c.name.as_str(), ()).is_some() {
-                ctx.error_help(&cs.name, format!("scheme {:?} has two components named {:?}", s.id, c.name), "statements show components by name; give each its own");
+                ctx.error_help(
+                    &cs.name,
+                    format!("scheme {:?} has two components named {:?}", s.id, c.name),
+                    "statements show components by name; give each its own",
+                );
             }
         }
     }
@@ -173,7 +250,11 @@ fn process(d: &mut Draft, ctx: &mut Ctx) {
     if let Some((w, span)) = &d.spans.won_at {
         match p.stages.iter().position(|s| s == w) {
             Some(i) => p.won_at = i,
-            None => ctx.error_help(span, format!("`won_at` names unknown stage {w:?}"), format!("stages: {}", p.stages.join(", "))),
+            None => ctx.error_help(
+                span,
+                format!("`won_at` names unknown stage {w:?}"),
+                format!("stages: {}", p.stages.join(", ")),
+            ),
         }
     } else if d.spans.stages.is_empty() {
         p.won_at = 5;
@@ -182,7 +263,11 @@ fn process(d: &mut Draft, ctx: &mut Ctx) {
             Some(i) => p.won_at = i,
             None => {
                 let span = d.spans.stages[0].clone();
-                ctx.error_help(&span, "the stages have no \"close\" stage, so `won_at` must be given", "add won_at = \"<stage>\" to [process]");
+                ctx.error_help(
+                    &span,
+                    "the stages have no \"close\" stage, so `won_at` must be given",
+                    "add won_at = \"<stage>\" to [process]",
+                );
             }
         }
     }

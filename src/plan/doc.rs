@@ -145,11 +145,7 @@ impl<'a, 'i> Table<'a, 'i> {
                     Some(s) => format!("did you mean `{s}`? allowed keys: {}", valid.join(", ")),
                     None => format!("allowed keys: {}", valid.join(", ")),
                 };
-                ctx.error_help(
-                    &k.span(),
-                    format!("unknown key `{name}` in {}", self.what),
-                    hint,
-                );
+                ctx.error_help(&k.span(), format!("unknown key `{name}` in {}", self.what), hint);
             }
         }
     }
@@ -195,10 +191,7 @@ pub fn type_name(v: &DeValue) -> &'static str {
 fn wrong_type(ctx: &mut Ctx, v: &Value, key: &str, expected: &str) {
     ctx.error(
         &v.span(),
-        format!(
-            "`{key}` must be {expected}, found {}",
-            type_name(v.get_ref())
-        ),
+        format!("`{key}` must be {expected}, found {}", type_name(v.get_ref())),
     );
 }
 
@@ -248,9 +241,7 @@ pub fn as_count(ctx: &mut Ctx, v: &Value, key: &str) -> Option<u64> {
 /// float) or a string holding a plain decimal.
 pub fn as_decimal(ctx: &mut Ctx, v: &Value, key: &str) -> Option<Decimal> {
     let parsed = match v.get_ref() {
-        DeValue::Integer(i) if i.radix() == 10 => {
-            crate::units::parse_decimal(&i.as_str().replace('_', ""))
-        }
+        DeValue::Integer(i) if i.radix() == 10 => crate::units::parse_decimal(&i.as_str().replace('_', "")),
         DeValue::Float(f) => {
             let t = f.as_str().replace('_', "");
             if t.contains(['e', 'E']) {
@@ -383,12 +374,7 @@ pub fn as_array<'a, 'i>(ctx: &mut Ctx, v: &'a Value<'i>, key: &str) -> Option<&'
 }
 
 /// A table, wrapped for reading.
-pub fn as_table<'a, 'i>(
-    ctx: &mut Ctx,
-    v: &'a Value<'i>,
-    key: &str,
-    what: impl Into<String>,
-) -> Option<Table<'a, 'i>> {
+pub fn as_table<'a, 'i>(ctx: &mut Ctx, v: &'a Value<'i>, key: &str, what: impl Into<String>) -> Option<Table<'a, 'i>> {
     match v.get_ref() {
         DeValue::Table(t) => Some(Table::new(t, v.span(), what)),
         _ => {

@@ -3,7 +3,10 @@
 //! Each section has its own reader; type errors and unknown keys are recorded
 //! as they are met. Semantic checks run afterwards (`plan::checks`).
 
-use super::doc::{self, as_array, as_bool, as_count, as_date, as_decimal, as_money, as_rate, as_str, as_str_list, as_table, Ctx, RawRate, Span, Table, Value};
+use super::doc::{
+    self, as_array, as_bool, as_count, as_date, as_decimal, as_money, as_rate, as_str, as_str_list, as_table, Ctx,
+    RawRate, Span, Table, Value,
+};
 use super::model::*;
 use crate::calendar::PeriodKind;
 use crate::units::{DealType, Rounding};
@@ -82,13 +85,10 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
         schemes: Vec::new(),
     };
 
-    match root.require(ctx, "plan") {
-        Some(v) => {
-            if let Some(t) = as_table(ctx, v, "plan", "[plan]") {
-                read_plan(ctx, t, &mut plan);
-            }
+    if let Some(v) = root.require(ctx, "plan") {
+        if let Some(t) = as_table(ctx, v, "plan", "[plan]") {
+            read_plan(ctx, t, &mut plan);
         }
-        None => {}
     }
     if let Some(v) = root.get("goal") {
         if let Some(t) = as_table(ctx, v, "goal", "[goal]") {
@@ -153,7 +153,11 @@ fn read_plan(ctx: &mut Ctx, mut t: Table, plan: &mut Plan) {
     if let Some(v) = t.get("currency") {
         if let Some(c) = as_str(ctx, v, "currency") {
             if c.is_empty() || c.len() > 8 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-                ctx.error_help(&v.span(), format!("`currency` {c:?} is not a currency code"), "write a code such as \"USD\" or \"EUR\"");
+                ctx.error_help(
+                    &v.span(),
+                    format!("`currency` {c:?} is not a currency code"),
+                    "write a code such as \"USD\" or \"EUR\"",
+                );
             } else {
                 plan.currency = c;
             }
@@ -168,7 +172,11 @@ fn read_plan(ctx: &mut Ctx, mut t: Table, plan: &mut Plan) {
         if let Some(s) = as_str(ctx, v, "period") {
             match PeriodKind::parse(&s) {
                 Some(k) => plan.period = k,
-                None => ctx.error_help(&v.span(), format!("unknown period {s:?}"), "use \"month\", \"quarter\", \"half\" or \"year\""),
+                None => ctx.error_help(
+                    &v.span(),
+                    format!("unknown period {s:?}"),
+                    "use \"month\", \"quarter\", \"half\" or \"year\"",
+                ),
             }
         }
     }
@@ -177,7 +185,11 @@ fn read_plan(ctx: &mut Ctx, mut t: Table, plan: &mut Plan) {
             match s.as_str() {
                 "half_up" => plan.rounding = Rounding::HalfUp,
                 "half_even" => plan.rounding = Rounding::HalfEven,
-                _ => ctx.error_help(&v.span(), format!("unknown rounding {s:?}"), "use \"half_up\" or \"half_even\""),
+                _ => ctx.error_help(
+                    &v.span(),
+                    format!("unknown rounding {s:?}"),
+                    "use \"half_up\" or \"half_even\"",
+                ),
             }
         }
     }
@@ -219,7 +231,11 @@ fn read_goal(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Goal {
                 "history" => Allocation::History,
                 "blend" => Allocation::Blend,
                 _ => {
-                    ctx.error_help(&v.span(), format!("unknown allocation {s:?}"), "use \"equal\", \"potential\", \"history\" or \"blend\"");
+                    ctx.error_help(
+                        &v.span(),
+                        format!("unknown allocation {s:?}"),
+                        "use \"equal\", \"potential\", \"history\" or \"blend\"",
+                    );
                     Allocation::Equal
                 }
             };
@@ -228,7 +244,9 @@ fn read_goal(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Goal {
     if let Some(v) = t.get("blend") {
         spans.blend = Some(v.span());
         if let Some(mut b) = as_table(ctx, v, "blend", "goal.blend") {
-            let p = b.require(ctx, "potential").and_then(|v| as_decimal(ctx, v, "potential"));
+            let p = b
+                .require(ctx, "potential")
+                .and_then(|v| as_decimal(ctx, v, "potential"));
             let h = b.require(ctx, "history").and_then(|v| as_decimal(ctx, v, "history"));
             b.finish(ctx, &[]);
             if let (Some(p), Some(h)) = (p, h) {
@@ -239,7 +257,11 @@ fn read_goal(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Goal {
     if let Some(v) = t.get("over_assign") {
         if let Some(d) = as_decimal(ctx, v, "over_assign") {
             if d.is_sign_negative() || d > Decimal::ONE {
-                ctx.error_help(&v.span(), "`over_assign` must be between 0 and 1", "0.10 means rep quotas sum to 110% of the goal");
+                ctx.error_help(
+                    &v.span(),
+                    "`over_assign` must be between 0 and 1",
+                    "0.10 means rep quotas sum to 110% of the goal",
+                );
             } else {
                 g.over_assign = d;
             }
@@ -254,7 +276,11 @@ fn read_structure(ctx: &mut Ctx, mut t: Table) -> Option<Structure> {
         Some(v) => {
             let s = as_str(ctx, v, "kind")?;
             if !["geographic", "product", "market", "key_account"].contains(&s.as_str()) {
-                ctx.error_help(&v.span(), format!("unknown structure kind {s:?}"), "use \"geographic\", \"product\", \"market\" or \"key_account\"");
+                ctx.error_help(
+                    &v.span(),
+                    format!("unknown structure kind {s:?}"),
+                    "use \"geographic\", \"product\", \"market\" or \"key_account\"",
+                );
             }
             s
         }
@@ -281,13 +307,18 @@ fn read_region(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     t.finish(ctx, &[]);
     let (id, span) = id?;
     spans.regions.push(span);
-    Some(Region { name: name.unwrap_or_else(|| id.clone()), id })
+    Some(Region {
+        name: name.unwrap_or_else(|| id.clone()),
+        id,
+    })
 }
 
 fn read_territory(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Option<Territory> {
     let id = read_id(ctx, &mut t);
     let name = t.get("name").and_then(|v| as_str(ctx, v, "name"));
-    let region = t.get("region").and_then(|v| as_str(ctx, v, "region").map(|s| (s, v.span())));
+    let region = t
+        .get("region")
+        .and_then(|v| as_str(ctx, v, "region").map(|s| (s, v.span())));
     let potential = t.get("potential").and_then(|v| as_money(ctx, v, "potential"));
     let accounts = t.get("accounts").and_then(|v| as_count(ctx, v, "accounts"));
     t.finish(ctx, &[]);
@@ -384,7 +415,9 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     let id = read_id(ctx, &mut t);
     let name = t.get("name").and_then(|v| as_str(ctx, v, "name"));
     let base_salary = t.get("base_salary").and_then(|v| as_money(ctx, v, "base_salary"));
-    let target_incentive = t.get("target_incentive").and_then(|v| as_money(ctx, v, "target_incentive"));
+    let target_incentive = t
+        .get("target_incentive")
+        .and_then(|v| as_money(ctx, v, "target_incentive"));
     let quota = t.get("quota").and_then(|v| as_money(ctx, v, "quota"));
     let credit = match t.get("credit") {
         Some(v) => match as_str(ctx, v, "credit").as_deref() {
@@ -392,7 +425,11 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
             Some("team") => CreditScope::Team,
             Some("direct_team") => CreditScope::DirectTeam,
             Some(s) => {
-                ctx.error_help(&v.span(), format!("unknown credit scope {s:?}"), "use \"own\", \"team\" or \"direct_team\"");
+                ctx.error_help(
+                    &v.span(),
+                    format!("unknown credit scope {s:?}"),
+                    "use \"own\", \"team\" or \"direct_team\"",
+                );
                 CreditScope::Own
             }
             None => CreditScope::Own,
@@ -445,14 +482,23 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     let draw = t.get("draw").and_then(|v| {
         let mut dt = as_table(ctx, v, "draw", "the scheme's draw")?;
         let amount = dt.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
-        let recoverable = dt.get("recoverable").and_then(|v| as_bool(ctx, v, "recoverable")).unwrap_or(false);
+        let recoverable = dt
+            .get("recoverable")
+            .and_then(|v| as_bool(ctx, v, "recoverable"))
+            .unwrap_or(false);
         let months = dt.get("months").and_then(|v| as_count(ctx, v, "months"));
         dt.finish(ctx, &[]);
-        Some(Draw { amount: amount?, recoverable, months })
+        Some(Draw {
+            amount: amount?,
+            recoverable,
+            months,
+        })
     });
     let clawback_days = t.get("clawback").and_then(|v| {
         let mut ct = as_table(ctx, v, "clawback", "the scheme's clawback")?;
-        let days = ct.require(ctx, "window_days").and_then(|v| as_count(ctx, v, "window_days"));
+        let days = ct
+            .require(ctx, "window_days")
+            .and_then(|v| as_count(ctx, v, "window_days"));
         ct.finish(ctx, &[]);
         days.map(|d| d.min(100_000) as i64)
     });
@@ -526,7 +572,11 @@ fn read_filter(ctx: &mut Ctx, t: &mut Table) -> DealFilter {
         for (s, sp) in list {
             match DealType::parse(&s) {
                 Some(d) => out.push(d),
-                None => ctx.error_help(&sp, format!("unknown deal type {s:?}"), "use \"new\", \"expansion\" or \"renewal\""),
+                None => ctx.error_help(
+                    &sp,
+                    format!("unknown deal type {s:?}"),
+                    "use \"new\", \"expansion\" or \"renewal\"",
+                ),
             }
         }
         Some(out)
@@ -538,12 +588,22 @@ fn read_filter(ctx: &mut Ctx, t: &mut Table) -> DealFilter {
     DealFilter { deal_types, products }
 }
 
-fn read_component(ctx: &mut Ctx, mut t: Table, _i: usize, base: &RateBase, cs: &mut ComponentSpans) -> Option<Component> {
+fn read_component(
+    ctx: &mut Ctx,
+    mut t: Table,
+    _i: usize,
+    base: &RateBase,
+    cs: &mut ComponentSpans,
+) -> Option<Component> {
     cs.table = t.span();
     let kind_v = t.require(ctx, "kind")?;
     let kind = as_str(ctx, kind_v, "kind")?;
     let Some(keys) = component_keys(&kind) else {
-        ctx.error_help(&kind_v.span(), format!("unknown component kind {kind:?}"), "use \"commission\", \"bonus\", \"milestone\", \"spiff\" or \"override\"");
+        ctx.error_help(
+            &kind_v.span(),
+            format!("unknown component kind {kind:?}"),
+            "use \"commission\", \"bonus\", \"milestone\", \"spiff\" or \"override\"",
+        );
         return None;
     };
     let name = match t.require(ctx, "name") {
@@ -560,7 +620,10 @@ fn read_component(ctx: &mut Ctx, mut t: Table, _i: usize, base: &RateBase, cs: &
         "milestone" => {
             let at = t.require(ctx, "at").and_then(|v| as_decimal(ctx, v, "at"));
             let amount = t.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
-            Some(ComponentKind::Milestone { at: at?, amount: amount? })
+            Some(ComponentKind::Milestone {
+                at: at?,
+                amount: amount?,
+            })
         }
         "spiff" => {
             let filter = read_filter(ctx, &mut t);
@@ -573,17 +636,29 @@ fn read_component(ctx: &mut Ctx, mut t: Table, _i: usize, base: &RateBase, cs: &
                 Some(v) => as_money(ctx, v, "min_amount"),
                 None => Some(Decimal::ZERO),
             };
-            Some(ComponentKind::Spiff { filter, from: from?, to: to?, per_deal: per_deal?, min_amount: min_amount? })
+            Some(ComponentKind::Spiff {
+                filter,
+                from: from?,
+                to: to?,
+                per_deal: per_deal?,
+                min_amount: min_amount?,
+            })
         }
         _ => {
-            let rate = t.require(ctx, "rate").and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
+            let rate = t
+                .require(ctx, "rate")
+                .and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
             let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
             let scope = match t.get("scope") {
                 Some(v) => match as_str(ctx, v, "scope").as_deref() {
                     Some("direct") => Scope::Direct,
                     Some("all") => Scope::All,
                     Some(s) => {
-                        ctx.error_help(&v.span(), format!("unknown override scope {s:?}"), "use \"direct\" or \"all\"");
+                        ctx.error_help(
+                            &v.span(),
+                            format!("unknown override scope {s:?}"),
+                            "use \"direct\" or \"all\"",
+                        );
                         Scope::Direct
                     }
                     None => Scope::Direct,
@@ -596,7 +671,11 @@ fn read_component(ctx: &mut Ctx, mut t: Table, _i: usize, base: &RateBase, cs: &
     let mut allowed = keys.to_vec();
     allowed.extend(["kind", "name", "cap"]);
     t.finish(ctx, &allowed);
-    Some(Component { name: name?, cap, kind: kind? })
+    Some(Component {
+        name: name?,
+        cap,
+        kind: kind?,
+    })
 }
 
 fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut ComponentSpans) -> Option<ComponentKind> {
@@ -605,7 +684,11 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             "attainment" => Basis::Attainment,
             "amount" => Basis::Amount,
             s => {
-                ctx.error_help(&v.span(), format!("unknown basis {s:?}"), "use \"attainment\" or \"amount\"");
+                ctx.error_help(
+                    &v.span(),
+                    format!("unknown basis {s:?}"),
+                    "use \"attainment\" or \"amount\"",
+                );
                 return None;
             }
         },
@@ -616,7 +699,11 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             "marginal" => Method::Marginal,
             "retroactive" => Method::Retroactive,
             s => {
-                ctx.error_help(&v.span(), format!("unknown method {s:?}"), "use \"marginal\" or \"retroactive\"");
+                ctx.error_help(
+                    &v.span(),
+                    format!("unknown method {s:?}"),
+                    "use \"marginal\" or \"retroactive\"",
+                );
                 return None;
             }
         },
@@ -647,7 +734,9 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             continue;
         };
         let from = tt.require(ctx, "from").and_then(|v| as_decimal(ctx, v, "from"));
-        let rate = tt.require(ctx, "rate").and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
+        let rate = tt
+            .require(ctx, "rate")
+            .and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
         let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
         tt.finish(ctx, &[]);
         match (from, rate) {
@@ -655,7 +744,13 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             _ => ok = false,
         }
     }
-    ok.then_some(ComponentKind::Commission { basis, method, tiers, filter, above })
+    ok.then_some(ComponentKind::Commission {
+        basis,
+        method,
+        tiers,
+        filter,
+        above,
+    })
 }
 
 fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<ComponentKind> {
@@ -671,7 +766,11 @@ fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<C
         cs.points.push(it.span());
         let pair = as_array(ctx, it, "curve")?;
         if pair.len() != 2 {
-            ctx.error_help(&it.span(), "a curve point is a pair [attainment, fraction of target]", "write e.g. [1.0, 1.0]");
+            ctx.error_help(
+                &it.span(),
+                "a curve point is a pair [attainment, fraction of target]",
+                "write e.g. [1.0, 1.0]",
+            );
             return None;
         }
         let a = as_decimal(ctx, &pair[0], "curve attainment")?;

@@ -262,9 +262,7 @@ pub struct DealFilter {
 impl DealFilter {
     /// Whether a deal of this type and product passes.
     pub fn passes(&self, deal_type: DealType, product: Option<&str>) -> bool {
-        self.deal_types
-            .as_ref()
-            .is_none_or(|ts| ts.contains(&deal_type))
+        self.deal_types.as_ref().is_none_or(|ts| ts.contains(&deal_type))
             && self
                 .products
                 .as_ref()

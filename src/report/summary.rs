@@ -31,7 +31,17 @@ pub struct SummaryRow {
 pub fn summary(cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     let make = |period: String, items: Vec<(Decimal, Decimal, Decimal, Decimal, Decimal)>| {
-        let mut row = SummaryRow { period, credit: Decimal::ZERO, quota: Decimal::ZERO, base_pay: Decimal::ZERO, incentive: Decimal::ZERO, total_pay: Decimal::ZERO, cost_of_sales: None, at_quota: 0, with_quota: 0 };
+        let mut row = SummaryRow {
+            period,
+            credit: Decimal::ZERO,
+            quota: Decimal::ZERO,
+            base_pay: Decimal::ZERO,
+            incentive: Decimal::ZERO,
+            total_pay: Decimal::ZERO,
+            cost_of_sales: None,
+            at_quota: 0,
+            with_quota: 0,
+        };
         for (credit, quota, base, inc, total) in items {
             row.credit += credit;
             row.quota += quota;
@@ -55,7 +65,15 @@ pub fn summary(cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
         });
         rows.push(make(cal.label(p).to_string(), items.collect()));
     }
-    let items = ev.reps.iter().map(|r| (r.total(|x| x.credit), r.total(|x| x.quota), r.total(|x| x.base_pay), r.total(|x| x.incentive_paid), r.total(|x| x.total_pay)));
+    let items = ev.reps.iter().map(|r| {
+        (
+            r.total(|x| x.credit),
+            r.total(|x| x.quota),
+            r.total(|x| x.base_pay),
+            r.total(|x| x.incentive_paid),
+            r.total(|x| x.total_pay),
+        )
+    });
     rows.push(make("FY".into(), items.collect()));
     rows
 }
