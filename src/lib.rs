@@ -10,6 +10,7 @@ pub mod comp;
 pub mod credit;
 pub mod data;
 pub mod diag;
+pub mod funnel;
 pub mod output;
 pub mod plan;
 pub mod report;

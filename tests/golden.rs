@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // a test harness: a failure to read its own fixtures should panic
 //! Golden cases: every folder under tests/golden/ with a plan.toml is evaluated
 //! and its outputs compared with expected/ cell by cell (rows matched by key),
 //! as the conformance README prescribes. `unspecified.txt` lists cells the SPEC
@@ -16,13 +17,19 @@ fn read_keyed(path: &Path, key: &[&str]) -> (Vec<String>, Rows) {
         let rec = rec.unwrap();
         let m: BTreeMap<String, String> = header.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
         let k: Vec<String> = key.iter().map(|c| m[*c].clone()).collect();
-        assert!(rows.insert(k.clone(), m).is_none(), "{}: duplicate row {k:?}", path.display());
+        assert!(
+            rows.insert(k.clone(), m).is_none(),
+            "{}: duplicate row {k:?}",
+            path.display()
+        );
     }
     (header, rows)
 }
 
 fn unspecified(case: &Path) -> BTreeSet<(String, String, String, String)> {
-    let Ok(text) = std::fs::read_to_string(case.join("unspecified.txt")) else { return BTreeSet::new() };
+    let Ok(text) = std::fs::read_to_string(case.join("unspecified.txt")) else {
+        return BTreeSet::new();
+    };
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -55,7 +62,12 @@ fn compare(case: &Path, out: &Path, file: &str, key: &[&str], errors: &mut Vec<S
             continue;
         };
         for (col, ev) in er {
-            let cell = (file.to_string(), k[0].clone(), k.get(1).cloned().unwrap_or_default(), col.clone());
+            let cell = (
+                file.to_string(),
+                k[0].clone(),
+                k.get(1).cloned().unwrap_or_default(),
+                col.clone(),
+            );
             if skip.contains(&cell) {
                 continue;
             }
@@ -100,14 +112,24 @@ fn every_golden_case_reproduces_its_expected_outputs() {
             .output()
             .unwrap();
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        let printed = format!("{}{}", String::from_utf8_lossy(&res.stdout), String::from_utf8_lossy(&res.stderr));
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&res.stdout),
+            String::from_utf8_lossy(&res.stderr)
+        );
         if !res.status.success() {
             failures.push(format!("{name}: exit {:?}\n{printed}", res.status.code()));
             continue;
         }
         let mut errors = Vec::new();
         compare(case, out.path(), "payouts.csv", &["rep_id", "period"], &mut errors);
-        compare(case, out.path(), "fractures.csv", &["rep_id", "from_stage", "to_stage"], &mut errors);
+        compare(
+            case,
+            out.path(),
+            "fractures.csv",
+            &["rep_id", "from_stage", "to_stage"],
+            &mut errors,
+        );
         if let Ok(text) = std::fs::read_to_string(case.join("expect-output.txt")) {
             for v in text.lines().filter_map(|l| l.strip_prefix("value: ")) {
                 if !printed.contains(v.trim()) {
@@ -117,5 +139,10 @@ fn every_golden_case_reproduces_its_expected_outputs() {
         }
         failures.extend(errors.into_iter().map(|e| format!("{name}: {e}")));
     }
-    assert!(failures.is_empty(), "{} golden mismatch(es):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden mismatch(es):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

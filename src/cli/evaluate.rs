@@ -47,6 +47,15 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             bytes: tables::statements(p, roster, cal, &ev).finish(),
         },
     ];
+    let (found, funnels, team) = crate::funnel::find(&inp.opps, roster.reps.len(), &p.process);
+    out_files.push(OutFile {
+        name: "fractures.csv".into(),
+        bytes: tables::fractures(p, roster, &found).finish(),
+    });
+    out_files.push(OutFile {
+        name: "funnel.csv".into(),
+        bytes: tables::funnel(p, roster, &funnels, &team).finish(),
+    });
     if args.lenient {
         out_files.push(OutFile {
             name: "rejects.csv".into(),

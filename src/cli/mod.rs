@@ -6,6 +6,7 @@
 pub mod check;
 pub mod evaluate;
 pub mod explain;
+pub mod fractures;
 pub mod inputs;
 
 use crate::diag::Diagnostic;
@@ -96,6 +97,18 @@ pub enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Pipeline-fracture diagnostics only: where each rep's funnel breaks.
+    #[command(after_help = "Example:\n  fuerza fractures plans/acme.toml --out out/acme")]
+    Fractures {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Output folder (default: out/<plan file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs the parsed command line.
@@ -123,6 +136,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             period,
             data,
         } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
+        Command::Fractures { plan, data, out } => fractures::run(&plan, data.as_deref(), out),
     }
 }
 

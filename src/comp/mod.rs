@@ -61,8 +61,7 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
     let own: Vec<Vec<Decimal>> = (0..roster.reps.len())
         .map(|r| (0..n).map(|p| ledger.credit(r, p)).collect())
         .collect();
-    let mut spiffs: SpiffIndex =
-        Default::default();
+    let mut spiffs: SpiffIndex = Default::default();
     for h in &ledger.spiffs {
         spiffs
             .entry((h.rep, h.period, h.component))

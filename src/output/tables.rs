@@ -120,3 +120,70 @@ pub fn rejects(rejects: &[Reject]) -> CsvDoc {
     }
     doc
 }
+
+/// fractures.csv: every flagged fracture (SPEC 5).
+pub fn fractures(plan: &Plan, roster: &Roster, found: &[crate::funnel::Fracture]) -> CsvDoc {
+    let mut doc = CsvDoc::new(&[
+        "rep_id",
+        "from_stage",
+        "to_stage",
+        "resolved",
+        "converted",
+        "rate",
+        "benchmark",
+        "upper_bound",
+        "est_lost_wins",
+        "est_revenue_impact",
+    ]);
+    let st = &plan.process.stages;
+    let r = plan.rounding;
+    for f in found {
+        doc.row(&[
+            Cell::Text(&roster.reps[f.rep].id),
+            Cell::Text(&st[f.transition]),
+            Cell::Text(&st[f.transition + 1]),
+            Cell::Num(f.resolved.to_string()),
+            Cell::Num(f.converted.to_string()),
+            Cell::Num(fmt_dp(f.rate, 4, r)),
+            Cell::Num(fmt_dp(f.benchmark, 4, r)),
+            Cell::Num(fmt_dp(f.upper_bound, 4, r)),
+            Cell::Num(fmt_dp(f.est_lost_wins, 2, r)),
+            Cell::Num(fmt_dp(f.est_revenue_impact, 2, r)),
+        ]);
+    }
+    doc
+}
+
+/// funnel.csv: per rep and for the team, each transition's counts and rate.
+pub fn funnel(plan: &Plan, roster: &Roster, funnels: &[crate::funnel::Funnel], team: &crate::funnel::Funnel) -> CsvDoc {
+    let mut doc = CsvDoc::new(&[
+        "rep_id",
+        "from_stage",
+        "to_stage",
+        "reached",
+        "converted",
+        "resolved",
+        "rate",
+    ]);
+    let st = &plan.process.stages;
+    let rows = roster
+        .reps
+        .iter()
+        .map(|r| r.id.as_str())
+        .zip(funnels.iter())
+        .chain(std::iter::once(("TEAM", team)));
+    for (id, f) in rows {
+        for (k, c) in f.transitions.iter().enumerate() {
+            doc.row(&[
+                Cell::Text(id),
+                Cell::Text(&st[k]),
+                Cell::Text(&st[k + 1]),
+                Cell::Num(c.reached.to_string()),
+                Cell::Num(c.converted.to_string()),
+                Cell::Num(c.resolved.to_string()),
+                Cell::Num(c.rate().map(|x| fmt_dp(x, 4, plan.rounding)).unwrap_or_default()),
+            ]);
+        }
+    }
+    doc
+}

@@ -168,3 +168,51 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
     }
     out
 }
+
+/// One sentence per fracture, then how many reps have none.
+pub fn fractures(plan: &Plan, reps: &[Rep], found: &[crate::funnel::Fracture], team_word: bool) -> String {
+    let st = &plan.process.stages;
+    let mut out = String::new();
+    for f in found {
+        let bench_word = if plan.process.benchmarks.contains_key(&(f.transition + 1)) || !team_word {
+            "benchmark"
+        } else {
+            "team"
+        };
+        out.push_str(&format!(
+            "{}: loses deals at {} → {}: {} vs {} {bench_word}, ≈ {} wins, ≈ {} {}\n",
+            reps[f.rep].name,
+            st[f.transition],
+            st[f.transition + 1],
+            fmt_pct_whole(f.rate),
+            fmt_pct_whole(f.benchmark),
+            f.est_lost_wins.round_dp(0),
+            approx(f.est_revenue_impact),
+            plan.currency
+        ));
+    }
+    let flagged: std::collections::BTreeSet<usize> = found.iter().map(|f| f.rep).collect();
+    let none = reps.len() - flagged.len();
+    if found.is_empty() {
+        out.push_str("no pipeline fractures: every rep converts within tolerance of its benchmark (or has too few resolved opportunities to tell)\n");
+    } else {
+        out.push_str(&format!("{none} rep(s) have no fracture\n"));
+    }
+    out
+}
+
+/// A fraction as a whole percentage ("31%").
+fn fmt_pct_whole(x: rust_decimal::Decimal) -> String {
+    format!("{}%", (x * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+}
+
+/// An estimate for people: to the nearest thousand above 10,000, else whole units.
+fn approx(x: rust_decimal::Decimal) -> String {
+    let k = rust_decimal::Decimal::ONE_THOUSAND;
+    let r = if x.abs() >= rust_decimal::Decimal::TEN * k {
+        (x / k).round() * k
+    } else {
+        x.round()
+    };
+    fmt_money_human(r).trim_end_matches(".00").to_string()
+}
