@@ -1,6 +1,6 @@
 //! `fuerza check`: validate a plan and its data, print a one-screen summary.
 
-use super::{inputs, print_warnings, Failure};
+use super::{inputs, print_notes, print_warnings, Failure};
 use std::path::Path;
 
 /// Runs `check`.
@@ -47,6 +47,7 @@ pub fn run(plan_path: &Path, data: Option<&Path>) -> Result<(), Failure> {
         );
     }
     println!("data is valid");
+    print_notes(&inp.problems.notes);
     print_warnings(&warnings);
     Ok(())
 }

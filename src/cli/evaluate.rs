@@ -1,6 +1,6 @@
 //! `fuerza evaluate`: the main job. Everything is computed in memory, then written atomically.
 
-use super::{inputs, print_warnings, Failure, Format};
+use super::{inputs, print_notes, print_warnings, Failure, Format};
 use crate::comp::evaluate;
 use crate::diag::Diagnostic;
 use crate::output::manifest::{Manifest, OutputStamp};
@@ -86,7 +86,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
     })?;
 
-    let summary = crate::report::summary(cal, &ev);
+    let summary = crate::report::summary(p, roster, cal, &ev);
     match args.format {
         Format::Table => {
             println!(
@@ -100,6 +100,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 "{}",
                 text::table(&text::SUMMARY_HEADER, &text::summary_cells(&summary, true))
             );
+            if !inp.opps.is_empty() {
+                println!();
+                print!("{}", text::fractures(p, &roster.reps, &found, true));
+            }
         }
         Format::Csv => {
             let mut doc = crate::output::csv::CsvDoc::new(&text::SUMMARY_HEADER);
@@ -153,6 +157,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     warnings.extend(inp.problems.warnings.iter().cloned());
     warnings.extend(ev.warnings);
+    print_notes(&inp.problems.notes);
     print_warnings(&warnings);
     Ok(())
 }

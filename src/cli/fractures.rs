@@ -1,6 +1,6 @@
 //! `fuerza fractures`: pipeline-fracture diagnostics only.
 
-use super::{inputs, print_warnings, Failure};
+use super::{inputs, print_notes, print_warnings, Failure};
 use crate::diag::Diagnostic;
 use crate::output::{files, tables, text, OutFile};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ pub fn run(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) -> Resul
         Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
     })?;
     print!("{}", text::fractures(p, &roster.reps, &found, true));
+    print_notes(&inp.problems.notes);
     print_warnings(&warnings);
     Ok(())
 }

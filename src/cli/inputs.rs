@@ -130,35 +130,45 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
         ))
         .with_help("pass --data DIR, or set `data` in the plan's [plan] table")]);
     }
-    let name = |f: &str| dir.join(f).display().to_string();
+    let maps = &plan.plan.data_map;
+    // The file each role is read from: the mapping's `file`, else the canonical name.
+    let file_of = |m: Option<&crate::plan::FileMap>, canonical: &str| -> (PathBuf, String) {
+        let f = m.and_then(|m| m.file.clone()).unwrap_or_else(|| canonical.to_string());
+        let p = dir.join(f);
+        let shown = p.display().to_string();
+        (p, shown)
+    };
 
-    let path = dir.join("reps.csv");
+    let (path, shown) = file_of(maps.reps.as_ref(), "reps.csv");
     let mut roster = Roster::default();
     match open(&path) {
         Ok(mut r) => {
-            roster = data::reps::read(&name("reps.csv"), &mut r, &plan.plan, &mut problems);
+            roster = data::reps::read(&shown, &mut r, &plan.plan, &mut problems);
+            let rows = roster.reps.len() as u64;
             stamps.push(InputStamp {
-                file: name("reps.csv"),
+                file: shown,
                 sha256: r.finish(),
-                rows: roster.reps.len() as u64,
+                rows,
             });
         }
         Err(d) => problems.fatal(d),
     }
     let mut ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
-    let path = dir.join("deals.csv");
+    let (path, shown) = file_of(maps.deals.as_ref(), "deals.csv");
     match open(&path) {
         Ok(mut r) => {
+            let book = |row: &data::DealRow, ledger: &mut Ledger| ledger.add(row, &plan.plan, &roster, &plan.cal);
             let scan = data::deals::stream(
-                &name("deals.csv"),
+                &shown,
                 &mut r,
+                maps.deals.as_ref(),
                 &roster,
                 &HashSet::new(),
                 &mut problems,
-                |row| ledger.add(row, &plan.plan, &roster, &plan.cal),
+                |row| book(row, &mut ledger),
             );
             stamps.push(InputStamp {
-                file: name("deals.csv"),
+                file: shown.clone(),
                 sha256: r.finish(),
                 rows: scan.rows,
             });
@@ -169,12 +179,13 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
                 let mut again = open(&path).map_err(|d| vec![d])?;
                 let mut second = Problems::new(true);
                 data::deals::stream(
-                    &name("deals.csv"),
+                    &shown,
                     &mut again,
+                    maps.deals.as_ref(),
                     &roster,
                     &scan.bad_splits,
                     &mut second,
-                    |row| ledger.add(row, &plan.plan, &roster, &plan.cal),
+                    |row| book(row, &mut ledger),
                 );
                 problems.rejects.extend(
                     second
@@ -187,14 +198,14 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
         Err(d) => problems.fatal(d),
     }
     let mut quotas = Quotas::new();
-    let path = dir.join("quotas.csv");
+    let (path, shown) = file_of(None, "quotas.csv");
     if path.exists() {
         match open(&path) {
             Ok(mut r) => {
-                let (q, rows) = data::quotas::read(&name("quotas.csv"), &mut r, &roster, &plan.cal, &mut problems);
+                let (q, rows) = data::quotas::read(&shown, &mut r, &roster, &plan.cal, &mut problems);
                 quotas = q;
                 stamps.push(InputStamp {
-                    file: name("quotas.csv"),
+                    file: shown,
                     sha256: r.finish(),
                     rows,
                 });
@@ -203,26 +214,30 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
         }
     }
     let mut opps = Vec::new();
-    let path = dir.join("opportunities.csv");
-    if path.exists() {
+    let (path, shown) = file_of(maps.opportunities.as_ref(), "opportunities.csv");
+    if path.exists() || maps.opportunities.is_some() {
         match open(&path) {
             Ok(mut r) => {
                 let (o, rows) = data::opps::read(
-                    &name("opportunities.csv"),
+                    &shown,
                     &mut r,
+                    maps.opportunities.as_ref(),
                     &roster,
                     &plan.plan.process,
                     &mut problems,
                 );
                 opps = o;
                 stamps.push(InputStamp {
-                    file: name("opportunities.csv"),
+                    file: shown,
                     sha256: r.finish(),
                     rows,
                 });
             }
             Err(d) => problems.fatal(d),
         }
+    }
+    if !problems.failed() {
+        super::quirks::report(&plan.plan, &roster, &ledger, &opps, &mut problems);
     }
     if problems.failed() {
         let mut errs = std::mem::take(&mut problems.errors);

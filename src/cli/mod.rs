@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod fractures;
 pub mod inputs;
+pub mod quirks;
 
 use crate::diag::Diagnostic;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -137,6 +138,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             data,
         } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
         Command::Fractures { plan, data, out } => fractures::run(&plan, data.as_deref(), out),
+    }
+}
+
+/// Prints notes (facts about the inputs) to stderr.
+pub fn print_notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("note: {n}");
     }
 }
 

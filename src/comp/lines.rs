@@ -41,6 +41,8 @@ pub struct PeriodPay {
     pub quota: Decimal,
     /// Credit (own or team), unrounded.
     pub credit: Decimal,
+    /// The rep's own credit (without reports'), for totals that must not count twice.
+    pub own_credit: Decimal,
     /// Credit ÷ quota; `None` when the quota is 0.
     pub attainment: Option<Decimal>,
     /// Base pay.

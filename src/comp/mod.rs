@@ -126,6 +126,7 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
             let mut pay = PeriodPay {
                 quota: q,
                 credit,
+                own_credit: own[r][p],
                 attainment,
                 lines,
                 ..PeriodPay::default()

@@ -224,6 +224,11 @@ impl Ledger {
         }
     }
 
+    /// The product names seen in the plan year's deals.
+    pub fn products(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().skip(1).map(String::as_str)
+    }
+
     /// Credit of `rep` in `period` from deals passing `keep(deal_type, product)`.
     pub fn credit_where(&self, rep: usize, period: usize, keep: impl Fn(DealType, Option<&str>) -> bool) -> Decimal {
         let cell = &self.cells[rep * self.periods + period];

@@ -115,21 +115,25 @@ struct SplitSum {
 pub struct DealScan {
     /// Data rows read.
     pub rows: u64,
+    /// Rows skipped by the mapping's filter.
+    pub filtered: u64,
     /// Deal ids whose splits do not sum to 1 (by `deal_key`).
     pub bad_splits: HashSet<u64>,
 }
 
 /// Streams deals.csv, calling `visit` on every good row not in `exclude`.
+#[allow(clippy::too_many_arguments)] // one streaming pass needs all of these
 pub fn stream<R: Read>(
     file: &str,
     input: R,
+    map: Option<&crate::plan::FileMap>,
     roster: &Roster,
     exclude: &HashSet<u64>,
     problems: &mut Problems,
     mut visit: impl FnMut(&DealRow),
 ) -> DealScan {
     let mut scan = DealScan::default();
-    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return scan;
     };
     let mut sums: HashMap<u64, SplitSum> = HashMap::new();
@@ -252,6 +256,15 @@ pub fn stream<R: Read>(
         });
     }
     scan.rows = t.rows;
+    scan.filtered = t.filtered;
+    if t.filtered > 0 {
+        problems.notes.push(format!(
+            "{file}: {} row(s) read, {} skipped by the filter {}",
+            t.rows,
+            t.filtered,
+            t.filter_text()
+        ));
+    }
     let mut bad: Vec<(u32, u64, SplitSum)> = sums
         .into_iter()
         .filter(|(_, s)| s.ppm.abs_diff(1_000_000) > 100)

@@ -26,8 +26,8 @@ pub struct Opp {
     pub id: String,
     /// Owner (rep index).
     pub rep: usize,
-    /// Created.
-    pub created: NaiveDate,
+    /// Created (absent only where the plan's `[data]` mapping allows it).
+    pub created: Option<NaiveDate>,
     /// Index of the furthest stage reached.
     pub stage: usize,
     /// Status.
@@ -73,15 +73,17 @@ const COLS: &[Col] = &[
 pub fn read<R: Read>(
     file: &str,
     input: R,
+    map: Option<&crate::plan::FileMap>,
     roster: &Roster,
     process: &Process,
     problems: &mut Problems,
 ) -> (Vec<Opp>, u64) {
     let mut out = Vec::new();
-    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return (out, 0);
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut blank_created = 0u64;
     while t.next_row(problems) {
         let n_err = problems.errors.len() + problems.rejects.len() + problems.more_errors;
         let id = t.id(0, problems);
@@ -97,7 +99,17 @@ pub fn read<R: Read>(
                 None
             }
         });
-        let created = t.date(2, problems);
+        let created = if t.is_optional(2) {
+            match t.opt_date(2, problems) {
+                Ok(d) => {
+                    blank_created += u64::from(d.is_none());
+                    Some(d)
+                }
+                Err(_) => None,
+            }
+        } else {
+            t.date(2, problems).map(Some)
+        };
         let stage = t
             .req_text(3, problems)
             .and_then(|s| match process.stages.iter().position(|x| x == s) {
@@ -134,7 +146,7 @@ pub fn read<R: Read>(
             ),
             _ => {}
         }
-        if let (Some(c), Some(cl)) = (created, closed) {
+        if let (Some(Some(c)), Some(cl)) = (created, closed) {
             if cl < c {
                 problems.row_error(t.err(Some(6), format!("closed_date {cl} is before created_date {c}")));
             }
@@ -166,6 +178,17 @@ pub fn read<R: Read>(
             amount,
             closed,
         });
+    }
+    if blank_created > 0 {
+        problems.notes.push(format!("{file}: {blank_created} opportunit(ies) have a blank created_date (allowed by the plan's [data] optional list); they count in the funnel but not in days to close"));
+    }
+    if t.filtered > 0 {
+        problems.notes.push(format!(
+            "{file}: {} row(s) read, {} skipped by the filter {}",
+            t.rows,
+            t.filtered,
+            t.filter_text()
+        ));
     }
     (out, t.rows)
 }

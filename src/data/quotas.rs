@@ -28,7 +28,7 @@ pub type Quotas = BTreeMap<(usize, usize), Decimal>;
 /// Reads quotas.csv.
 pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, problems: &mut Problems) -> (Quotas, u64) {
     let mut out = Quotas::new();
-    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+    let Some(mut t) = Table::open(file, input, COLS, None, problems) else {
         return (out, 0);
     };
     let mut lines: BTreeMap<(usize, usize), usize> = BTreeMap::new();

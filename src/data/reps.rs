@@ -109,7 +109,8 @@ const END: usize = 6;
 
 /// Reads reps.csv; bad rows are recorded in `problems`.
 pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems) -> Roster {
-    let Some(mut t) = Table::open(file, input, COLS, problems) else {
+    let map = plan.data_map.reps.as_ref();
+    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return Roster::default();
     };
     let mut reps: Vec<Rep> = Vec::new();
@@ -178,6 +179,18 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         });
         managers.push(manager);
     }
+    if t.filtered > 0 {
+        problems.notes.push(format!(
+            "{file}: {} row(s) read, {} skipped by the filter {}",
+            t.rows,
+            t.filtered,
+            t.filter_text()
+        ));
+    }
+    if let Some(scheme_id) = map.and_then(|m| m.managers_scheme.as_ref()) {
+        create_managers(file, plan, scheme_id, &mut reps, &managers, &mut by_id, problems);
+        managers.resize(reps.len(), None);
+    }
     // Resolve managers; an unknown manager makes the row bad.
     let mut keep = vec![true; reps.len()];
     for (i, m) in managers.iter().enumerate() {
@@ -224,6 +237,70 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     }
     check_cycles(file, &mut reps, problems);
     Roster::from_reps(reps)
+}
+
+/// Creates a rep for every manager named in `manager_id` who has no row of their own
+/// (the plan's `[data.reps] managers`), on the given scheme; their territory is their
+/// reports' when they all share one.
+fn create_managers(
+    file: &str,
+    plan: &Plan,
+    scheme_id: &str,
+    reps: &mut Vec<Rep>,
+    managers: &[Option<(String, usize)>],
+    by_id: &mut HashMap<String, usize>,
+    problems: &mut Problems,
+) {
+    let Some(scheme) = plan.scheme(scheme_id) else {
+        problems.fatal(Diagnostic::error(format!("[data.reps] managers: unknown scheme {scheme_id:?}")).in_file(file));
+        return;
+    };
+    let n0 = reps.len();
+    let mut created: Vec<String> = Vec::new();
+    for (mid, line) in managers.iter().flatten() {
+        if by_id.contains_key(mid) {
+            continue;
+        }
+        if let Err(e) = crate::units::check_id(mid) {
+            problems.row_error(
+                Diagnostic::error(e)
+                    .in_file(file)
+                    .at(*line, 0)
+                    .column_named("manager_id")
+                    .with_value(mid.clone()),
+            );
+            continue;
+        }
+        let territories: std::collections::BTreeSet<Option<&String>> = managers
+            .iter()
+            .zip(reps[..n0].iter())
+            .filter(|(x, _)| x.as_ref().is_some_and(|(id, _)| id == mid))
+            .map(|(_, r)| r.territory.as_ref())
+            .collect();
+        let territory = match territories.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(t)] => Some((*t).clone()),
+            _ => None,
+        };
+        by_id.insert(mid.clone(), reps.len());
+        created.push(mid.clone());
+        reps.push(Rep {
+            id: mid.clone(),
+            name: mid.clone(),
+            scheme,
+            territory,
+            manager: None,
+            hire: None,
+            end: None,
+            line: *line,
+        });
+    }
+    if !created.is_empty() {
+        problems.notes.push(format!(
+            "{file}: created {} manager(s) from manager_id on scheme {scheme_id:?}: {}",
+            created.len(),
+            created.join(", ")
+        ));
+    }
 }
 
 /// Reports every cycle in the reporting tree (and cuts it, so later steps terminate).

@@ -42,6 +42,8 @@ pub struct Problems {
     pub rejects: Vec<Reject>,
     /// Warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Facts worth telling (rows filtered by a mapping, reps created from a manager column).
+    pub notes: Vec<String>,
 }
 
 impl Problems {
@@ -101,8 +103,26 @@ pub struct Col {
     pub required: bool,
 }
 
+/// How one known column is read, after the plan's `[data]` mapping.
+#[derive(Debug, Clone, Default)]
+struct ColMap<'m> {
+    /// Name in the file's header.
+    source: String,
+    /// Constant used when the header lacks the column.
+    default: Option<&'m str>,
+    /// Value translation; unmapped values are errors.
+    values: Option<&'m std::collections::BTreeMap<String, String>>,
+    /// Whether a required column may be blank.
+    optional: bool,
+}
+
 /// An open CSV file with its columns located.
-pub struct Table<R: Read> {
+pub struct Table<'m, R: Read> {
+    maps: Vec<ColMap<'m>>,
+    filters: Vec<(usize, &'m [String], String)>,
+    date_format: Option<&'m str>,
+    /// Rows skipped by the mapping's filter.
+    pub filtered: u64,
     /// File name as shown.
     pub file: String,
     reader: csv::Reader<R>,
@@ -125,10 +145,16 @@ fn csv_err(file: &str, e: &csv::Error) -> Diagnostic {
     d
 }
 
-impl<R: Read> Table<R> {
-    /// Opens a CSV stream and maps its header. Missing required columns are
-    /// reported and make this return `None`.
-    pub fn open(file: &str, input: R, cols: &'static [Col], problems: &mut Problems) -> Option<Self> {
+impl<'m, R: Read> Table<'m, R> {
+    /// Opens a CSV stream and maps its header (through the plan's mapping, if
+    /// any). Missing required columns are reported and make this return `None`.
+    pub fn open(
+        file: &str,
+        input: R,
+        cols: &'static [Col],
+        map: Option<&'m crate::plan::FileMap>,
+        problems: &mut Problems,
+    ) -> Option<Self> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -167,21 +193,57 @@ impl<R: Read> Table<R> {
             })
             .collect();
         let mut index = Vec::with_capacity(cols.len());
+        let mut maps = Vec::with_capacity(cols.len());
         let mut ok = true;
         for c in cols {
-            let pos = names.iter().position(|n| n == c.name);
-            if pos.is_none() && c.required {
+            let source = map.map_or(c.name, |m| m.source(c.name)).to_string();
+            let cm = ColMap {
+                default: map.and_then(|m| m.defaults.get(c.name)).map(String::as_str),
+                values: map.and_then(|m| m.values.get(c.name)),
+                optional: map.is_some_and(|m| m.optional.iter().any(|o| o == c.name)),
+                source: source.clone(),
+            };
+            let pos = names.iter().position(|n| *n == source);
+            let mapped = source != c.name;
+            if pos.is_none() && (mapped || (c.required && cm.default.is_none())) {
                 ok = false;
+                let what = if mapped {
+                    format!(
+                        "column `{source}` (mapped to `{}` by the plan's [data] section) is not in the header",
+                        c.name
+                    )
+                } else {
+                    format!("missing required column `{}`", c.name)
+                };
                 problems.fatal(
-                    Diagnostic::error(format!("missing required column `{}`", c.name))
+                    Diagnostic::error(what)
                         .in_file(file)
                         .at(1, 1)
-                        .column_named(c.name)
+                        .column_named(source.clone())
                         .with_source(names.join(","))
                         .with_help(format!("the header has: {}", names.join(", "))),
                 );
             }
             index.push(pos);
+            maps.push(cm);
+        }
+        let mut filters = Vec::new();
+        for (col, allowed) in map.map(|m| &m.filter).into_iter().flatten() {
+            match names.iter().position(|n| n == col) {
+                Some(i) => filters.push((i, allowed.as_slice(), col.clone())),
+                None => {
+                    ok = false;
+                    problems.fatal(
+                        Diagnostic::error(format!(
+                            "filter column `{col}` (from the plan's [data] section) is not in the header"
+                        ))
+                        .in_file(file)
+                        .at(1, 1)
+                        .column_named(col.clone())
+                        .with_help(format!("the header has: {}", names.join(", "))),
+                    );
+                }
+            }
         }
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) && cols.iter().any(|c| c.name == n) {
@@ -195,6 +257,10 @@ impl<R: Read> Table<R> {
             }
         }
         ok.then(|| Self {
+            maps,
+            filters,
+            date_format: map.and_then(|m| m.date_format.as_deref()),
+            filtered: 0,
             file: file.to_string(),
             reader,
             index,
@@ -219,7 +285,14 @@ impl<R: Read> Table<R> {
                     if self.record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
                         continue; // blank line (or a row of blank cells)
                     }
+                    if !self.passes_filter() {
+                        self.filtered += 1;
+                        continue;
+                    }
                     self.rows += 1;
+                    if !self.values_mapped(problems) {
+                        continue;
+                    }
                     if self.record.len() < self.header_len {
                         let missing_required = self
                             .cols
@@ -242,12 +315,78 @@ impl<R: Read> Table<R> {
         }
     }
 
-    /// The raw bytes of column `k` (index into `cols`), trimmed; empty when absent.
-    pub fn raw(&self, k: usize) -> &[u8] {
+    fn passes_filter(&self) -> bool {
+        self.filters.iter().all(|(i, allowed, _)| {
+            let v = self.record.get(*i).map(<[u8]>::trim_ascii).unwrap_or(b"");
+            allowed.iter().any(|a| a.as_bytes() == v)
+        })
+    }
+
+    /// Checks that every value-mapped cell has a mapping; records an error otherwise.
+    fn values_mapped(&self, problems: &mut Problems) -> bool {
+        for (k, m) in self.maps.iter().enumerate() {
+            let Some(values) = m.values else { continue };
+            let v = self.cell(k);
+            if v.is_empty() {
+                continue;
+            }
+            let key = String::from_utf8_lossy(v);
+            if !values.contains_key(key.as_ref()) {
+                let known: Vec<&str> = values.keys().map(String::as_str).collect();
+                problems.row_error(
+                    self.err(
+                        Some(k),
+                        format!("value {key:?} has no mapping for `{}`", self.cols[k].name),
+                    )
+                    .with_help(format!(
+                        "add it to values.{} in the plan's [data] section (mapped: {})",
+                        self.cols[k].name,
+                        known.join(", ")
+                    )),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The cell as written in the file, trimmed (empty when absent).
+    fn cell(&self, k: usize) -> &[u8] {
         match self.index[k].and_then(|i| self.record.get(i)) {
             Some(b) => b.trim_ascii(),
             None => b"",
         }
+    }
+
+    /// Column `k` (index into `cols`) after the mapping, trimmed; empty when absent.
+    pub fn raw(&self, k: usize) -> &[u8] {
+        let m = &self.maps[k];
+        if self.index[k].is_none() {
+            return m.default.map(str::as_bytes).unwrap_or(b"");
+        }
+        let v = self.cell(k);
+        match m.values {
+            Some(values) if !v.is_empty() => std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| values.get(s))
+                .map(String::as_bytes)
+                .unwrap_or(v),
+            _ => v,
+        }
+    }
+
+    /// Whether the mapping lets required column `k` be blank.
+    pub fn is_optional(&self, k: usize) -> bool {
+        self.maps[k].optional
+    }
+
+    /// The filters, for reporting: (export column, allowed values).
+    pub fn filter_text(&self) -> String {
+        self.filters
+            .iter()
+            .map(|(_, a, c)| format!("{c} ∈ {{{}}}", a.join(", ")))
+            .collect::<Vec<_>>()
+            .join(" and ")
     }
 
     /// A diagnostic about the current row (and column `k`).
@@ -256,8 +395,13 @@ impl<R: Read> Table<R> {
         d.line = Some(self.line);
         if let Some(k) = k {
             d.column = self.index[k].map(|i| i + 1);
-            d.column_name = Some(self.cols[k].name.to_string());
-            d.value = Some(String::from_utf8_lossy(self.raw(k)).into_owned());
+            let m = &self.maps[k];
+            d.column_name = Some(if m.source == self.cols[k].name {
+                m.source.clone()
+            } else {
+                format!("{} (as {})", m.source, self.cols[k].name)
+            });
+            d.value = Some(String::from_utf8_lossy(self.cell(k)).into_owned());
         }
         d
     }
@@ -313,10 +457,18 @@ impl<R: Read> Table<R> {
         let Some(s) = self.opt_text(k, problems)? else {
             return Ok(None);
         };
-        match crate::calendar::parse_date(s) {
+        let parsed = match self.date_format {
+            None => crate::calendar::parse_date(s),
+            Some(f) => NaiveDate::parse_from_str(s, f).map_err(|e| format!("not a date in the format {f:?} ({e})")),
+        };
+        match parsed {
             Ok(d) => Ok(Some(d)),
             Err(e) => {
-                problems.row_error(self.err(Some(k), e).with_help("dates are ISO: YYYY-MM-DD"));
+                let help = match self.date_format {
+                    None => "dates are ISO: YYYY-MM-DD (or set date_format in the plan's [data] section)".to_string(),
+                    Some(f) => format!("this file's dates are read with date_format {f:?}"),
+                };
+                problems.row_error(self.err(Some(k), e).with_help(help));
                 Err(Recorded)
             }
         }

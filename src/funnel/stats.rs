@@ -69,8 +69,8 @@ impl Funnel {
                 self.won_amount.1 += 1;
             }
         }
-        if let Some(c) = o.closed {
-            self.days_to_close.0 += (c - o.created).num_days();
+        if let (Some(c), Some(created)) = (o.closed, o.created) {
+            self.days_to_close.0 += (c - created).num_days();
             self.days_to_close.1 += 1;
         }
         for (k, t) in self.transitions.iter_mut().enumerate() {

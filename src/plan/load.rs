@@ -83,6 +83,7 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
         territories: Vec::new(),
         process: Process::default(),
         schemes: Vec::new(),
+        data_map: DataMap::default(),
     };
 
     if let Some(v) = root.require(ctx, "plan") {
@@ -127,6 +128,11 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
     for (i, t) in scheme_tables {
         if let Some(s) = read_scheme(ctx, t, i, &mut spans) {
             plan.schemes.push(s);
+        }
+    }
+    if let Some(v) = root.get("data") {
+        if let Some(t) = as_table(ctx, v, "data", "[data]") {
+            plan.data_map = read_data_map(ctx, t);
         }
     }
     root.finish(ctx, &[]);
@@ -786,4 +792,189 @@ fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<C
         curve.push((a, f));
     }
     Some(ComponentKind::Bonus { target: target?, curve })
+}
+
+/// The fuerza columns of each data file, for checking mappings.
+pub const FILE_COLUMNS: [(&str, &[&str]); 3] = [
+    (
+        "reps",
+        &[
+            "rep_id",
+            "name",
+            "scheme",
+            "territory",
+            "manager_id",
+            "hire_date",
+            "end_date",
+        ],
+    ),
+    (
+        "deals",
+        &[
+            "deal_id",
+            "rep_id",
+            "customer_id",
+            "product",
+            "deal_type",
+            "close_date",
+            "amount",
+            "split",
+            "status",
+            "cancel_date",
+        ],
+    ),
+    (
+        "opportunities",
+        &[
+            "opp_id",
+            "rep_id",
+            "created_date",
+            "stage",
+            "status",
+            "amount",
+            "closed_date",
+        ],
+    ),
+];
+
+fn read_data_map(ctx: &mut Ctx, mut t: Table) -> DataMap {
+    let mut m = DataMap::default();
+    for (name, cols) in FILE_COLUMNS {
+        let Some(v) = t.get(name) else { continue };
+        let Some(ft) = as_table(ctx, v, name, format!("[data.{name}]")) else {
+            continue;
+        };
+        let fm = read_file_map(ctx, ft, name, cols);
+        match name {
+            "reps" => m.reps = Some(fm),
+            "deals" => m.deals = Some(fm),
+            _ => m.opportunities = Some(fm),
+        }
+    }
+    t.finish(ctx, &[]);
+    m
+}
+
+/// A table of fuerza column → string, every key a known column.
+fn column_table(ctx: &mut Ctx, v: &Value, key: &str, file: &str, cols: &[&str]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let DeValue::Table(tbl) = v.get_ref() else {
+        as_table(ctx, v, key, key);
+        return out;
+    };
+    for (k, val) in tbl.iter() {
+        let col = k.get_ref().to_string();
+        if !cols.contains(&col.as_str()) {
+            ctx.error_help(
+                &k.span(),
+                format!("`{col}` is not a column of {file}.csv"),
+                format!("{file}.csv columns: {}", cols.join(", ")),
+            );
+            continue;
+        }
+        if let Some(s) = as_str(ctx, val, &col) {
+            out.insert(col, s);
+        }
+    }
+    out
+}
+
+fn read_file_map(ctx: &mut Ctx, mut t: Table, file: &str, cols: &[&str]) -> FileMap {
+    let mut fm = FileMap {
+        file: t.get("file").and_then(|v| as_str(ctx, v, "file")),
+        ..FileMap::default()
+    };
+    if let Some(f) = &fm.file {
+        if f.contains("..") || f.starts_with('/') || f.contains('\\') {
+            let span = t.span();
+            ctx.error(
+                &span,
+                format!("[data.{file}] file {f:?} must be a file name inside the data folder"),
+            );
+        }
+    }
+    if let Some(v) = t.get("columns") {
+        fm.columns = column_table(ctx, v, "columns", file, cols);
+    }
+    if let Some(v) = t.get("defaults") {
+        fm.defaults = column_table(ctx, v, "defaults", file, cols);
+    }
+    if let Some(v) = t.get("filter") {
+        if let DeValue::Table(tbl) = v.get_ref() {
+            for (k, val) in tbl.iter() {
+                let allowed = match val.get_ref() {
+                    DeValue::String(s) => Some(vec![s.to_string()]),
+                    _ => as_str_list(ctx, val, k.get_ref()).map(|l| l.into_iter().map(|x| x.0).collect()),
+                };
+                if let Some(a) = allowed {
+                    fm.filter.insert(k.get_ref().to_string(), a);
+                }
+            }
+        } else {
+            as_table(ctx, v, "filter", "filter");
+        }
+    }
+    if let Some(v) = t.get("values") {
+        if let DeValue::Table(tbl) = v.get_ref() {
+            for (k, val) in tbl.iter() {
+                let col = k.get_ref().to_string();
+                if !cols.contains(&col.as_str()) {
+                    ctx.error_help(
+                        &k.span(),
+                        format!("`{col}` is not a column of {file}.csv"),
+                        format!("{file}.csv columns: {}", cols.join(", ")),
+                    );
+                    continue;
+                }
+                let mut map = BTreeMap::new();
+                if let DeValue::Table(vt) = val.get_ref() {
+                    for (from, to) in vt.iter() {
+                        if let Some(s) = as_str(ctx, to, from.get_ref()) {
+                            map.insert(from.get_ref().to_string(), s);
+                        }
+                    }
+                } else {
+                    as_table(ctx, val, &col, "values");
+                }
+                fm.values.insert(col, map);
+            }
+        } else {
+            as_table(ctx, v, "values", "values");
+        }
+    }
+    if let Some(v) = t.get("date_format") {
+        if let Some(f) = as_str(ctx, v, "date_format") {
+            let bad = chrono::format::StrftimeItems::new(&f).any(|i| matches!(i, chrono::format::Item::Error));
+            if bad || f.is_empty() {
+                ctx.error_help(
+                    &v.span(),
+                    format!("`date_format` {f:?} is not a valid date format"),
+                    "use chrono/strftime codes, e.g. \"%m/%d/%Y\" or \"%d.%m.%Y\"",
+                );
+            } else {
+                fm.date_format = Some(f);
+            }
+        }
+    }
+    if let Some(v) = t.get("optional") {
+        if let Some(list) = as_str_list(ctx, v, "optional") {
+            for (c, sp) in list {
+                if cols.contains(&c.as_str()) {
+                    fm.optional.push(c);
+                } else {
+                    ctx.error(&sp, format!("`{c}` is not a column of {file}.csv"));
+                }
+            }
+        }
+    }
+    if file == "reps" {
+        if let Some(v) = t.get("managers") {
+            if let Some(mut mt) = as_table(ctx, v, "managers", "[data.reps] managers") {
+                fm.managers_scheme = mt.require(ctx, "scheme").and_then(|v| as_str(ctx, v, "scheme"));
+                mt.finish(ctx, &[]);
+            }
+        }
+    }
+    t.finish(ctx, &[]);
+    fm
 }

@@ -36,6 +36,8 @@ pub struct Plan {
     pub process: Process,
     /// Pay schemes.
     pub schemes: Vec<Scheme>,
+    /// How to read the data files.
+    pub data_map: DataMap,
 }
 
 impl Plan {
@@ -373,5 +375,44 @@ impl ComponentKind {
             Self::Spiff { .. } => "spiff",
             Self::Override { .. } => "override",
         }
+    }
+}
+
+/// `[data]`: how to read CRM exports whose columns and values are not fuerza's.
+#[derive(Debug, Clone, Default)]
+pub struct DataMap {
+    /// `[data.reps]`.
+    pub reps: Option<FileMap>,
+    /// `[data.deals]`.
+    pub deals: Option<FileMap>,
+    /// `[data.opportunities]`.
+    pub opportunities: Option<FileMap>,
+}
+
+/// How to read one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileMap {
+    /// The file to read, relative to the data folder (default: the canonical name).
+    pub file: Option<String>,
+    /// fuerza column → the export's column.
+    pub columns: BTreeMap<String, String>,
+    /// fuerza column → a constant, for columns the export does not have.
+    pub defaults: BTreeMap<String, String>,
+    /// Export column → the values a row must have one of to be read.
+    pub filter: BTreeMap<String, Vec<String>>,
+    /// fuerza column → (export value → fuerza value); unmapped values are errors.
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// chrono format of the export's dates (default ISO `%Y-%m-%d`).
+    pub date_format: Option<String>,
+    /// Required fuerza columns that may be blank in this export (reported, not filled).
+    pub optional: Vec<String>,
+    /// reps only: create a rep for every manager named in `manager_id` but absent, on this scheme.
+    pub managers_scheme: Option<String>,
+}
+
+impl FileMap {
+    /// The export's name for a fuerza column.
+    pub fn source<'a>(&'a self, column: &'a str) -> &'a str {
+        self.columns.get(column).map(String::as_str).unwrap_or(column)
     }
 }

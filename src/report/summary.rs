@@ -1,7 +1,14 @@
 //! The run summary: per period and for the year, credit, quota, pay, cost of sales, reps at quota.
+//!
+//! Totals never count a deal twice: credit is the sum of every rep's own credit,
+//! and quota the sum of the quotas of reps credited on their own deals (a team
+//! quota overlaps its reps' quotas). Reps at quota are judged on their own
+//! scheme's credit (team credit for a team scheme).
 
 use crate::calendar::Calendar;
-use crate::comp::Evaluation;
+use crate::comp::{Evaluation, PeriodPay};
+use crate::data::Roster;
+use crate::plan::{CreditScope, Plan};
 use rust_decimal::Decimal;
 
 /// One row of the summary.
@@ -9,9 +16,9 @@ use rust_decimal::Decimal;
 pub struct SummaryRow {
     /// Period label or `FY`.
     pub period: String,
-    /// Total credit.
+    /// Total own credit.
     pub credit: Decimal,
-    /// Total quota.
+    /// Total quota of reps credited on their own deals.
     pub quota: Decimal,
     /// Total base pay.
     pub base_pay: Decimal,
@@ -28,9 +35,13 @@ pub struct SummaryRow {
 }
 
 /// Builds the summary; the `FY` row judges attainment on the year's credit ÷ quota.
-pub fn summary(cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
-    let mut rows = Vec::new();
-    let make = |period: String, items: Vec<(Decimal, Decimal, Decimal, Decimal, Decimal)>| {
+pub fn summary(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
+    let own_scheme: Vec<bool> = ev
+        .reps
+        .iter()
+        .map(|r| plan.schemes[roster.reps[r.rep].scheme].credit == CreditScope::Own)
+        .collect();
+    let make = |period: String, pick: &dyn Fn(&[PeriodPay]) -> PeriodPay| {
         let mut row = SummaryRow {
             period,
             credit: Decimal::ZERO,
@@ -42,15 +53,18 @@ pub fn summary(cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
             at_quota: 0,
             with_quota: 0,
         };
-        for (credit, quota, base, inc, total) in items {
-            row.credit += credit;
-            row.quota += quota;
-            row.base_pay += base;
-            row.incentive += inc;
-            row.total_pay += total;
-            if quota > Decimal::ZERO {
+        for (r, own) in ev.reps.iter().zip(&own_scheme) {
+            let x = pick(&r.periods);
+            row.credit += x.own_credit;
+            if *own {
+                row.quota += x.quota;
+            }
+            row.base_pay += x.base_pay;
+            row.incentive += x.incentive_paid;
+            row.total_pay += x.total_pay;
+            if x.quota > Decimal::ZERO {
                 row.with_quota += 1;
-                if credit >= quota {
+                if x.credit >= x.quota {
                     row.at_quota += 1;
                 }
             }
@@ -58,22 +72,30 @@ pub fn summary(cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
         row.cost_of_sales = (!row.credit.is_zero()).then(|| row.incentive / row.credit);
         row
     };
-    for p in 0..cal.periods() {
-        let items = ev.reps.iter().map(|r| {
-            let x = &r.periods[p];
-            (x.credit, x.quota, x.base_pay, x.incentive_paid, x.total_pay)
-        });
-        rows.push(make(cal.label(p).to_string(), items.collect()));
-    }
-    let items = ev.reps.iter().map(|r| {
-        (
-            r.total(|x| x.credit),
-            r.total(|x| x.quota),
-            r.total(|x| x.base_pay),
-            r.total(|x| x.incentive_paid),
-            r.total(|x| x.total_pay),
-        )
-    });
-    rows.push(make("FY".into(), items.collect()));
+    let mut rows: Vec<SummaryRow> = (0..cal.periods())
+        .map(|p| make(cal.label(p).to_string(), &|ps: &[PeriodPay]| ps[p].clone()))
+        .collect();
+    rows.push(make("FY".into(), &|ps: &[PeriodPay]| year_total(ps)));
     rows
+}
+
+/// A rep's year as one period: sums of the money fields, the last balance.
+pub fn year_total(ps: &[PeriodPay]) -> PeriodPay {
+    let sum = |f: fn(&PeriodPay) -> Decimal| ps.iter().map(f).sum::<Decimal>();
+    PeriodPay {
+        quota: sum(|p| p.quota),
+        credit: sum(|p| p.credit),
+        own_credit: sum(|p| p.own_credit),
+        base_pay: sum(|p| p.base_pay),
+        earned: sum(|p| p.earned),
+        clawback: sum(|p| p.clawback),
+        draw_topup: sum(|p| p.draw_topup),
+        recovered: sum(|p| p.recovered),
+        deficit: sum(|p| p.deficit),
+        incentive_paid: sum(|p| p.incentive_paid),
+        total_pay: sum(|p| p.total_pay),
+        balance: ps.last().map(|p| p.balance).unwrap_or_default(),
+        attainment: None,
+        lines: Vec::new(),
+    }
 }
