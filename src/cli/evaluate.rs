@@ -98,7 +98,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             );
             print!(
                 "{}",
-                text::table(&text::SUMMARY_HEADER, &text::summary_cells(&summary, true))
+                text::table(&text::SUMMARY_HEADER, &text::summary_cells(&summary, true), 1)
             );
             if !inp.opps.is_empty() {
                 println!();

@@ -7,8 +7,9 @@ use crate::plan::Plan;
 use crate::report::SummaryRow;
 use crate::units::{fmt_dp, fmt_money, fmt_money_human, fmt_pct};
 
-/// Renders rows as an aligned table; numeric columns (all but the first) right-aligned.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+/// Renders rows as an aligned table: the first `left` columns (text) left-aligned,
+/// the rest (numbers) right-aligned.
+pub fn table(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -23,7 +24,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if i == 0 {
+                if i < left {
                     format!("{c:<w$}", w = widths[i])
                 } else {
                     format!("{c:>w$}", w = widths[i])
@@ -128,7 +129,7 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
         if rows.is_empty() {
             out.push_str("  (no incentive lines)\n");
         } else {
-            for l in table(&["component", "line", "basis", "rate", "amount"], &rows).lines() {
+            for l in table(&["component", "line", "basis", "rate", "amount"], &rows, 2).lines() {
                 out.push_str("  ");
                 out.push_str(l);
                 out.push('\n');
