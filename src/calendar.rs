@@ -99,6 +99,11 @@ impl Calendar {
         self.bounds[0]
     }
 
+    /// First day of the year before the plan year (the start less 12 months).
+    pub fn prior_start(&self) -> NaiveDate {
+        self.bounds[0].checked_sub_months(Months::new(12)).unwrap_or(self.bounds[0])
+    }
+
     /// Last day of the plan year.
     pub fn end(&self) -> NaiveDate {
         self.bounds[12].pred_opt().unwrap_or(self.bounds[12])

@@ -87,6 +87,8 @@ pub struct Ledger {
     pub outside: Outside,
     /// Relationship facts per rep.
     pub relationship: Vec<Relationship>,
+    /// Per rep: credit of the won deals closed in the 12 months before the plan year.
+    pub prior_year: Vec<Decimal>,
     /// Per scheme: indices of its spiff components.
     spiff_components: Vec<Vec<usize>>,
     /// Whether to keep relationship facts (costs memory per customer).
@@ -117,6 +119,7 @@ impl Ledger {
             clawbacks: Vec::new(),
             outside: Outside::default(),
             relationship: vec![Relationship::default(); roster.reps.len()],
+            prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
             keep_relationship,
         }
@@ -159,6 +162,11 @@ impl Ledger {
         let Some(period) = cal.period_of(row.close) else {
             if row.close < cal.start() {
                 self.outside.before += 1;
+                if row.close >= cal.prior_start() && row.cancelled.is_none() {
+                    let scheme = &plan.schemes[roster.reps[row.rep].scheme];
+                    self.prior_year[row.rep] +=
+                        row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
+                }
             } else {
                 self.outside.after += 1;
             }
