@@ -1,0 +1,1281 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
+//! End-to-end tests of bad input (SPEC 2, 3, 6): every class of mistake in a
+//! plan or a data file makes `fuerza` exit with status 1 (2 for command-line
+//! usage errors), name the file, line (and column) and the offending value,
+//! write nothing, leave the inputs byte for byte as they were, and never panic.
+//!
+//! Each test builds a small case in a temporary folder and runs the binary
+//! there with relative paths, so messages name `plan.toml` and `data/deals.csv`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A valid quarterly plan: one scheme paying 10% of all credit.
+const PLAN: &str = r#"[plan]
+name = "Errors"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 40_000
+target_incentive = 20_000
+quota = 400_000
+
+[[schemes.components]]
+kind = "commission"
+name = "Commission"
+basis = "amount"
+method = "retroactive"
+tiers = [ { from = 0, rate = "10%" } ]
+"#;
+
+/// reps.csv columns: rep_id 1, name 2, scheme 3, territory 4, manager_id 5, hire_date 6, end_date 7.
+const REPS_HEADER: &str = "rep_id,name,scheme,territory,manager_id,hire_date,end_date\n";
+const REPS: &str = "rep_id,name,scheme,territory,manager_id,hire_date,end_date\nA1,Ana,ae,,,,\nB2,Bo,ae,,A1,,\n";
+
+/// deals.csv columns: deal_id 1, rep_id 2, product 3, deal_type 4, close_date 5,
+/// amount 6, split 7, status 8, cancel_date 9.
+const DEALS_HEADER: &str = "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date\n";
+const DEALS: &str = "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date\n\
+D1,A1,P,new,2026-01-15,1000.00,,,\n\
+D2,B2,P,new,2026-04-15,2000.00,,,\n";
+
+const OPPS_HEADER: &str = "opp_id,rep_id,created_date,stage,status,amount,closed_date\n";
+
+// ---------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------
+
+/// A plan and its data in a temporary folder.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// One diagnostic as rendered on stderr: `error: FILE:LINE:COL: message` and its indented lines.
+#[derive(Debug)]
+struct Diag {
+    /// `error` (else `warning`).
+    error: bool,
+    file: Option<String>,
+    line: Option<usize>,
+    col: Option<usize>,
+    message: String,
+    /// The indented lines under the header (value, source line, caret, help).
+    body: String,
+}
+
+impl Case {
+    /// A case with the valid plan, reps.csv and deals.csv.
+    fn new() -> Self {
+        Self::with_plan(PLAN)
+    }
+
+    /// A case with this plan and the valid reps.csv and deals.csv.
+    fn with_plan(plan: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let case = Self { dir };
+        case.write("plan.toml", plan.as_bytes());
+        case.write("data/reps.csv", REPS.as_bytes());
+        case.write("data/deals.csv", DEALS.as_bytes());
+        case
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes (or replaces) a file under the case folder.
+    fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Every file under the case folder with its bytes.
+    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(root, &p, out);
+                } else {
+                    out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(self.path(), self.path(), &mut out);
+        out
+    }
+
+    /// Runs `fuerza ARGS` in the case folder. Never a panic, whatever the outcome.
+    fn run(&self, args: &[&str]) -> Run {
+        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .unwrap();
+        let run = Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked") && run.code != Some(101),
+            "fuerza panicked on {args:?}:\n{}",
+            run.stderr
+        );
+        run
+    }
+
+    /// Runs a command that must fail with status 1, write nothing and touch no input;
+    /// returns the errors it printed.
+    fn fails_with(&self, args: &[&str]) -> Vec<Diag> {
+        let before = self.snapshot();
+        let run = self.run(args);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "expected exit status 1 for {args:?}\nstdout:\n{}\nstderr:\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(
+            !self.path().join("out").exists(),
+            "a failed run created the output folder"
+        );
+        assert_eq!(
+            self.snapshot(),
+            before,
+            "a failed run changed, added or removed a file under the case folder"
+        );
+        let diags = parse_diags(&run.stderr);
+        let n = diags.iter().filter(|d| d.is_error()).count();
+        assert!(n > 0, "no error printed:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{n} error(s); nothing was written")),
+            "the error count line does not match the {n} errors printed:\n{}",
+            run.stderr
+        );
+        diags
+    }
+
+    /// `fuerza evaluate plan.toml --data data --out out`, which must fail.
+    fn evaluate_fails(&self) -> Vec<Diag> {
+        self.fails_with(&["evaluate", "plan.toml", "--data", "data", "--out", "out"])
+    }
+
+    /// `fuerza check plan.toml --data data`, which must fail.
+    fn check_fails(&self) -> Vec<Diag> {
+        self.fails_with(&["check", "plan.toml", "--data", "data"])
+    }
+
+    /// `fuerza evaluate ... --out out [extra]`, which must succeed.
+    fn evaluate_ok(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["evaluate", "plan.toml", "--data", "data", "--out", "out"];
+        args.extend(extra);
+        let run = self.run(&args);
+        assert_eq!(
+            run.code,
+            Some(0),
+            "expected success for {args:?}\nstdout:\n{}\nstderr:\n{}",
+            run.stdout,
+            run.stderr
+        );
+        run
+    }
+}
+
+impl Diag {
+    fn is_error(&self) -> bool {
+        self.error
+    }
+
+    fn text(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Splits stderr into diagnostics.
+fn parse_diags(stderr: &str) -> Vec<Diag> {
+    let mut out: Vec<Diag> = Vec::new();
+    for l in stderr.lines() {
+        let head = l
+            .strip_prefix("error: ")
+            .map(|h| ("error", h))
+            .or_else(|| l.strip_prefix("warning: ").map(|h| ("warning", h)));
+        match head {
+            Some((sev, h)) => {
+                let (file, line, col, msg) = split_location(h);
+                out.push(Diag {
+                    error: sev == "error",
+                    file,
+                    line,
+                    col,
+                    message: msg,
+                    body: String::new(),
+                });
+            }
+            None => {
+                if let Some(d) = out.last_mut() {
+                    d.body.push_str(l);
+                    d.body.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `FILE:LINE:COL: message` (line and column optional) → parts.
+fn split_location(h: &str) -> (Option<String>, Option<usize>, Option<usize>, String) {
+    if let Some((loc, msg)) = h.split_once(": ") {
+        let parts: Vec<&str> = loc.split(':').collect();
+        let nums: Vec<Option<usize>> = parts.iter().skip(1).map(|p| p.parse().ok()).collect();
+        if !parts[0].is_empty() && !parts[0].contains(' ') && nums.iter().all(Option::is_some) {
+            return (
+                Some(parts[0].to_string()),
+                nums.first().copied().flatten(),
+                nums.get(1).copied().flatten(),
+                msg.to_string(),
+            );
+        }
+    }
+    (None, None, None, h.to_string())
+}
+
+fn show(diags: &[Diag]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}\n{}",
+                d.file.as_deref().unwrap_or("-"),
+                d.line.map(|l| l.to_string()).unwrap_or_default(),
+                d.col.map(|c| c.to_string()).unwrap_or_default(),
+                d.text(),
+                d.body
+            )
+        })
+        .collect()
+}
+
+/// The error at FILE:LINE whose message contains `fragment`.
+fn error_at<'a>(diags: &'a [Diag], file: &str, line: usize, fragment: &str) -> &'a Diag {
+    diags
+        .iter()
+        .find(|d| {
+            d.is_error() && d.file.as_deref() == Some(file) && d.line == Some(line) && d.text().contains(fragment)
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no error at {file}:{line} containing {fragment:?}; got:\n{}",
+                show(diags)
+            )
+        })
+}
+
+fn error_count(diags: &[Diag]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+/// 1-based line and the 1-based column range of the first occurrence of `needle` in `src`.
+fn locate(src: &str, needle: &str) -> (usize, std::ops::Range<usize>) {
+    let at = src.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the plan"));
+    let line = src[..at].matches('\n').count() + 1;
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = src[start..at].chars().count() + 1;
+    (line, col..col + needle.chars().count())
+}
+
+/// Asserts a plan error points into `needle` (line, a column inside it, the source line shown)
+/// and says `fragment`.
+fn plan_error<'a>(diags: &'a [Diag], plan: &str, needle: &str, fragment: &str) -> &'a Diag {
+    let (line, cols) = locate(plan, needle);
+    let d = error_at(diags, "plan.toml", line, fragment);
+    let col = d.col.unwrap_or_else(|| panic!("no column in {d:?}"));
+    assert!(
+        cols.contains(&col),
+        "column {col} is not within {needle:?} (columns {cols:?}) in {d:?}"
+    );
+    let src_line = plan.lines().nth(line - 1).unwrap();
+    assert!(
+        d.body.contains(&format!("{line} | {src_line}")),
+        "the offending line is not shown in {d:?}"
+    );
+    d
+}
+
+/// Asserts a CSV error at FILE:LINE:COL names the value.
+fn csv_error<'a>(diags: &'a [Diag], file: &str, line: usize, col: usize, value: &str, fragment: &str) -> &'a Diag {
+    let d = error_at(diags, file, line, fragment);
+    assert_eq!(d.col, Some(col), "wrong column in {d:?}");
+    assert!(
+        d.body.contains(&format!("value \"{value}\"")),
+        "the value {value:?} is not named in {d:?}"
+    );
+    d
+}
+
+/// The plan with `old` replaced by `new` (exactly once).
+fn plan_with(old: &str, new: &str) -> String {
+    assert_eq!(PLAN.matches(old).count(), 1, "{old:?} must occur once in PLAN");
+    PLAN.replace(old, new)
+}
+
+/// Reads a CSV written by fuerza into rows of (header → cell).
+fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    rdr.records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// The payouts.csv cell of a rep, period and column.
+fn payout(rows: &[BTreeMap<String, String>], rep: &str, period: &str, col: &str) -> String {
+    rows.iter()
+        .find(|r| r["rep_id"] == rep && r["period"] == period)
+        .unwrap_or_else(|| panic!("no payouts row for {rep} {period}"))[col]
+        .clone()
+}
+
+// ---------------------------------------------------------------------------
+// The valid case and command-line usage
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_valid_case_evaluates_and_pays_the_expected_amounts() {
+    let case = Case::new();
+    case.evaluate_ok(&[]);
+    let rows = read_csv(&case.read("out/payouts.csv"));
+    assert_eq!(rows.len(), 8, "2 reps x 4 quarters");
+    assert_eq!(payout(&rows, "A1", "Q1", "credit"), "1000.00");
+    assert_eq!(payout(&rows, "A1", "Q1", "incentive_paid"), "100.00");
+    assert_eq!(payout(&rows, "A1", "Q1", "total_pay"), "10100.00");
+    assert_eq!(payout(&rows, "B2", "Q2", "incentive_paid"), "200.00");
+    assert_eq!(payout(&rows, "B2", "Q1", "incentive_paid"), "0.00");
+}
+
+#[test]
+fn usage_errors_exit_with_status_2_and_write_nothing() {
+    let case = Case::new();
+    let before = case.snapshot();
+    for args in [
+        vec!["evaluate"],
+        vec!["evaluate", "plan.toml", "--frobnicate"],
+        vec!["evaluate", "plan.toml", "--out"],
+        vec!["explain", "plan.toml", "--data", "data"],
+        vec!["evaluate", "plan.toml", "--format", "xml"],
+        vec!["no-such-command"],
+    ] {
+        let run = case.run(&args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error:"), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+    assert_eq!(case.snapshot(), before);
+}
+
+#[test]
+fn missing_plan_file_or_data_folder_is_a_located_error() {
+    let case = Case::new();
+    let d = case.fails_with(&["evaluate", "nope.toml", "--data", "data", "--out", "out"]);
+    assert!(d[0].file.as_deref() == Some("nope.toml"), "{}", show(&d));
+    let d = case.fails_with(&["evaluate", "plan.toml", "--data", "nodata", "--out", "out"]);
+    assert!(d[0].text().contains("nodata"), "{}", show(&d));
+    std::fs::remove_file(case.path().join("data/deals.csv")).unwrap();
+    let d = case.evaluate_fails();
+    assert!(
+        d.iter()
+            .any(|x| x.file.as_deref() == Some("data/deals.csv") && x.text().contains("cannot open")),
+        "{}",
+        show(&d)
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_folder_untouched() {
+    let case = Case::new();
+    case.evaluate_ok(&[]);
+    let old_payouts = case.read("out/payouts.csv");
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-02-01,abc,,,\n").as_bytes(),
+    );
+    let before = case.snapshot();
+    let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        case.snapshot(),
+        before,
+        "the failed run changed the earlier outputs or the inputs"
+    );
+    assert_eq!(case.read("out/payouts.csv"), old_payouts);
+    let files: Vec<String> = std::fs::read_dir(case.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files.iter().all(|f| !f.contains(".tmp")),
+        "a temporary file was left behind: {files:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Plan errors (SPEC 3.1)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn toml_syntax_error_is_located() {
+    let plan = plan_with("period = \"quarter\"", "period = \"quarter");
+    let case = Case::with_plan(&plan);
+    let d = case.evaluate_fails();
+    let (line, _) = locate(&plan, "period = \"quarter");
+    let e = error_at(&d, "plan.toml", line, "TOML syntax");
+    assert!(e.col.is_some(), "{e:?}");
+    assert!(e.body.contains("period = \"quarter"), "{e:?}");
+}
+
+#[test]
+fn unknown_top_level_key_suggests_the_right_one() {
+    let plan = format!("{PLAN}\n[gaol]\nannual = 1_000_000\n");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "gaol", "unknown key `gaol`");
+    assert!(e.body.contains("did you mean `goal`?"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn unknown_key_in_plan_table_suggests_the_right_one() {
+    let plan = plan_with("period = \"quarter\"", "perod = \"quarter\"");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "perod", "unknown key `perod` in [plan]");
+    assert!(e.body.contains("did you mean `period`?"), "{e:?}");
+}
+
+#[test]
+fn unknown_key_in_a_scheme_suggests_the_right_one() {
+    let plan = plan_with("quota = 400_000", "quotas = 400_000");
+    let d = Case::with_plan(&plan).check_fails();
+    let e = plan_error(&d, &plan, "quotas", "unknown key `quotas`");
+    assert!(e.text().contains("[[schemes]]"), "{e:?}");
+    assert!(e.body.contains("did you mean `quota`?"), "{e:?}");
+}
+
+#[test]
+fn unknown_key_in_a_component_suggests_the_right_one() {
+    let plan = plan_with("method = \"retroactive\"", "metod = \"retroactive\"");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "metod", "unknown key `metod`");
+    assert!(e.text().contains("components"), "{e:?}");
+    assert!(e.body.contains("did you mean `method`?"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn wrong_types_are_each_reported() {
+    let plan = plan_with("period = \"quarter\"", "period = 4")
+        .replace("base_salary = 40_000", "base_salary = true")
+        .replace("tiers = [ { from = 0, rate = \"10%\" } ]", "tiers = \"10%\"");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "period = 4", "`period` must be a string, found an integer");
+    plan_error(&d, &plan, "true", "`base_salary` must be a number, found a boolean");
+    plan_error(&d, &plan, "\"10%\"", "`tiers` must be an array, found a string");
+    assert_eq!(error_count(&d), 3, "{}", show(&d));
+}
+
+#[test]
+fn tiers_whose_from_does_not_strictly_increase() {
+    let tiers = r#"tiers = [ { from = 0, rate = "2%" }, { from = 0.5, rate = "8%" }, { from = 0.5, rate = "9%" }, { from = 0.4, rate = "12%" } ]"#;
+    let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
+        .replace("basis = \"amount\"", "basis = \"attainment\"");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(
+        &d,
+        &plan,
+        "{ from = 0.5, rate = \"9%\" }",
+        "must strictly increase (0.5 after 0.5)",
+    );
+    plan_error(
+        &d,
+        &plan,
+        "{ from = 0.4, rate = \"12%\" }",
+        "must strictly increase (0.4 after 0.5)",
+    );
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn tiers_that_do_not_start_at_zero() {
+    let plan = plan_with("{ from = 0, rate", "{ from = 100, rate");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "{ from = 100, rate = \"10%\" }", "must start at 0, not 100");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn tiers_that_do_not_start_at_above() {
+    let plan = plan_with("method = \"retroactive\"", "method = \"retroactive\"\nabove = 500");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(
+        &d,
+        &plan,
+        "{ from = 0, rate = \"10%\" }",
+        "must start at `above` = 500, not 0",
+    );
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn negative_rate_caps_and_amounts_are_each_reported() {
+    let plan = plan_with(
+        "quota = 400_000",
+        "quota = 400_000\ncap = { period = -5 }\ndraw = { amount = -100 }",
+    )
+    .replace("rate = \"10%\" }", "rate = -0.02 }")
+    .replace("tiers = [", "cap = \"-1\"\ntiers = [")
+        + "\n[[schemes.components]]\nkind = \"milestone\"\nname = \"Club\"\nat = 1.2\namount = -2500\n"
+        + "\n[[schemes.components]]\nkind = \"override\"\nname = \"Team\"\nrate = \"-1%\"\n";
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "-5", "`period` must not be negative");
+    plan_error(&d, &plan, "-100", "`amount` must not be negative");
+    plan_error(&d, &plan, "-0.02", "`rate` must not be negative");
+    plan_error(&d, &plan, "\"-1\"", "`cap` must not be negative");
+    plan_error(&d, &plan, "-2500", "`amount` must not be negative");
+    plan_error(&d, &plan, "\"-1%\"", "`rate` must not be negative");
+    assert_eq!(error_count(&d), 6, "{}", show(&d));
+}
+
+#[test]
+fn curve_attainment_not_increasing_and_payout_decreasing() {
+    let plan = format!(
+        "{PLAN}\n[[schemes.components]]\nkind = \"bonus\"\nname = \"B1\"\ntarget = 10_000\ncurve = [[0.8, 0.5], [0.8, 1.0], [1.5, 2.0]]\n\
+         \n[[schemes.components]]\nkind = \"bonus\"\nname = \"B2\"\ntarget = 10_000\ncurve = [[0.8, 0.5], [1.0, 1.0], [1.5, 0.9]]\n"
+    );
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(
+        &d,
+        &plan,
+        "[0.8, 1.0]",
+        "curve attainment must strictly increase (0.8 after 0.8)",
+    );
+    plan_error(
+        &d,
+        &plan,
+        "[1.5, 0.9]",
+        "curve payout must not decrease (0.9 after 1.0)",
+    );
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn seasonality_of_the_wrong_length() {
+    let plan = plan_with("[[schemes]]", "[goal]\nseasonality = [0.3, 0.3, 0.4]\n\n[[schemes]]");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "[0.3, 0.3, 0.4]", "has 3 shares but the plan has 4 periods");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn seasonality_not_summing_to_one() {
+    // 1.0002 is outside the ±0.0001 tolerance; 1.0001 (next test) is inside.
+    let plan = plan_with(
+        "[[schemes]]",
+        "[goal]\nseasonality = [0.25, 0.25, 0.25, 0.2502]\n\n[[schemes]]",
+    );
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "[0.25, 0.25, 0.25, 0.2502]", "sum to 1.0002, not 1");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    let ok = plan_with(
+        "[[schemes]]",
+        "[goal]\nseasonality = [0.25, 0.25, 0.25, 0.2501]\n\n[[schemes]]",
+    );
+    Case::with_plan(&ok).evaluate_ok(&[]);
+}
+
+#[test]
+fn territory_naming_an_unknown_region() {
+    let plan = plan_with(
+        "[[schemes]]",
+        "[[regions]]\nid = \"east\"\n\n[[territories]]\nid = \"NE\"\nregion = \"west\"\n\n[[schemes]]",
+    );
+    let d = Case::with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "\"west\"", "territory \"NE\" names unknown region \"west\"");
+    assert!(e.body.contains("east"), "the hint lists the known regions: {e:?}");
+}
+
+#[test]
+fn unknown_stages_in_won_at_and_benchmarks() {
+    let plan = plan_with(
+        "[[schemes]]",
+        "[process]\nwon_at = \"closing\"\nbenchmarks = { qualfy = 0.4 }\n\n[[schemes]]",
+    );
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "\"closing\"", "`won_at` names unknown stage \"closing\"");
+    plan_error(&d, &plan, "qualfy", "benchmark for unknown stage \"qualfy\"");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn duplicate_scheme_and_territory_ids() {
+    let second = "\n[[schemes]]\nid = \"ae\"\nname = \"Again\"\nquota = 1\n\n[[schemes.components]]\nkind = \"milestone\"\nname = \"M\"\nat = 1\namount = 1\n";
+    let plan = plan_with(
+        "[[schemes]]",
+        "[[territories]]\nid = \"NE\"\n\n[[territories]]\nid = \"NW\"\n\n[[territories]]\nid = \"NE\" # again\n\n[[schemes]]",
+    ) + second;
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "\"NE\" # again", "duplicate territory id \"NE\"");
+    plan_error(&d, &plan, "id = \"ae\"\nname = \"Again\"", "duplicate scheme id \"ae\"");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn bcr_multiple_in_a_scheme_without_quota_or_target() {
+    // No quota at all; a quota of 0; no target_incentive (override rate).
+    let no_quota = plan_with("quota = 400_000\n", "").replace("rate = \"10%\"", "rate = \"1.5x\"");
+    let d = Case::with_plan(&no_quota).evaluate_fails();
+    plan_error(&d, &no_quota, "\"1.5x\"", "multiple of the base commission rate");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+
+    let zero_quota = plan_with("quota = 400_000", "quota = 0").replace("rate = \"10%\"", "rate = \"1.5x\"");
+    let d = Case::with_plan(&zero_quota).evaluate_fails();
+    plan_error(&d, &zero_quota, "\"1.5x\"", "multiple of the base commission rate");
+
+    let no_target = plan_with("target_incentive = 20_000\n", "")
+        + "\n[[schemes.components]]\nkind = \"override\"\nname = \"Team\"\nrate = \"2x\"\n";
+    let d = Case::with_plan(&no_target).evaluate_fails();
+    plan_error(&d, &no_target, "\"2x\"", "multiple of the base commission rate");
+}
+
+#[test]
+fn several_plan_errors_are_reported_together() {
+    let plan = r#"[plan]
+name = "Many mistakes"
+year_start = 2026-01-01
+period = "quarter"
+rounding = 5
+
+[goal]
+seasonality = [0.3, 0.3, 0.3, 0.3]
+
+[[regions]]
+id = "east"
+
+[[territories]]
+id = "NE"
+region = "north"
+
+[[territories]]
+id = "NE"
+
+[process]
+won_at = "signed"
+
+[[schemes]]
+id = "ae"
+quota = 400_000
+target_incentive = 40_000
+cap = { year = -1 }
+
+[[schemes.components]]
+kind = "commission"
+name = "C"
+tiers = [ { from = 0, rate = "2%" }, { from = 0, rate = "8%" } ]
+
+[[schemes.components]]
+kind = "bonus"
+name = "B"
+target = 1_000
+curve = [[0.5, 1.0], [1.0, 0.5]]
+
+[[schemes]]
+id = "se"
+target_incentive = 10_000
+colour = "red"
+
+[[schemes.components]]
+kind = "commission"
+name = "C"
+tiers = [ { from = 0, rate = "1.5x" } ]
+"#;
+    let d = Case::with_plan(plan).evaluate_fails();
+    plan_error(&d, plan, "rounding = 5", "`rounding` must be a string");
+    plan_error(&d, plan, "[0.3, 0.3, 0.3, 0.3]", "sum to 1.2, not 1");
+    plan_error(&d, plan, "\"north\"", "unknown region \"north\"");
+    let (l, _) = locate(plan, "id = \"NE\"\n\n[process]");
+    error_at(&d, "plan.toml", l, "duplicate territory id \"NE\"");
+    plan_error(&d, plan, "\"signed\"", "unknown stage \"signed\"");
+    plan_error(&d, plan, "{ year = -1 }", "must not be negative");
+    plan_error(&d, plan, "{ from = 0, rate = \"8%\" }", "must strictly increase");
+    plan_error(&d, plan, "[1.0, 0.5]", "curve payout must not decrease");
+    plan_error(&d, plan, "colour", "unknown key `colour`");
+    plan_error(&d, plan, "\"1.5x\"", "multiple of the base commission rate");
+    assert_eq!(error_count(&d), 10, "{}", show(&d));
+    // Reported in file order.
+    let lines: Vec<usize> = d.iter().filter_map(|x| x.line).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "not in file order: {lines:?}");
+}
+
+#[test]
+fn errors_within_one_component_are_all_reported_together() {
+    // One commission component with two independent mistakes: a negative rate
+    // in tier 2, and tiers that do not start at 0. SPEC 3.1: all errors are
+    // reported together, not one per run.
+    let tiers = r#"tiers = [ { from = 0.5, rate = "2%" }, { from = 1.0, rate = -0.08 } ]"#;
+    let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
+        .replace("basis = \"amount\"", "basis = \"attainment\"");
+    let d = Case::with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "-0.08", "`rate` must not be negative");
+    plan_error(&d, &plan, "{ from = 0.5, rate = \"2%\" }", "must start at 0, not 0.5");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn a_huge_tier_bound_is_an_error_not_a_panic() {
+    // 28 nines is a valid decimal, but × the quota it overflows a Decimal.
+    let tiers = r#"tiers = [ { from = 0, rate = "10%" }, { from = 9999999999999999999999999999, rate = "20%" } ]"#;
+    let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
+        .replace("basis = \"amount\"", "basis = \"attainment\"");
+    let case = Case::with_plan(&plan);
+    let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    // Either a located plan error or a successful run: never a crash.
+    match run.code {
+        Some(0) => {
+            let rows = read_csv(&case.read("out/payouts.csv"));
+            assert_eq!(payout(&rows, "A1", "Q1", "incentive_paid"), "100.00");
+        }
+        Some(1) => {
+            let d = parse_diags(&run.stderr);
+            plan_error(&d, &plan, "9999999999999999999999999999", "");
+        }
+        other => panic!("exit {other:?}:\n{}", run.stderr),
+    }
+}
+
+#[test]
+fn a_plan_that_is_not_utf8_is_a_located_error() {
+    let case = Case::new();
+    let mut bytes = PLAN.as_bytes().to_vec();
+    let at = PLAN.find("AE").unwrap();
+    bytes[at] = 0xff;
+    case.write("plan.toml", &bytes);
+    let d = case.evaluate_fails();
+    let (line, _) = locate(PLAN, "name = \"AE\"");
+    error_at(&d, "plan.toml", line, "not valid UTF-8");
+}
+
+// ---------------------------------------------------------------------------
+// CSV errors (SPEC 3.2)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn missing_required_columns() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        b"deal_id,rep_id,product,close_date,split\nD1,A1,P,2026-01-15,\n",
+    );
+    case.write("data/reps.csv", b"rep_id,name,territory\nA1,Ana,\n");
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/reps.csv", 1, "missing required column `scheme`");
+    assert!(e.body.contains("rep_id,name,territory"), "the header is shown: {e:?}");
+    error_at(&d, "data/deals.csv", 1, "missing required column `amount`");
+}
+
+#[test]
+fn unknown_scheme_in_reps() {
+    let case = Case::new();
+    case.write("data/reps.csv", format!("{REPS}C3,Cy,se,,,,\n").as_bytes());
+    let d = case.evaluate_fails();
+    let e = csv_error(&d, "data/reps.csv", 4, 3, "se", "unknown scheme \"se\"");
+    assert!(e.body.contains("ae"), "the hint lists the plan's schemes: {e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn unknown_territory_in_reps_when_the_plan_declares_territories() {
+    let plan = plan_with("[[schemes]]", "[[territories]]\nid = \"NE\"\n\n[[schemes]]");
+    let case = Case::with_plan(&plan);
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,NE,,,\nB2,Bo,ae,SW,A1,,\n").as_bytes(),
+    );
+    // Only A1's deal, so that B2's rejection does not cascade into deals.csv.
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS_HEADER}D1,A1,P,new,2026-01-15,1000.00,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/reps.csv", 3, 4, "SW", "unknown territory \"SW\"");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    // Without [[territories]] in the plan, any territory is accepted.
+    let free = Case::new();
+    free.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,NE,,,\nB2,Bo,ae,SW,A1,,\n").as_bytes(),
+    );
+    free.evaluate_ok(&[]);
+}
+
+#[test]
+fn duplicate_rep_id() {
+    let case = Case::new();
+    case.write("data/reps.csv", format!("{REPS}A1,Again,ae,,,,\n").as_bytes());
+    let d = case.evaluate_fails();
+    csv_error(
+        &d,
+        "data/reps.csv",
+        4,
+        1,
+        "A1",
+        "duplicate rep_id \"A1\" (first at line 2)",
+    );
+}
+
+#[test]
+fn unknown_manager_id() {
+    let case = Case::new();
+    case.write("data/reps.csv", format!("{REPS}C3,Cy,ae,,ZZ,,\n").as_bytes());
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/reps.csv", 4, 5, "ZZ", "manager_id \"ZZ\" is not a rep_id");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn a_cycle_in_the_reporting_tree() {
+    let case = Case::new();
+    // A1 <- B2 (from REPS), and now A1's manager is C3, C3's is B2: A1 -> C3 -> B2 -> A1.
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,,C3,,\nB2,Bo,ae,,A1,,\nC3,Cy,ae,,B2,,\nS4,Self,ae,,S4,,\n").as_bytes(),
+    );
+    case.write("data/deals.csv", DEALS_HEADER.as_bytes());
+    let d = case.evaluate_fails();
+    let cyc = d
+        .iter()
+        .find(|x| x.text().contains("cycle"))
+        .unwrap_or_else(|| panic!("no cycle reported:\n{}", show(&d)));
+    assert_eq!(cyc.file.as_deref(), Some("data/reps.csv"));
+    for id in ["A1", "B2", "C3"] {
+        assert!(cyc.text().contains(id), "{cyc:?}");
+    }
+    let line = cyc.line.unwrap_or(0);
+    assert!(
+        (2..=4).contains(&line),
+        "the cycle is located on one of its rows: {cyc:?}"
+    );
+    assert_eq!(cyc.col, Some(5), "the cycle points at the manager_id column: {cyc:?}");
+    csv_error(&d, "data/reps.csv", 5, 5, "S4", "its own manager");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn bad_dates() {
+    let case = Case::new();
+    case.write("data/reps.csv", format!("{REPS}C3,Cy,ae,,,2026-13-01,\n").as_bytes());
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026/01/05,10,,,\nD4,A1,P,new,2026-02-30,10,,,\nD5,A1,P,new,5 Jan 2026,10,,,\n")
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/reps.csv", 4, 6, "2026-13-01", "no such date");
+    csv_error(&d, "data/deals.csv", 4, 5, "2026/01/05", "YYYY-MM-DD");
+    csv_error(&d, "data/deals.csv", 5, 5, "2026-02-30", "no such date");
+    csv_error(&d, "data/deals.csv", 6, 5, "5 Jan 2026", "YYYY-MM-DD");
+    assert_eq!(error_count(&d), 4, "{}", show(&d));
+}
+
+#[test]
+fn bad_amounts() {
+    let hundred = "9".repeat(100);
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!(
+            "{DEALS}D3,A1,P,new,2026-01-05,\"1,000\",,,\nD4,A1,P,new,2026-01-05,abc,,,\n\
+             D5,A1,P,new,2026-01-05,{hundred},,,\nD6,A1,P,new,2026-01-05,-5,,,\n\
+             D7,A1,P,new,2026-01-05,1000000000000000,,,\nD8,A1,P,new,2026-01-05,,,,\n"
+        )
+        .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 4, 6, "1,000", "thousands separators");
+    csv_error(&d, "data/deals.csv", 5, 6, "abc", "not a plain decimal");
+    let long = error_at(&d, "data/deals.csv", 6, "");
+    assert_eq!(long.col, Some(6));
+    assert!(long.body.contains("value \"9999999999"), "{long:?}");
+    csv_error(&d, "data/deals.csv", 7, 6, "-5", "negative");
+    csv_error(&d, "data/deals.csv", 8, 6, "1000000000000000", "10^15");
+    csv_error(&d, "data/deals.csv", 9, 6, "", "`amount` is required");
+    assert_eq!(error_count(&d), 6, "{}", show(&d));
+}
+
+#[test]
+fn split_out_of_range() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!(
+            "{DEALS}D3,A1,P,new,2026-01-05,10,1.5,,\nD4,A1,P,new,2026-01-05,10,0,,\nD5,A1,P,new,2026-01-05,10,-0.5,,\nD6,A1,P,new,2026-01-05,10,half,,\n"
+        )
+        .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 4, 7, "1.5", "split must be above 0 and at most 1");
+    csv_error(&d, "data/deals.csv", 5, 7, "0", "split must be above 0 and at most 1");
+    csv_error(
+        &d,
+        "data/deals.csv",
+        6,
+        7,
+        "-0.5",
+        "split must be above 0 and at most 1",
+    );
+    csv_error(&d, "data/deals.csv", 7, 7, "half", "");
+    assert_eq!(error_count(&d), 4, "{}", show(&d));
+}
+
+#[test]
+fn splits_of_a_deal_not_summing_to_one() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!(
+            "{DEALS}D3,A1,P,new,2026-01-05,10,0.5,,\nD3,B2,P,new,2026-01-05,10,0.3,,\n\
+             D4,A1,P,new,2026-01-05,10,0.3333,,\nD4,B2,P,new,2026-01-05,10,0.3333,,\nD4,B2,P,new,2026-01-05,10,0.3333,,\n"
+        )
+        .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    // D3 sums to 0.8; D4 sums to 0.9999, inside the ±0.0001 tolerance.
+    let e = error_at(&d, "data/deals.csv", 4, "the splits of deal \"D3\" sum to 0.8");
+    assert_eq!(e.col, Some(7), "the error points at the split column: {e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn cancelled_deal_without_cancel_date() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-01-05,10,,cancelled,\nD4,A1,P,new,2026-03-05,10,,cancelled,2026-03-01\n")
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 4, "a cancelled deal needs its cancel_date");
+    assert_eq!(e.col, Some(9), "{e:?}");
+    csv_error(&d, "data/deals.csv", 5, 9, "2026-03-01", "before close_date");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn deal_for_an_unknown_rep() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,NOPE,P,new,2026-01-05,10,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 4, 2, "NOPE", "rep_id \"NOPE\" is not in reps.csv");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn unknown_deal_type_and_status() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,upsell,2026-01-05,10,,,\nD4,A1,P,new,2026-01-05,10,,lost,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 4, 4, "upsell", "unknown deal_type");
+    csv_error(&d, "data/deals.csv", 5, 8, "lost", "unknown status");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn unknown_opportunity_stage_and_status() {
+    let case = Case::new();
+    case.write(
+        "data/opportunities.csv",
+        format!("{OPPS_HEADER}O1,A1,2026-01-01,closing,open,,\nO2,A1,2026-01-01,close,pending,,\nO3,A1,2026-01-01,qualify,open,,\n")
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = csv_error(
+        &d,
+        "data/opportunities.csv",
+        2,
+        4,
+        "closing",
+        "unknown stage \"closing\"",
+    );
+    assert!(e.body.contains("prospect"), "the hint lists the plan's stages: {e:?}");
+    csv_error(
+        &d,
+        "data/opportunities.csv",
+        3,
+        5,
+        "pending",
+        "unknown status \"pending\"",
+    );
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn invalid_utf8_in_a_cell() {
+    let case = Case::new();
+    case.write("data/reps.csv", b"rep_id,name,scheme\nA1,An\xff\xfea,ae\nB2,Bo,ae\n");
+    let mut deals = DEALS.as_bytes().to_vec();
+    deals.extend_from_slice(b"D3,A1,P\xc3,new,2026-01-05,10,,,\n");
+    case.write("data/deals.csv", &deals);
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/reps.csv", 2, "not valid UTF-8");
+    assert_eq!(e.col, Some(2), "{e:?}");
+    assert!(e.body.contains("column `name`"), "{e:?}");
+    let e = error_at(&d, "data/deals.csv", 4, "not valid UTF-8");
+    assert_eq!(e.col, Some(3), "{e:?}");
+}
+
+#[test]
+fn a_ragged_row_with_fewer_fields() {
+    let case = Case::new();
+    case.write("data/deals.csv", format!("{DEALS}D3,A1,P,new,2026-01-05\n").as_bytes());
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 4, "the row has 5 fields but the header has 9");
+    assert!(e.body.contains("help:"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn an_empty_data_file_is_a_located_error() {
+    let case = Case::new();
+    case.write("data/deals.csv", b"");
+    let d = case.evaluate_fails();
+    error_at(&d, "data/deals.csv", 1, "empty");
+}
+
+#[test]
+fn bom_crlf_quoted_and_reordered_files_are_accepted() {
+    let case = Case::new();
+    case.write(
+        "data/reps.csv",
+        b"\xef\xbb\xbf scheme ,name, rep_id \r\nae,\"Alvarez, Ana\",A1\r\nae,\"O\"\"Brien, Bo\",B2\r\n",
+    );
+    case.write(
+        "data/deals.csv",
+        b"\xef\xbb\xbfamount,close_date,rep_id,deal_id\r\n\"1500.50\",2026-01-15,A1,D1\r\n\r\n 2500 ,2026-05-15,B2,D2\r\n",
+    );
+    case.write(
+        "data/opportunities.csv",
+        b"\xef\xbb\xbfopp_id,rep_id,created_date,stage,status,amount,closed_date\r\nO1,A1,2026-01-01,close,won,1500.50,2026-01-15\r\n",
+    );
+    let run = case.evaluate_ok(&[]);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+    let rows = read_csv(&case.read("out/payouts.csv"));
+    assert_eq!(payout(&rows, "A1", "Q1", "credit"), "1500.50");
+    assert_eq!(payout(&rows, "A1", "Q1", "incentive_paid"), "150.05");
+    assert_eq!(payout(&rows, "B2", "Q2", "credit"), "2500.00");
+    assert_eq!(payout(&rows, "B2", "Q2", "incentive_paid"), "250.00");
+    assert_eq!(payout(&rows, "B2", "Q1", "name"), "O\"Brien, Bo");
+}
+
+#[test]
+fn errors_in_several_files_are_reported_together() {
+    let case = Case::new();
+    case.write("data/reps.csv", format!("{REPS}C3,Cy,nope,,,,\n").as_bytes());
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-01-05,abc,,,\nD4,B2,P,new,2026-13-05,10,,,\n").as_bytes(),
+    );
+    case.write(
+        "data/opportunities.csv",
+        format!("{OPPS_HEADER}O1,A1,2026-01-01,closing,open,,\n").as_bytes(),
+    );
+    case.write("data/quotas.csv", b"rep_id,period,quota\nA1,Q5,1000\n");
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/reps.csv", 4, 3, "nope", "unknown scheme");
+    csv_error(&d, "data/deals.csv", 4, 6, "abc", "not a plain decimal");
+    csv_error(&d, "data/deals.csv", 5, 5, "2026-13-05", "no such date");
+    csv_error(&d, "data/opportunities.csv", 2, 4, "closing", "unknown stage");
+    csv_error(&d, "data/quotas.csv", 2, 2, "Q5", "unknown period");
+    assert_eq!(error_count(&d), 5, "{}", show(&d));
+    // `check` reports the same errors.
+    let c = case.check_fails();
+    assert_eq!(error_count(&c), 5, "{}", show(&c));
+}
+
+#[test]
+fn an_id_longer_than_64_characters_or_with_control_characters() {
+    let long = "R".repeat(65);
+    let case = Case::new();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS}{long},Long,ae,,,,\n\"C\u{7}3\",Bell,ae,,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    error_at(&d, "data/reps.csv", 4, "at most 64 characters");
+    let e = error_at(&d, "data/reps.csv", 5, "control characters");
+    assert!(
+        !e.body.contains('\u{7}'),
+        "a control character reached the terminal: {e:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Lenient mode (SPEC 3.2)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn lenient_mode_skips_bad_rows_lists_them_and_pays_on_the_rest() {
+    let case = Case::new();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS}C3,Cy,nope,,,,\nA1,Twin,ae,,,,\n").as_bytes(),
+    );
+    case.write(
+        "data/deals.csv",
+        format!(
+            "{DEALS}D3,A1,P,new,2026-01-20,\"1,000\",,,\n\
+             D4,A1,P,new,2026-01-21,500.00,,,\n\
+             D5,C3,P,new,2026-01-22,700.00,,,\n\
+             D6,A1,P,new,2026-02-30,900.00,,,\n\
+             D7,A1,P,new,2026-02-01,300.00,0.5,,\n\
+             D7,B2,P,new,2026-02-01,300.00,0.3,,\n\
+             D8,A1,P,new,2026-02-01\n"
+        )
+        .as_bytes(),
+    );
+    let inputs_before: BTreeMap<PathBuf, Vec<u8>> = case.snapshot();
+    let run = case.evaluate_ok(&["--lenient"]);
+    // The inputs are untouched.
+    let after = case.snapshot();
+    for (p, bytes) in &inputs_before {
+        assert_eq!(after.get(p), Some(bytes), "{} changed", p.display());
+    }
+    let rejects = read_csv(&case.read("out/rejects.csv"));
+    let got: Vec<(String, String, String)> = rejects
+        .iter()
+        .map(|r| (r["file"].clone(), r["line"].clone(), r["column"].clone()))
+        .collect();
+    let want = [
+        ("data/reps.csv", "4", "scheme"),
+        ("data/reps.csv", "5", "rep_id"),
+        ("data/deals.csv", "4", "amount"),
+        ("data/deals.csv", "6", "rep_id"),
+        ("data/deals.csv", "7", "close_date"),
+        ("data/deals.csv", "8", "split"),
+        ("data/deals.csv", "9", "split"),
+        ("data/deals.csv", "10", ""),
+    ];
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    let mut want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(f, l, c)| (f.to_string(), l.to_string(), c.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(got_sorted, want, "rejects.csv:\n{}", case.read("out/rejects.csv"));
+    for r in &rejects {
+        assert!(!r["reason"].is_empty(), "a reject without a reason: {r:?}");
+    }
+    let reason = |line: &str| {
+        rejects
+            .iter()
+            .find(|r| r["line"] == line && r["file"] == "data/deals.csv")
+            .unwrap()["reason"]
+            .clone()
+    };
+    assert!(reason("4").contains("thousands separators"));
+    assert!(reason("8").contains("do not sum to 1"));
+    assert!(
+        run.stderr.contains("8 bad row(s) skipped"),
+        "stderr must say how many rows were skipped:\n{}",
+        run.stderr
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&case.read("out/manifest.json")).unwrap();
+    assert_eq!(manifest["rows_skipped"], 8);
+    // Payouts exclude the bad rows: A1 keeps D1 (1000) and D4 (500) in Q1, nothing in M2's split deal.
+    let rows = read_csv(&case.read("out/payouts.csv"));
+    assert_eq!(rows.len(), 8, "A1 and B2 only:\n{}", case.read("out/payouts.csv"));
+    assert_eq!(payout(&rows, "A1", "Q1", "credit"), "1500.00");
+    assert_eq!(payout(&rows, "A1", "Q1", "incentive_paid"), "150.00");
+    assert_eq!(payout(&rows, "B2", "Q1", "credit"), "0.00");
+    assert_eq!(payout(&rows, "B2", "Q2", "credit"), "2000.00");
+    assert_eq!(payout(&rows, "A1", "Q1", "name"), "Ana");
+}
+
+#[test]
+fn lenient_mode_does_not_excuse_a_bad_plan() {
+    let plan = plan_with("quota = 400_000", "quotas = 400_000");
+    let case = Case::with_plan(&plan);
+    let d = case.fails_with(&["evaluate", "plan.toml", "--data", "data", "--out", "out", "--lenient"]);
+    plan_error(&d, &plan, "quotas", "unknown key");
+}
+
+// ---------------------------------------------------------------------------
+// Hostile ids
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_rep_id_that_looks_like_a_path_is_only_an_id() {
+    let case = Case::new();
+    // The output folder sits two levels down, so `../../etc/passwd` from it would land inside the case folder.
+    case.write(
+        "data/reps.csv",
+        format!("{REPS}../../etc/passwd,Path,ae,,,,\n/tmp/abs,Abs,ae,,,,\n\"=HYPERLINK(\"\"x\"\")\",Formula,ae,,,,\n")
+            .as_bytes(),
+    );
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,../../etc/passwd,P,new,2026-01-05,100.00,,,\nD4,/tmp/abs,P,new,2026-01-06,50.00,,,\n")
+            .as_bytes(),
+    );
+    let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "a/b/out"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for path in case.snapshot().keys() {
+        let p = path.to_string_lossy();
+        assert!(
+            p.starts_with("data/") || p == "plan.toml" || p.starts_with("a/b/out/"),
+            "unexpected file {p}"
+        );
+        assert!(
+            !p.contains("passwd") && !p.contains("abs"),
+            "a rep id was used as a path: {p}"
+        );
+    }
+    let rows = read_csv(&case.read("a/b/out/payouts.csv"));
+    assert_eq!(payout(&rows, "../../etc/passwd", "Q1", "incentive_paid"), "10.00");
+    assert_eq!(payout(&rows, "/tmp/abs", "Q1", "incentive_paid"), "5.00");
+    assert!(
+        rows.iter().any(|r| r["rep_id"] == "'=HYPERLINK(\"x\")"),
+        "a formula-like id is neutralised in payouts.csv"
+    );
+    let explain = case.run(&["explain", "plan.toml", "--data", "data", "--rep", "../../etc/passwd"]);
+    assert_eq!(explain.code, Some(0), "{}", explain.stderr);
+    assert!(explain.stdout.contains("../../etc/passwd"), "{}", explain.stdout);
+    assert!(explain.stdout.contains("10.00"), "{}", explain.stdout);
+}
