@@ -101,7 +101,9 @@ impl Calendar {
 
     /// First day of the year before the plan year (the start less 12 months).
     pub fn prior_start(&self) -> NaiveDate {
-        self.bounds[0].checked_sub_months(Months::new(12)).unwrap_or(self.bounds[0])
+        self.bounds[0]
+            .checked_sub_months(Months::new(12))
+            .unwrap_or(self.bounds[0])
     }
 
     /// Last day of the plan year.

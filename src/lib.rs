@@ -13,5 +13,6 @@ pub mod diag;
 pub mod funnel;
 pub mod output;
 pub mod plan;
+pub mod planning;
 pub mod report;
 pub mod units;

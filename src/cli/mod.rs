@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod fractures;
 pub mod inputs;
+pub mod planning;
 pub mod quirks;
 
 use crate::diag::Diagnostic;
@@ -110,6 +111,38 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Allocate the annual goal to territories, reps and periods; write quotas.csv.
+    #[command(
+        after_help = "Example:\n  fuerza quota plans/acme.toml --out data/acme/quotas.csv\n\nfuerza evaluate then reads data/acme/quotas.csv."
+    )]
+    Quota {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Where to write quotas.csv (default: out/<plan file stem>/quotas.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Headcount and hiring plan needed to make the goal, given ramp and attrition.
+    #[command(after_help = "Example:\n  fuerza capacity plans/acme.toml")]
+    Capacity {
+        /// The plan (TOML), with a [capacity] section.
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Rank candidates against the plan's trait profile.
+    #[command(after_help = "Example:\n  fuerza recruit plans/acme.toml --candidates data/acme/candidates.csv")]
+    Recruit {
+        /// The plan (TOML), with a [recruiting] section.
+        plan: PathBuf,
+        /// The candidates: candidate_id,name,<trait>... scored 1–5.
+        #[arg(long)]
+        candidates: PathBuf,
+    },
 }
 
 /// Runs the parsed command line.
@@ -138,6 +171,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             data,
         } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
         Command::Fractures { plan, data, out } => fractures::run(&plan, data.as_deref(), out),
+        Command::Quota { plan, data, out } => planning::run_quota(&plan, data.as_deref(), out),
+        Command::Capacity { plan, data } => planning::run_capacity(&plan, data.as_deref()),
+        Command::Recruit { plan, candidates } => planning::run_recruit(&plan, &candidates),
     }
 }
 

@@ -23,6 +23,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("spiff windows", spiff_windows),
     ("component names unique", component_names),
     ("process stages", process),
+    ("capacity scheme exists", capacity_scheme),
 ];
 
 /// Runs every check.
@@ -288,6 +289,16 @@ fn process(d: &mut Draft, ctx: &mut Ctx) {
                 p.benchmarks.insert(i, *v);
             }
             None => ctx.error_help(span, format!("benchmark for unknown stage {stage:?}"), format!("stages: {}", p.stages.join(", "))),
+        }
+    }
+}
+
+fn capacity_scheme(d: &mut Draft, ctx: &mut Ctx) {
+    let Some(c) = &d.plan.capacity else { return };
+    if let Some(s) = &c.scheme {
+        if d.plan.scheme(s).is_none() {
+            let span = d.spans.capacity_scheme.clone().unwrap_or(0..0);
+            ctx.error(&span, format!("[capacity] names unknown scheme {s:?}"));
         }
     }
 }

@@ -113,6 +113,11 @@ impl<'a, 'i> Table<'a, 'i> {
         self.tbl.get(key)
     }
 
+    /// The span of a key's value, if present (does not mark it used).
+    pub fn peek_span(&self, key: &str) -> Option<Span> {
+        self.tbl.get(key).map(|v| v.span())
+    }
+
     /// Whether the key is present (does not mark it used).
     pub fn has(&self, key: &str) -> bool {
         self.tbl.get(key).is_some()

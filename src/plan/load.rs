@@ -45,6 +45,8 @@ pub struct Spans {
     pub z: Option<Span>,
     /// `process.tolerance`.
     pub tolerance: Option<Span>,
+    /// `capacity.scheme`.
+    pub capacity_scheme: Option<Span>,
     /// `process.benchmarks`: stage name, span of the key.
     pub benchmarks: Vec<(String, Span, Decimal)>,
 }
@@ -84,6 +86,8 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
         process: Process::default(),
         schemes: Vec::new(),
         data_map: DataMap::default(),
+        capacity: None,
+        recruiting: None,
     };
 
     if let Some(v) = root.require(ctx, "plan") {
@@ -128,6 +132,17 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
     for (i, t) in scheme_tables {
         if let Some(s) = read_scheme(ctx, t, i, &mut spans) {
             plan.schemes.push(s);
+        }
+    }
+    if let Some(v) = root.get("capacity") {
+        if let Some(t) = as_table(ctx, v, "capacity", "[capacity]") {
+            spans.capacity_scheme = t.peek_span("scheme");
+            plan.capacity = read_capacity(ctx, t);
+        }
+    }
+    if let Some(v) = root.get("recruiting") {
+        if let Some(t) = as_table(ctx, v, "recruiting", "[recruiting]") {
+            plan.recruiting = read_recruiting(ctx, t);
         }
     }
     if let Some(v) = root.get("data") {
@@ -977,4 +992,113 @@ fn read_file_map(ctx: &mut Ctx, mut t: Table, file: &str, cols: &[&str]) -> File
     }
     t.finish(ctx, &[]);
     fm
+}
+
+fn read_capacity(ctx: &mut Ctx, mut t: Table) -> Option<Capacity> {
+    let productivity = t.require(ctx, "productivity").and_then(|v| match v.get_ref() {
+        DeValue::String(s) if s.trim().ends_with('%') => match as_rate(ctx, v, "productivity") {
+            Some(RawRate::Fixed(d)) if d > Decimal::ZERO => Some(Productivity::QuotaShare(d)),
+            _ => {
+                ctx.error(&v.span(), "`productivity` as a share of quota must be above 0%");
+                None
+            }
+        },
+        _ => {
+            let d = as_money(ctx, v, "productivity")?;
+            if d.is_zero() {
+                ctx.error_help(
+                    &v.span(),
+                    "`productivity` must be above 0",
+                    "the annual credit of a fully ramped rep, or a share of quota such as \"85%\"",
+                );
+                return None;
+            }
+            Some(Productivity::Amount(d))
+        }
+    });
+    let attrition = match t.get("attrition") {
+        Some(v) => as_decimal(ctx, v, "attrition").and_then(|d| {
+            if d.is_sign_negative() || d >= Decimal::ONE {
+                ctx.error_help(
+                    &v.span(),
+                    "`attrition` must be at least 0 and below 1",
+                    "0.15 means 15% of reps leave in a year",
+                );
+                None
+            } else {
+                Some(d)
+            }
+        }),
+        None => Some(Decimal::ZERO),
+    };
+    let hire_lead_months = match t.get("hire_lead_months") {
+        Some(v) => as_count(ctx, v, "hire_lead_months").and_then(|n| {
+            if n > 11 {
+                ctx.error(
+                    &v.span(),
+                    "`hire_lead_months` must be below 12 (a hire must start within the plan year)",
+                );
+                None
+            } else {
+                Some(n)
+            }
+        }),
+        None => Some(0),
+    };
+    let headcount = t.get("headcount").and_then(|v| as_count(ctx, v, "headcount"));
+    let scheme = t.get("scheme").and_then(|v| as_str(ctx, v, "scheme"));
+    t.finish(ctx, &[]);
+    Some(Capacity {
+        productivity: productivity?,
+        attrition: attrition?,
+        hire_lead_months: hire_lead_months?,
+        headcount,
+        scheme,
+    })
+}
+
+fn read_recruiting(ctx: &mut Ctx, mut t: Table) -> Option<Recruiting> {
+    let mut traits = Vec::new();
+    let tv = t.require(ctx, "traits");
+    if let Some(v) = tv {
+        if let DeValue::Table(tbl) = v.get_ref() {
+            for (k, wv) in tbl.iter() {
+                let name = k.get_ref().to_string();
+                if let Err(e) = crate::units::check_id(&name) {
+                    ctx.error(&k.span(), e);
+                    continue;
+                }
+                if let Some(w) = as_decimal(ctx, wv, &name) {
+                    if w.is_sign_negative() {
+                        ctx.error(&wv.span(), format!("the weight of `{name}` must not be negative"));
+                    } else {
+                        traits.push((name, w));
+                    }
+                }
+            }
+            let sum: Decimal = traits.iter().map(|(_, w)| *w).sum();
+            if traits.is_empty() {
+                ctx.error(&v.span(), "`traits` must name at least one trait with its weight");
+            } else if (sum - Decimal::ONE).abs() > Decimal::new(1, 4) {
+                ctx.error_help(
+                    &v.span(),
+                    format!("trait weights sum to {sum}, not 1"),
+                    "weights are shares of the score and must sum to 1 (±0.0001)",
+                );
+            }
+        } else {
+            as_table(ctx, v, "traits", "[recruiting] traits");
+        }
+    }
+    let min_score = t.get("min_score").and_then(|v| {
+        let d = as_decimal(ctx, v, "min_score")?;
+        if d < Decimal::ONE || d > Decimal::from(5) {
+            ctx.error(&v.span(), "`min_score` is on the 1–5 scale");
+            return None;
+        }
+        Some(d)
+    });
+    t.finish(ctx, &[]);
+    tv?;
+    Some(Recruiting { traits, min_score })
 }

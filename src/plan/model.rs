@@ -38,6 +38,10 @@ pub struct Plan {
     pub schemes: Vec<Scheme>,
     /// How to read the data files.
     pub data_map: DataMap,
+    /// `[capacity]`, if given.
+    pub capacity: Option<Capacity>,
+    /// `[recruiting]`, if given.
+    pub recruiting: Option<Recruiting>,
 }
 
 impl Plan {
@@ -415,4 +419,37 @@ impl FileMap {
     pub fn source<'a>(&'a self, column: &'a str) -> &'a str {
         self.columns.get(column).map(String::as_str).unwrap_or(column)
     }
+}
+
+/// `[capacity]`: what `fuerza capacity` plans with.
+#[derive(Debug, Clone)]
+pub struct Capacity {
+    /// Annual credit of a fully ramped rep.
+    pub productivity: Productivity,
+    /// Annual attrition rate (0.15 = 15% leave in a year).
+    pub attrition: Decimal,
+    /// Months from deciding to hire to the hire's first day.
+    pub hire_lead_months: u64,
+    /// Fully ramped reps to start from (default: the reps in reps.csv).
+    pub headcount: Option<u64>,
+    /// The scheme whose ramp and quota apply (default: the own-credit scheme with most reps).
+    pub scheme: Option<String>,
+}
+
+/// How productive a fully ramped rep is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Productivity {
+    /// Annual credit.
+    Amount(Decimal),
+    /// A share of the scheme's annual quota ("85%").
+    QuotaShare(Decimal),
+}
+
+/// `[recruiting]`: the trait profile candidates are scored against.
+#[derive(Debug, Clone)]
+pub struct Recruiting {
+    /// Trait → weight (weights sum to 1), in the order written.
+    pub traits: Vec<(String, Decimal)>,
+    /// Candidates scoring below this (1–5 scale) are marked.
+    pub min_score: Option<Decimal>,
 }
