@@ -639,7 +639,7 @@ fn read_component(
         "commission" => read_commission(ctx, &mut t, base, cs),
         "bonus" => read_bonus(ctx, &mut t, cs),
         "milestone" => {
-            let at = t.require(ctx, "at").and_then(|v| as_decimal(ctx, v, "at"));
+            let at = t.require(ctx, "at").and_then(|v| as_money(ctx, v, "at"));
             let amount = t.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
             Some(ComponentKind::Milestone {
                 at: at?,
@@ -733,7 +733,7 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
     let filter = read_filter(ctx, t);
     let above = t.get("above").and_then(|v| {
         cs.above = Some(v.span());
-        let d = as_decimal(ctx, v, "above")?;
+        let d = as_money(ctx, v, "above")?;
         if d.is_sign_negative() {
             ctx.error(&v.span(), "`above` must not be negative");
             return None;
@@ -754,7 +754,8 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             ok = false;
             continue;
         };
-        let from = tt.require(ctx, "from").and_then(|v| as_decimal(ctx, v, "from"));
+        // Bounded like money (≥ 0, below 10^15) so that bound × quota stays exact.
+        let from = tt.require(ctx, "from").and_then(|v| as_money(ctx, v, "from"));
         let rate = tt
             .require(ctx, "rate")
             .and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
@@ -794,7 +795,7 @@ fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<C
             );
             return None;
         }
-        let a = as_decimal(ctx, &pair[0], "curve attainment")?;
+        let a = as_money(ctx, &pair[0], "curve attainment")?;
         let f = as_decimal(ctx, &pair[1], "curve payout")?;
         if a.is_sign_negative() || f.is_sign_negative() {
             ctx.error(&it.span(), "curve points must not be negative");
