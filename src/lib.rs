@@ -11,6 +11,7 @@ pub mod credit;
 pub mod data;
 pub mod diag;
 pub mod funnel;
+pub mod gen;
 pub mod output;
 pub mod plan;
 pub mod planning;

@@ -7,6 +7,7 @@ pub mod check;
 pub mod evaluate;
 pub mod explain;
 pub mod fractures;
+pub mod generate;
 pub mod inputs;
 pub mod planning;
 pub mod quirks;
@@ -143,6 +144,30 @@ pub enum Command {
         #[arg(long)]
         candidates: PathBuf,
     },
+    /// Write synthetic reps.csv, deals.csv and opportunities.csv from a seed.
+    #[command(
+        after_help = "Example:\n  fuerza generate --plan plans/acme.toml --out data/acme --seed 2026\n\nThe same seed and counts give byte-identical files. Deals are streamed, so --deals 1000000 is quick."
+    )]
+    Generate {
+        /// Output folder (created if missing; the three files are replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// People in reps.csv: a VP, regional managers, AEs and SDRs.
+        #[arg(long, default_value_t = 40)]
+        reps: usize,
+        /// Rows in deals.csv.
+        #[arg(long, default_value_t = 4_000)]
+        deals: u64,
+        /// Rows in opportunities.csv.
+        #[arg(long, default_value_t = 1_600)]
+        opportunities: u64,
+        /// Seed of every random draw.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Follow this plan's year, territories, schemes (ae, sdr, mgr, vp) and stages.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
 }
 
 /// Runs the parsed command line.
@@ -174,6 +199,23 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Quota { plan, data, out } => planning::run_quota(&plan, data.as_deref(), out),
         Command::Capacity { plan, data } => planning::run_capacity(&plan, data.as_deref()),
         Command::Recruit { plan, candidates } => planning::run_recruit(&plan, &candidates),
+        Command::Generate {
+            out,
+            reps,
+            deals,
+            opportunities,
+            seed,
+            plan,
+        } => generate::run(&generate::Args {
+            out,
+            options: crate::gen::Options {
+                reps,
+                deals,
+                opportunities,
+                seed,
+            },
+            plan,
+        }),
     }
 }
 
