@@ -752,26 +752,63 @@ fn errors_within_one_component_are_all_reported_together() {
     assert_eq!(error_count(&d), 2, "{}", show(&d));
 }
 
-#[test]
-fn a_huge_tier_bound_is_an_error_not_a_panic() {
-    // 28 nines is a valid decimal, but × the quota it overflows a Decimal.
-    let tiers = r#"tiers = [ { from = 0, rate = "10%" }, { from = 9999999999999999999999999999, rate = "20%" } ]"#;
-    let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
-        .replace("basis = \"amount\"", "basis = \"attainment\"");
-    let case = Case::with_plan(&plan);
+/// Runs `evaluate` on a plan with an extreme number: the run either fails with
+/// an error located on the line of `needle`, or succeeds; it never crashes.
+fn extreme_plan_never_panics(plan: &str, needle: &str, deals: Option<&str>) {
+    let case = Case::with_plan(plan);
+    if let Some(d) = deals {
+        case.write("data/deals.csv", d.as_bytes());
+    }
     let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
-    // Either a located plan error or a successful run: never a crash.
     match run.code {
         Some(0) => {
             let rows = read_csv(&case.read("out/payouts.csv"));
-            assert_eq!(payout(&rows, "A1", "Q1", "incentive_paid"), "100.00");
+            assert!(rows.iter().any(|r| r["rep_id"] == "A1"), "no payouts for A1");
         }
         Some(1) => {
             let d = parse_diags(&run.stderr);
-            plan_error(&d, &plan, "9999999999999999999999999999", "");
+            let (line, _) = locate(plan, needle);
+            error_at(&d, "plan.toml", line, "");
         }
         other => panic!("exit {other:?}:\n{}", run.stderr),
     }
+}
+
+#[test]
+fn a_huge_tier_bound_is_an_error_not_a_panic() {
+    // A tier bound in attainment basis is multiplied by the period quota.
+    let attainment = |tiers: &str| {
+        plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
+            .replace("basis = \"amount\"", "basis = \"attainment\"")
+    };
+    // 28 nines is a valid decimal, but × the quota it overflows a Decimal.
+    let plan =
+        attainment(r#"tiers = [ { from = 0, rate = "10%" }, { from = 9999999999999999999999999999, rate = "20%" } ]"#);
+    extreme_plan_never_panics(&plan, "9999999999999999999999999999", None);
+    // Each below the money limit of 10^15, yet bound × quota reaches 10^30.
+    let plan = attainment(r#"tiers = [ { from = 0, rate = "10%" }, { from = 999_999_999_999_999, rate = "20%" } ]"#)
+        .replace("period = \"quarter\"", "period = \"year\"")
+        .replace("quota = 400_000", "quota = 999_999_999_999_999");
+    extreme_plan_never_panics(&plan, "{ from = 999_999_999_999_999", None);
+    // The same through `above`.
+    let plan = attainment(
+        r#"above = 999_999_999_999_999
+tiers = [ { from = 999_999_999_999_999, rate = "20%" } ]"#,
+    )
+    .replace("period = \"quarter\"", "period = \"year\"")
+    .replace("quota = 400_000", "quota = 999_999_999_999_999");
+    extreme_plan_never_panics(&plan, "above = 999_999_999_999_999", None);
+}
+
+#[test]
+fn a_tiny_quota_is_an_error_or_pays_not_a_panic() {
+    // quota = 1e-28 is a valid, positive money value: BCR = target / quota overflows.
+    let plan = plan_with("quota = 400_000", "quota = 1e-28");
+    extreme_plan_never_panics(&plan, "quota = 1e-28", None);
+    // quota = 10^-12 makes "100x" a rate of 2 × 10^18; × a large credit it overflows.
+    let plan = plan_with("quota = 400_000", "quota = 0.000000000001").replace("rate = \"10%\"", "rate = \"100x\"");
+    let deals = format!("{DEALS_HEADER}D1,A1,P,new,2026-01-15,999999999999999.99,,,\n");
+    extreme_plan_never_panics(&plan, "rate = \"100x\"", Some(&deals));
 }
 
 #[test]
