@@ -5,6 +5,7 @@
 //! the clock or the environment.
 
 pub mod calendar;
+pub mod chart;
 pub mod cli;
 pub mod comp;
 pub mod credit;

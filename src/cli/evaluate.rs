@@ -21,6 +21,10 @@ pub struct Args {
     pub format: Format,
     /// The command line, for the manifest.
     pub argv: Vec<String>,
+    /// Also write PNG charts.
+    pub png: bool,
+    /// Also write one statement file per rep.
+    pub statements: bool,
 }
 
 /// The default output folder: out/<plan file stem>.
@@ -62,6 +66,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             bytes: tables::rejects(&inp.problems.rejects).finish(),
         });
     }
+    out_files.extend(super::visuals::outputs(&super::visuals::Run {
+        inputs: &inp,
+        ev: &ev,
+        fractures: &found,
+        png: args.png,
+        statements: args.statements,
+    })?);
     let o = &inp.ledger.outside;
     let manifest = Manifest {
         fuerza_version: env!("CARGO_PKG_VERSION").to_string(),

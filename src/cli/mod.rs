@@ -3,6 +3,7 @@
 //! This is the only layer that reads files, the environment or the clock, and
 //! prints. Every subcommand returns `Result<(), Failure>`; `main` renders it.
 
+pub mod chart;
 pub mod check;
 pub mod evaluate;
 pub mod explain;
@@ -11,6 +12,7 @@ pub mod generate;
 pub mod inputs;
 pub mod planning;
 pub mod quirks;
+pub mod visuals;
 
 use crate::diag::Diagnostic;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -67,7 +69,7 @@ pub enum Command {
     },
     /// Pay every rep for the plan year: payouts, statements and a run manifest.
     #[command(
-        after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme\n\nWrites payouts.csv, statements.csv and manifest.json (and rejects.csv with --lenient)."
+        after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme\n\nWrites payouts.csv, statements.csv, scorecard.csv, fractures.csv, funnel.csv, charts/*.svg,\nreport.html and manifest.json (and rejects.csv with --lenient, charts/*.png with --png,\nstatements/<rep>.html with --statements)."
     )]
     Evaluate {
         /// The plan (TOML).
@@ -84,6 +86,35 @@ pub enum Command {
         /// Summary format on stdout.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Also write every chart as PNG (SVG is always written).
+        #[arg(long)]
+        png: bool,
+        /// Also write one statement per rep under OUT/statements/, for distribution.
+        #[arg(long)]
+        statements: bool,
+    },
+    /// Render one kind of chart into OUT/charts/ (SVG, and PNG with --png).
+    #[command(
+        after_help = "Example:\n  fuerza chart payout-curve plans/acme.toml --scheme ae --png\n\nKinds: payout-curve (per scheme; needs only the plan), payouts, attainment, credit."
+    )]
+    Chart {
+        /// What to draw.
+        #[arg(value_enum)]
+        kind: crate::chart::Kind,
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Output folder (default: out/<plan file stem>); charts go to its charts/.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write PNG.
+        #[arg(long)]
+        png: bool,
+        /// Only this scheme's payout curve.
+        #[arg(long)]
+        scheme: Option<String>,
     },
     /// Print one rep's statement: every line of how each amount was reached.
     #[command(after_help = "Example:\n  fuerza explain plans/acme.toml --rep AE01 --period Q2")]
@@ -181,6 +212,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out,
             lenient,
             format,
+            png,
+            statements,
         } => evaluate::run(&evaluate::Args {
             plan,
             data,
@@ -188,6 +221,23 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             lenient,
             format,
             argv,
+            png,
+            statements,
+        }),
+        Command::Chart {
+            kind,
+            plan,
+            data,
+            out,
+            png,
+            scheme,
+        } => chart::run(&chart::Args {
+            kind,
+            plan,
+            data,
+            out,
+            png,
+            scheme,
         }),
         Command::Explain {
             plan,

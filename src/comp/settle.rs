@@ -17,10 +17,16 @@ pub struct YearState {
     pub commission_rate: Vec<(Decimal, Decimal)>,
 }
 
+/// A cap in whole cents: fractions of a cent are dropped, so a cut line stays in
+/// cents and the amount never exceeds the cap as written.
+fn cents_below(cap: Decimal) -> Decimal {
+    cap.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+}
+
 /// Applies a component's cap to its lines; returns the component's amount.
 pub fn cap_component(c: &Component, lines: &mut Vec<Line>) -> Decimal {
     let amount: Decimal = lines.iter().map(|l| l.amount).sum();
-    match c.cap {
+    match c.cap.map(cents_below) {
         Some(cap) if amount > cap => {
             lines.push(Line {
                 component: c.name.clone(),
@@ -36,7 +42,7 @@ pub fn cap_component(c: &Component, lines: &mut Vec<Line>) -> Decimal {
     }
 }
 
-/// Applies the scheme's period and year caps and sets `earned`.
+/// Applies the scheme's period and year caps (in whole cents) and sets `earned`.
 pub fn scheme_caps(scheme: &Scheme, pay: &mut PeriodPay, year: &mut YearState) {
     let mut e: Decimal = pay.sum(LineKind::Earned);
     let cut = |label: String, before: Decimal, to: Decimal, lines: &mut Vec<Line>| {
@@ -49,13 +55,13 @@ pub fn scheme_caps(scheme: &Scheme, pay: &mut PeriodPay, year: &mut YearState) {
             kind: LineKind::Earned,
         });
     };
-    if let Some(cap) = scheme.cap_period {
+    if let Some(cap) = scheme.cap_period.map(cents_below) {
         if e > cap {
             cut(format!("period cap {}", fmt_money_human(cap)), e, cap, &mut pay.lines);
             e = cap;
         }
     }
-    if let Some(cap) = scheme.cap_year {
+    if let Some(cap) = scheme.cap_year.map(cents_below) {
         let room = (cap - year.earned_so_far).max(Decimal::ZERO);
         if e > room {
             cut(

@@ -136,6 +136,7 @@ pub fn stream<R: Read>(
     let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return scan;
     };
+    let split_col = if t.has(SPLIT) { t.column_number(SPLIT) } else { t.column_number(DEAL) };
     let mut sums: HashMap<u64, SplitSum> = HashMap::new();
     let mut split_ids: HashMap<u64, String> = HashMap::new();
     while t.next_row(problems) {
@@ -280,9 +281,9 @@ pub fn stream<R: Read>(
             s.rows
         ))
         .in_file(file)
-        .at(line as usize, 0)
+        .at(line as usize, split_col)
         .column_named("split")
-        .with_value(id.clone())
+        .with_value(format!("sum {}", sum.normalize()))
         .with_help("rows sharing a deal_id are one split deal; their splits must sum to 1 (±0.0001)");
         if problems.lenient {
             scan.bad_splits.insert(key);

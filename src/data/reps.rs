@@ -113,6 +113,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return Roster::default();
     };
+    let mcol = t.column_number(MANAGER);
     let mut reps: Vec<Rep> = Vec::new();
     let mut managers: Vec<Option<(String, usize)>> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -188,7 +189,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         ));
     }
     if let Some(scheme_id) = map.and_then(|m| m.managers_scheme.as_ref()) {
-        create_managers(file, plan, scheme_id, &mut reps, &managers, &mut by_id, problems);
+        create_managers(file, mcol, plan, scheme_id, &mut reps, &managers, &mut by_id, problems);
         managers.resize(reps.len(), None);
     }
     // Resolve managers; an unknown manager makes the row bad.
@@ -200,7 +201,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
                     problems.row_error(
                         Diagnostic::error(format!("rep {:?} is its own manager", reps[i].id))
                             .in_file(file)
-                            .at(*line, 0)
+                            .at(*line, mcol)
                             .column_named("manager_id")
                             .with_value(mid.clone()),
                     );
@@ -211,7 +212,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
                     problems.row_error(
                         Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}"))
                             .in_file(file)
-                            .at(*line, 0)
+                            .at(*line, mcol)
                             .column_named("manager_id")
                             .with_value(mid.clone())
                             .with_help("every manager needs their own row in reps.csv"),
@@ -235,15 +236,17 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
             r.manager = r.manager.and_then(|m| remap[m]);
         }
     }
-    check_cycles(file, &mut reps, problems);
+    check_cycles(file, mcol, &mut reps, problems);
     Roster::from_reps(reps)
 }
 
 /// Creates a rep for every manager named in `manager_id` who has no row of their own
 /// (the plan's `[data.reps] managers`), on the given scheme; their territory is their
 /// reports' when they all share one.
+#[allow(clippy::too_many_arguments)]
 fn create_managers(
     file: &str,
+    mcol: usize,
     plan: &Plan,
     scheme_id: &str,
     reps: &mut Vec<Rep>,
@@ -265,7 +268,7 @@ fn create_managers(
             problems.row_error(
                 Diagnostic::error(e)
                     .in_file(file)
-                    .at(*line, 0)
+                    .at(*line, mcol)
                     .column_named("manager_id")
                     .with_value(mid.clone()),
             );
@@ -304,7 +307,7 @@ fn create_managers(
 }
 
 /// Reports every cycle in the reporting tree (and cuts it, so later steps terminate).
-fn check_cycles(file: &str, reps: &mut [Rep], problems: &mut Problems) {
+fn check_cycles(file: &str, mcol: usize, reps: &mut [Rep], problems: &mut Problems) {
     let n = reps.len();
     let mut state = vec![0u8; n]; // 0 unvisited, 1 on path, 2 done
     for start in 0..n {
@@ -317,6 +320,7 @@ fn check_cycles(file: &str, reps: &mut [Rep], problems: &mut Problems) {
                     let pos = path.iter().position(|&x| x == c).unwrap_or(0);
                     let cycle: Vec<&str> = path[pos..].iter().map(|&x: &usize| reps[x].id.as_str()).collect();
                     let line = reps[c].line;
+                    let boss = reps[c].manager.map(|m| reps[m].id.clone()).unwrap_or_default();
                     problems.fatal(
                         Diagnostic::error(format!(
                             "the reporting tree has a cycle: {} -> {}",
@@ -324,8 +328,9 @@ fn check_cycles(file: &str, reps: &mut [Rep], problems: &mut Problems) {
                             reps[c].id
                         ))
                         .in_file(file)
-                        .at(line, 0)
+                        .at(line, mcol)
                         .column_named("manager_id")
+                        .with_value(boss)
                         .with_help("a rep cannot manage, directly or indirectly, their own manager"),
                     );
                     reps[c].manager = None;

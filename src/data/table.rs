@@ -375,6 +375,11 @@ impl<'m, R: Read> Table<'m, R> {
         }
     }
 
+    /// The 1-based position of column `k` in the header (0 when absent).
+    pub fn column_number(&self, k: usize) -> usize {
+        self.index[k].map_or(0, |i| i + 1)
+    }
+
     /// Whether the mapping lets required column `k` be blank.
     pub fn is_optional(&self, k: usize) -> bool {
         self.maps[k].optional

@@ -2,7 +2,10 @@
 
 pub mod csv;
 pub mod files;
+pub mod html;
 pub mod manifest;
+pub mod names;
+pub mod scorecard;
 pub mod tables;
 pub mod text;
 

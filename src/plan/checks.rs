@@ -40,10 +40,7 @@ fn dups<'a>(ctx: &mut Ctx, what: &str, items: impl Iterator<Item = (&'a str, &'a
             ctx.error_help(
                 span,
                 format!("duplicate {what} id {id:?}"),
-                format!(
-                    "ids must be unique; {id:?} is already used earlier (at byte {})",
-                    first.start
-                ),
+                format!("ids must be unique; {id:?} is already used on line {}", ctx.line_of(first)),
             );
         } else {
             seen.insert(id, span);
@@ -157,9 +154,22 @@ fn blend(d: &mut Draft, ctx: &mut Ctx) {
 fn tiers(d: &mut Draft, ctx: &mut Ctx) {
     for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
         for (c, cs) in s.components.iter().zip(spans) {
-            let ComponentKind::Commission { tiers, above, .. } = &c.kind else {
+            let ComponentKind::Commission { tiers, above, basis, .. } = &c.kind else {
                 continue;
             };
+            if *basis == Basis::Attainment {
+                // bound × quota must stay exact: quotas are below 10^15.
+                let limit = Decimal::ONE_THOUSAND;
+                let too_big = tiers.iter().zip(&cs.points).find(|(t, _)| t.from > limit).map(|(_, sp)| sp.clone());
+                let above_big = above.filter(|a| *a > limit).and(cs.above.clone());
+                if let Some(span) = above_big.or(too_big) {
+                    ctx.error_help(
+                        &span,
+                        "an attainment bound above 1000 (100,000% of quota) is implausible",
+                        "attainment bounds are fractions of quota: 1.0 is 100%; use basis = \"amount\" for bounds in money",
+                    );
+                }
+            }
             let start = above.unwrap_or(Decimal::ZERO);
             if let (Some(first), Some(span)) = (tiers.first(), cs.points.first()) {
                 if first.from != start {

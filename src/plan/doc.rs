@@ -72,6 +72,11 @@ impl<'s> Ctx<'s> {
         self.diags.iter().any(Diagnostic::is_error)
     }
 
+    /// The 1-based line a span starts on.
+    pub fn line_of(&self, span: &Span) -> usize {
+        line_col(self.src, span.start).0
+    }
+
     /// The exact source text of a span.
     pub fn text(&self, span: &Span) -> &str {
         self.src.get(span.clone()).unwrap_or("")

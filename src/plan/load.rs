@@ -418,7 +418,17 @@ impl RateBase {
         match r {
             RawRate::Fixed(d) => Some(d),
             RawRate::Bcr(m) => match self.bcr {
-                Some(b) => Some(m * b),
+                Some(b) => match m.checked_mul(b).filter(|r| *r <= Decimal::ONE_HUNDRED) {
+                    Some(r) => Some(r),
+                    None => {
+                        ctx.error_help(
+                            span,
+                            format!("{m}× the base commission rate ({}) is implausibly large", b.round_dp(6)),
+                            "BCR = target_incentive / quota; a rate above 100 (10,000%) is rejected",
+                        );
+                        None
+                    }
+                },
                 None => {
                     ctx.error_help(
                         span,
@@ -507,7 +517,14 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
             .get("recoverable")
             .and_then(|v| as_bool(ctx, v, "recoverable"))
             .unwrap_or(false);
-        let months = dt.get("months").and_then(|v| as_count(ctx, v, "months"));
+        let months = dt.get("months").and_then(|v| {
+            let n = as_count(ctx, v, "months")?;
+            if n > 600 {
+                ctx.error(&v.span(), "`months` of a draw is at most 600");
+                return None;
+            }
+            Some(n)
+        });
         dt.finish(ctx, &[]);
         Some(Draw {
             amount: amount?,
@@ -525,7 +542,7 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     });
 
     let bcr = match (target_incentive, quota) {
-        (Some(ti), Some(q)) if !q.is_zero() => Some(ti / q),
+        (Some(ti), Some(q)) if !q.is_zero() => ti.checked_div(q),
         _ => None,
     };
     let base = RateBase { bcr };
@@ -761,8 +778,10 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
             .and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
         let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
         tt.finish(ctx, &[]);
+        // A tier with a bad rate still takes part in the checks (its bounds may be wrong
+        // too); the plan is rejected anyway because an error was recorded.
         match (from, rate) {
-            (Some(from), Some(rate)) => tiers.push(Tier { from, rate }),
+            (Some(from), rate) => tiers.push(Tier { from, rate: rate.unwrap_or_default() }),
             _ => ok = false,
         }
     }

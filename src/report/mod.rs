@@ -1,5 +1,8 @@
-//! Plain tables and series built from engine results; renderers live in `output`.
+//! Plain tables and series built from engine results; renderers live in `output` and `chart`.
 
+pub mod scorecard;
+pub mod series;
 pub mod summary;
 
+pub use scorecard::{scorecard, ScoreRow};
 pub use summary::{summary, SummaryRow};

@@ -1,0 +1,142 @@
+//! Incentive paid by rep: one horizontal bar per rep, stacked by component,
+//! sorted from the highest paid, with each rep's year attainment at the bar's end.
+//! Negative parts (caps, clawbacks, recoveries) stack left of zero.
+
+use super::theme::{self, Draw, GRID, INK, MUTED, PARTS};
+use super::ChartError;
+use crate::report::series::RepPayouts;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::prelude::ToPrimitive;
+
+/// The payouts-by-rep chart.
+pub struct PayoutsChart<'a>(pub &'a RepPayouts);
+
+/// The colour of part `i` named `name`: reductions in fixed warm/grey tones.
+fn color(i: usize, name: &str) -> RGBColor {
+    match name {
+        "Clawbacks" => RGBColor(200, 40, 40),
+        "Recoveries" => RGBColor(120, 120, 120),
+        "Draw top-ups" => RGBColor(170, 200, 230),
+        "scheme cap" => RGBColor(90, 90, 90),
+        _ => PARTS[i % PARTS.len()],
+    }
+}
+
+impl Draw for PayoutsChart<'_> {
+    fn title(&self) -> String {
+        "Incentive paid by rep, by component".into()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let d = self.0;
+        let n = d.reps.len().max(1);
+        let area = theme::header(
+            root,
+            &self.title(),
+            Some("Plan year, highest paid first; the label after each bar is the rep's year attainment (credit ÷ quota)."),
+        )?;
+        let val = |x: rust_decimal::Decimal| x.to_f64().unwrap_or(0.0);
+        let pos_sum = |i: usize| d.reps[i].parts.iter().map(|x| val(*x).max(0.0)).sum::<f64>();
+        let neg_sum = |i: usize| d.reps[i].parts.iter().map(|x| val(*x).min(0.0)).sum::<f64>();
+        let hi = (0..d.reps.len()).map(pos_sum).fold(0.0, f64::max);
+        let lo = (0..d.reps.len()).map(neg_sum).fold(0.0, f64::min);
+        let x_max = theme::nice_max(hi * 1.12);
+        let x_min = if lo < 0.0 { -theme::nice_max(-lo * 1.1) } else { 0.0 };
+        // Label size follows the row height so 50 names stay readable.
+        let label = (560.0 / n as f64).clamp(10.0, theme::LABEL);
+        let names: Vec<String> = d.reps.iter().map(|r| theme::clip(&r.name, 24)).collect();
+        let mut chart = ChartBuilder::on(&area)
+            .margin_left(20)
+            .margin_right(30)
+            .margin_bottom(10)
+            .x_label_area_size(60)
+            .y_label_area_size(200)
+            .build_cartesian_2d(x_min..x_max, (0..n as i32 - 1).into_segmented())?;
+        // Row 0 is at the bottom: the highest paid rep gets the top row.
+        let row = |y: &SegmentValue<i32>| -> Option<usize> {
+            match y {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i >= 0 && (*i as usize) < d.reps.len() => {
+                    Some(d.reps.len() - 1 - *i as usize)
+                }
+                _ => None,
+            }
+        };
+        let at = |i: usize| (d.reps.len() - 1 - i) as i32;
+        chart
+            .configure_mesh()
+            .x_desc(format!("Incentive paid over the plan year ({})", d.currency))
+            .y_desc("Rep")
+            .x_label_formatter(&|v| theme::money_tick(*v))
+            .y_label_formatter(&|v| row(v).map(|i| names[i].clone()).unwrap_or_default())
+            .x_labels(9)
+            .y_labels(n)
+            .disable_y_mesh()
+            .label_style(theme::text(theme::LABEL, INK))
+            .y_label_style(theme::text(label, INK))
+            .axis_desc_style(theme::text(theme::AXIS, INK))
+            .light_line_style(GRID.mix(0.0))
+            .bold_line_style(GRID)
+            .axis_style(MUTED)
+            .draw()?;
+        // Thin bars when there are few reps; a small gap when there are many.
+        let band = chart.plotting_area().dim_in_pixel().1 as f64 / n as f64;
+        let band_margin = (band * if n < 12 { 0.22 } else { 0.12 }).max(1.0) as u32;
+        for (k, name) in d.parts.iter().enumerate() {
+            let c = color(k, name);
+            let mut bars = Vec::new();
+            for (i, r) in d.reps.iter().enumerate() {
+                let y = at(i);
+                let v = val(r.parts[k]);
+                if v == 0.0 {
+                    continue;
+                }
+                // Stack after the earlier parts of the same sign.
+                let before: f64 = r.parts[..k]
+                    .iter()
+                    .map(|x| val(*x))
+                    .filter(|x| (*x > 0.0) == (v > 0.0))
+                    .sum();
+                let mut bar = Rectangle::new(
+                    [
+                        (before, SegmentValue::Exact(y)),
+                        (before + v, SegmentValue::Exact(y + 1)),
+                    ],
+                    c.filled(),
+                );
+                bar.set_margin(band_margin, band_margin, 0, 0);
+                bars.push(bar);
+            }
+            chart
+                .draw_series(bars)?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+        }
+        let tag = theme::text(label, INK).pos(Pos::new(HPos::Left, VPos::Center));
+        chart.draw_series(d.reps.iter().enumerate().map(|(i, r)| {
+            let y = SegmentValue::CenterOf(at(i));
+            let end = pos_sum(i);
+            let text = r
+                .attainment
+                .map(|a| theme::pct(a.to_f64().unwrap_or(0.0)))
+                .unwrap_or_else(|| "no quota".into());
+            Text::new(text, (end + (x_max - x_min) * 0.006, y), tag.clone())
+        }))?;
+        if x_min < 0.0 {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+                INK.stroke_width(1),
+            )))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .margin(16)
+            .label_font(theme::text(theme::NOTE, INK))
+            .background_style(WHITE.mix(0.92))
+            .border_style(GRID)
+            .draw()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,228 @@
+//! The look shared by every chart: the embedded font, sizes, colours, number
+//! formats, and rendering one chart to SVG or PNG bytes.
+//!
+//! The font is DejaVu Sans, compiled into the binary and registered with
+//! plotters' ab_glyph backend, so PNGs carry text on machines with no fonts.
+
+use super::ChartError;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::OnceLock;
+
+/// DejaVu Sans (see assets/fonts/LICENSE-DejaVu.txt).
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Chart size in pixels: legible with 50 reps.
+pub const SIZE: (u32, u32) = (1200, 800);
+
+/// The family name charts ask for (the embedded font is registered under it).
+pub const FAMILY: &str = "sans-serif";
+
+/// Title size.
+pub const TITLE: f64 = 30.0;
+/// Subtitle and note size.
+pub const NOTE: f64 = 16.0;
+/// Axis description size.
+pub const AXIS: f64 = 19.0;
+/// Tick label size.
+pub const LABEL: f64 = 15.0;
+
+/// Text colour.
+pub const INK: RGBColor = RGBColor(33, 37, 41);
+/// Secondary text and reference lines.
+pub const MUTED: RGBColor = RGBColor(100, 106, 112);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(226, 229, 233);
+/// The main series.
+pub const BLUE_: RGBColor = RGBColor(0, 114, 178);
+/// The second series.
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+/// Good / at or above quota.
+pub const GREEN_: RGBColor = RGBColor(0, 158, 115);
+/// Warnings, the 100% line, cuts.
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+
+/// Colours of stacked parts (Tableau 10, distinct for colour-blind readers in most pairs).
+pub const PARTS: [RGBColor; 10] = [
+    RGBColor(78, 121, 167),
+    RGBColor(242, 142, 43),
+    RGBColor(89, 161, 79),
+    RGBColor(237, 201, 72),
+    RGBColor(176, 122, 161),
+    RGBColor(118, 183, 178),
+    RGBColor(255, 157, 167),
+    RGBColor(156, 117, 95),
+    RGBColor(186, 176, 172),
+    RGBColor(225, 87, 89),
+];
+
+/// Registers the embedded font once; later calls return the first outcome.
+pub fn font() -> Result<(), ChartError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(ChartError::Font)
+    }
+}
+
+/// A text style of the chart family.
+pub fn text(size: f64, color: RGBColor) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&color)
+}
+
+/// Money for an axis tick: `0`, `950`, `1.5k`, `90k`, `1.2M`, `3B`.
+pub fn money_tick(v: f64) -> String {
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (x, unit) = if a >= 1e9 {
+        (a / 1e9, "B")
+    } else if a >= 1e6 {
+        (a / 1e6, "M")
+    } else if a >= 1e3 {
+        (a / 1e3, "k")
+    } else {
+        return format!("{sign}{a:.0}");
+    };
+    let s = if x >= 100.0 || (x - x.round()).abs() < 0.05 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    };
+    format!("{sign}{s}{unit}")
+}
+
+/// A fraction as a whole percentage for ticks and labels: `0.85` → `85%`.
+pub fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// A round upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten, at least `v`.
+pub fn nice_max(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// Cuts text to `max` characters with an ellipsis.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Draws the title and an optional subtitle at the top; returns the area below them.
+pub fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: Option<&str>,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    let height = if subtitle.is_some() { 78 } else { 52 };
+    let (top, rest) = root.split_vertically(height);
+    top.draw(&Text::new(title.to_string(), (24, 14), text(TITLE, INK)))?;
+    if let Some(s) = subtitle {
+        top.draw(&Text::new(s.to_string(), (26, 52), text(NOTE, MUTED)))?;
+    }
+    Ok(rest)
+}
+
+/// Draws a note line at the bottom-left of `area`.
+pub fn footnote<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, note: &str) -> Result<(), ChartError> {
+    let (_, h) = area.dim_in_pixel();
+    area.draw(&Text::new(
+        note.to_string(),
+        (24, h as i32 - 24),
+        text(NOTE - 1.0, MUTED),
+    ))?;
+    Ok(())
+}
+
+/// Something that draws itself on a plotters area of any backend.
+pub trait Draw {
+    /// The chart's title (also the SVG `<title>`).
+    fn title(&self) -> String;
+    /// Draws the chart on `root` (already filled white).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+}
+
+/// Renders a chart as SVG text: deterministic, with a `<title>` for screen readers.
+pub fn svg(chart: &impl Draw) -> Result<String, ChartError> {
+    font()?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        chart.draw(&root)?;
+        root.present()?;
+    }
+    let title = format!("<title>{}</title>\n", crate::output::html::escape(&chart.title()));
+    match s.find(">\n") {
+        Some(i) => s.insert_str(i + 2, &title),
+        None => return Err(ChartError::Draw("the SVG backend wrote no root element".into())),
+    }
+    Ok(s)
+}
+
+/// Renders a chart as PNG bytes (RGB, 8 bits).
+pub fn png(chart: &impl Draw) -> Result<Vec<u8>, ChartError> {
+    font()?;
+    let (w, h) = SIZE;
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        chart.draw(&root)?;
+        root.present()?;
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut wr = enc.write_header().map_err(|e| ChartError::Png(e.to_string()))?;
+        wr.write_image_data(&buf).map_err(|e| ChartError::Png(e.to_string()))?;
+        wr.finish().map_err(|e| ChartError::Png(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_ticks_are_short() {
+        assert_eq!(money_tick(0.0), "0");
+        assert_eq!(money_tick(950.0), "950");
+        assert_eq!(money_tick(1500.0), "1.5k");
+        assert_eq!(money_tick(90_000.0), "90k");
+        assert_eq!(money_tick(1_200_000.0), "1.2M");
+        assert_eq!(money_tick(-25_000.0), "-25k");
+    }
+
+    #[test]
+    fn nice_max_rounds_up() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(101.0), 120.0);
+        assert_eq!(nice_max(2_300_000.0), 2_500_000.0);
+    }
+
+    #[test]
+    fn clip_adds_an_ellipsis() {
+        assert_eq!(clip("Ana", 5), "Ana");
+        assert_eq!(clip("Bartholomew", 5), "Bart…");
+    }
+}

@@ -1,0 +1,107 @@
+//! `fuerza chart KIND PLAN`: render one kind of chart on demand into OUT/charts/.
+
+use super::{inputs, print_warnings, Failure};
+use crate::chart::{self, ChartData, Kind};
+use crate::comp::{evaluate, Evaluation};
+use crate::credit::Ledger;
+use crate::data::Roster;
+use crate::diag::Diagnostic;
+use crate::output::{files, OutFile};
+use std::path::PathBuf;
+
+/// Arguments of `chart`.
+pub struct Args {
+    /// What to draw.
+    pub kind: Kind,
+    /// Plan file.
+    pub plan: PathBuf,
+    /// Data folder.
+    pub data: Option<PathBuf>,
+    /// Output folder (charts go to its `charts/`).
+    pub out: Option<PathBuf>,
+    /// Also write PNGs.
+    pub png: bool,
+    /// Only this scheme's payout curve.
+    pub scheme: Option<String>,
+}
+
+/// The chart files of rendered charts: SVG always, PNG when rendered.
+pub fn chart_files(rendered: &[chart::Rendered]) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    for r in rendered {
+        out.push(OutFile {
+            name: format!("charts/{}.svg", r.stem),
+            bytes: r.svg.clone().into_bytes(),
+        });
+        if let Some(png) = &r.png {
+            out.push(OutFile {
+                name: format!("charts/{}.png", r.stem),
+                bytes: png.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Runs `chart`. A payout curve needs only the plan: without a data folder it is drawn without reps.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let plan = inputs::load_plan(&args.plan)?;
+    if let Some(id) = &args.scheme {
+        if plan.plan.scheme(id).is_none() {
+            return Err(Diagnostic::error(format!("the plan has no scheme {id:?}"))
+                .in_file(args.plan.display().to_string())
+                .with_help(format!(
+                    "schemes: {}",
+                    plan.plan
+                        .schemes
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .into());
+        }
+    }
+    let dir = inputs::data_dir(args.data.as_deref(), &plan);
+    let mut warnings = plan.warnings.clone();
+    let data = if args.kind == Kind::PayoutCurve && !dir.is_dir() {
+        warnings.push(Diagnostic::warning(format!(
+            "no data folder {}: the payout curves show no reps",
+            dir.display()
+        )));
+        let roster = Roster::default();
+        let ledger = Ledger::new(&plan.plan, &roster, &plan.cal, false);
+        let ev = Evaluation {
+            reps: Vec::new(),
+            warnings: Vec::new(),
+        };
+        ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev)
+    } else {
+        let inp = inputs::load(plan, &dir, false)?;
+        let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
+        let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
+        ChartData::build(p, cal, roster, &inp.ledger, &ev)
+    };
+    let mut data = data;
+    if let Some(id) = &args.scheme {
+        data.curves.retain(|c| &c.scheme_id == id);
+    }
+    let rendered = chart::render_kinds(&data, &[args.kind], args.png)
+        .map_err(|e| Diagnostic::error(format!("cannot draw the chart: {e}")))?;
+    if rendered.is_empty() {
+        return Err(Diagnostic::error("nothing to draw: no scheme has a quota, so there is no payout curve").into());
+    }
+    let out_files = chart_files(&rendered);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::evaluate::default_out(&args.plan));
+    files::write_all(&out_dir, &out_files).map_err(|e| {
+        Diagnostic::error(format!("cannot write the charts: {e}")).in_file(out_dir.display().to_string())
+    })?;
+    for f in &out_files {
+        println!("{}", out_dir.join(&f.name).display());
+    }
+    print_warnings(&warnings);
+    Ok(())
+}
