@@ -113,14 +113,29 @@ pub fn allocate(
         };
         match slot {
             Some(s) => members[s].push(i),
-            None => left_out.push(rep.id.clone()),
+            None => left_out.push((rep.id.clone(), rep.scheme)),
         }
     }
-    if !left_out.is_empty() {
+    // Reps without a territory keep their scheme's quota when nobody on their
+    // scheme has a territory (e.g. SDRs); otherwise they are a gap to report.
+    let territorial: Vec<bool> = (0..plan.schemes.len())
+        .map(|k| roster.reps.iter().any(|r| r.scheme == k && r.territory.is_some()))
+        .collect();
+    let (gaps, kept): (Vec<(String, usize)>, Vec<(String, usize)>) =
+        left_out.into_iter().partition(|(_, scheme)| territorial[*scheme]);
+    if !gaps.is_empty() {
+        let ids: Vec<&str> = gaps.iter().map(|(id, _)| id.as_str()).collect();
         warnings.push(Diagnostic::warning(format!(
             "{} rep(s) with no territory get no quota: {}",
-            left_out.len(),
-            left_out.join(", ")
+            ids.len(),
+            ids.join(", ")
+        )));
+    }
+    let mut kept_schemes: Vec<&str> = kept.iter().map(|(_, k)| plan.schemes[*k].id.as_str()).collect();
+    kept_schemes.dedup();
+    for s in kept_schemes {
+        warnings.push(Diagnostic::warning(format!(
+            "no rep on scheme {s:?} has a territory: they get no allocated quota and keep the scheme's quota"
         )));
     }
     let mut errors = Vec::new();
