@@ -40,7 +40,10 @@ fn dups<'a>(ctx: &mut Ctx, what: &str, items: impl Iterator<Item = (&'a str, &'a
             ctx.error_help(
                 span,
                 format!("duplicate {what} id {id:?}"),
-                format!("ids must be unique; {id:?} is already used on line {}", ctx.line_of(first)),
+                format!(
+                    "ids must be unique; {id:?} is already used on line {}",
+                    ctx.line_of(first)
+                ),
             );
         } else {
             seen.insert(id, span);
@@ -154,13 +157,20 @@ fn blend(d: &mut Draft, ctx: &mut Ctx) {
 fn tiers(d: &mut Draft, ctx: &mut Ctx) {
     for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
         for (c, cs) in s.components.iter().zip(spans) {
-            let ComponentKind::Commission { tiers, above, basis, .. } = &c.kind else {
+            let ComponentKind::Commission {
+                tiers, above, basis, ..
+            } = &c.kind
+            else {
                 continue;
             };
             if *basis == Basis::Attainment {
                 // bound × quota must stay exact: quotas are below 10^15.
                 let limit = Decimal::ONE_THOUSAND;
-                let too_big = tiers.iter().zip(&cs.points).find(|(t, _)| t.from > limit).map(|(_, sp)| sp.clone());
+                let too_big = tiers
+                    .iter()
+                    .zip(&cs.points)
+                    .find(|(t, _)| t.from > limit)
+                    .map(|(_, sp)| sp.clone());
                 let above_big = above.filter(|a| *a > limit).and(cs.above.clone());
                 if let Some(span) = above_big.or(too_big) {
                     ctx.error_help(

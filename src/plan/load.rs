@@ -781,7 +781,10 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
         // A tier with a bad rate still takes part in the checks (its bounds may be wrong
         // too); the plan is rejected anyway because an error was recorded.
         match (from, rate) {
-            (Some(from), rate) => tiers.push(Tier { from, rate: rate.unwrap_or_default() }),
+            (Some(from), rate) => tiers.push(Tier {
+                from,
+                rate: rate.unwrap_or_default(),
+            }),
             _ => ok = false,
         }
     }
