@@ -36,10 +36,14 @@ impl Draw for PayoutCurveChart<'_> {
         );
         let area = theme::header(root, &self.title(), Some(&subtitle))?;
         let (plot, foot) = area.split_vertically(area.dim_in_pixel().1 - 40);
-        let mut note = format!("{} reps as dots (year credit ÷ year quota). ", c.reps.len());
+        let n = c.reps.len();
+        let mut note = format!(
+            "Dots: {n} rep{} at year attainment (year credit ÷ year quota).",
+            if n == 1 { "" } else { "s" }
+        );
         if !c.not_on_curve.is_empty() {
             note.push_str(&format!(
-                "Not on the curve (paid per deal or on the team): {}.",
+                " Not on the curve (paid per deal or on the team): {}.",
                 c.not_on_curve.join(", ")
             ));
         }

@@ -47,7 +47,7 @@ pub fn outputs(run: &Run) -> Result<Vec<OutFile>, Failure> {
     let rendered = chart::render_kinds(&data, &chart::ALL, run.png).map_err(chart_failed)?;
     let mut out = super::chart::chart_files(&rendered);
 
-    let scorecard = crate::report::scorecard(plan, ev, &inp.ledger.relationship, run.fractures);
+    let scorecard = crate::report::scorecard(plan, roster, ev, &inp.ledger.relationship, run.fractures);
     out.push(OutFile {
         name: "scorecard.csv".into(),
         bytes: crate::output::scorecard::scorecard(plan, roster, &scorecard).finish(),

@@ -83,7 +83,8 @@ a:hover { text-decoration:underline; }
 .kpis dt { color:var(--muted); font-size:13px; }
 .kpis dd { margin:0; font-size:20px; font-weight:600; font-variant-numeric:tabular-nums; }
 .scroll { overflow-x:auto; }
-table { border-collapse:collapse; width:100%; font-variant-numeric:tabular-nums; margin:6px 0 14px; }
+table { border-collapse:collapse; width:100%; font-variant-numeric:tabular-nums; margin:6px 0 14px; font-size:14px; }
+td.nowrap { white-space:nowrap; }
 th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
 thead th { background:var(--band); font-size:13px; position:sticky; top:0; }
 td.num, th.num { text-align:right; white-space:nowrap; }
@@ -198,12 +199,13 @@ fn scorecard_table(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "<tr><td class=\"num\">{}</td><td><a href=\"#{}\">{}</a> <span class=\"muted\">{}</span></td><td>{}</td><td class=\"{att_class}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td class=\"nowrap\"><a href=\"#{}\">{}</a> <span class=\"muted\">{}</span></td><td title=\"{}\">{}</td><td class=\"{att_class}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             opt(x.rank.map(|v| v.to_string())),
             anchor(&r.stems[x.rep]),
             escape(&rep.name),
             escape(&rep.id),
             escape(&r.plan.schemes[rep.scheme].name),
+            escape(&r.plan.schemes[rep.scheme].id),
             opt(x.attainment.map(pct1)),
             opt(x.percentile.map(|p| fmt_dp(p, 0, r.plan.rounding))),
             money(x.incentive),
@@ -315,14 +317,20 @@ fn statement(r: &Report, rp: &RepPay) -> String {
                 money(l.amount)
             );
         }
+        let mut sum = format!("earned {}", money(pp.earned));
+        for (word, sign, v) in [
+            ("clawback", "+", pp.clawback),
+            ("draw top-up", "+", pp.draw_topup),
+            ("deficit", "+", pp.deficit),
+            ("recovered", "−", pp.recovered),
+        ] {
+            if !v.is_zero() {
+                let _ = write!(sum, " {sign} {word} {}", money(v));
+            }
+        }
         let _ = writeln!(
             s,
-            "<tr class=\"total\"><td colspan=\"4\">Incentive paid = earned {} + clawback {} + draw top-up {} + deficit {} − recovered {}</td><td class=\"num\">{}</td></tr>",
-            money(pp.earned),
-            money(pp.clawback),
-            money(pp.draw_topup),
-            money(pp.deficit),
-            money(pp.recovered),
+            "<tr class=\"total\"><td colspan=\"4\">Incentive paid = {sum}</td><td class=\"num\">{}</td></tr>",
             money(pp.incentive_paid)
         );
         let _ = writeln!(
@@ -395,7 +403,7 @@ pub fn report(r: &Report) -> String {
     for f in r.figures {
         b.push_str(&figure(f));
     }
-    b.push_str("<h2 id=\"scorecard\">Scorecard</h2>\n<p class=\"meta\">Ranked by year attainment. Pay for performance compares the rank by incentive paid with the rank by attainment (+ means pay ranks higher).</p>\n");
+    b.push_str("<h2 id=\"scorecard\">Scorecard</h2>\n<p class=\"meta\">Ranked by year attainment. Pay for performance compares, within each scheme, the rank by incentive paid with the rank by attainment (+ means pay ranks higher than performance).</p>\n");
     b.push_str(&scorecard_table(r));
     b.push_str("<h2 id=\"fractures\">Pipeline fractures</h2>\n");
     b.push_str(&fractures_table(r));

@@ -7,7 +7,7 @@ use crate::report::ScoreRow;
 use crate::units::{fmt_dp, fmt_money};
 
 /// The scorecard.csv header.
-pub const HEADER: [&str; 22] = [
+pub const HEADER: [&str; 23] = [
     "rep_id",
     "name",
     "scheme",
@@ -17,6 +17,7 @@ pub const HEADER: [&str; 22] = [
     "attainment",
     "rank",
     "percentile",
+    "scheme_rank",
     "base_pay",
     "incentive_paid",
     "total_pay",
@@ -60,6 +61,7 @@ pub fn scorecard(plan: &Plan, roster: &Roster, rows: &[ScoreRow]) -> CsvDoc {
             frac(row.attainment),
             int(row.rank),
             Cell::Num(row.percentile.map(|v| fmt_dp(v, 1, r)).unwrap_or_default()),
+            int(row.scheme_rank),
             Cell::Num(fmt_money(row.base_pay)),
             Cell::Num(fmt_money(row.incentive)),
             Cell::Num(fmt_money(row.total_pay)),

@@ -1,11 +1,13 @@
 //! The scorecard (SPEC 6): per rep, performance, pay, relationship orientation and fractures.
 //!
 //! Ranks use competition ranking ("1224"): tied reps share the best rank. Only
-//! reps with a year quota are ranked. Pay for performance compares the rank by
+//! reps with a year quota are ranked. Pay for performance compares, within the
+//! rep's scheme (reps on one plan are the fair comparison), the rank by
 //! incentive paid with the rank by attainment.
 
 use crate::comp::Evaluation;
 use crate::credit::ledger::Relationship;
+use crate::data::Roster;
 use crate::funnel::Fracture;
 use crate::plan::Plan;
 use crate::units::DealType;
@@ -48,6 +50,8 @@ pub struct ScoreRow {
     pub rank: Option<usize>,
     /// Share of ranked reps below this one, 0–100.
     pub percentile: Option<Decimal>,
+    /// 1 = highest attainment among the ranked reps of the same scheme.
+    pub scheme_rank: Option<usize>,
     /// Base pay.
     pub base_pay: Decimal,
     /// Incentive paid.
@@ -56,9 +60,9 @@ pub struct ScoreRow {
     pub total_pay: Decimal,
     /// Incentive ÷ credit (`None` without credit).
     pub cost_of_sales: Option<Decimal>,
-    /// 1 = highest incentive among ranked reps.
+    /// 1 = highest incentive among the ranked reps of the same scheme.
     pub pay_rank: Option<usize>,
-    /// rank − pay_rank: positive when pay ranks above performance.
+    /// scheme_rank − pay_rank: positive when pay ranks above performance.
     pub pfp_gap: Option<i64>,
     /// The gap judged against the tolerance.
     pub pfp: Option<PayForPerformance>,
@@ -74,7 +78,7 @@ pub struct ScoreRow {
     pub fractures: Vec<String>,
 }
 
-/// The tolerance of the pay-for-performance position: 10% of the ranked reps, at least 1.
+/// The tolerance of the pay-for-performance position: 10% of the ranked reps of the scheme, at least 1.
 pub fn pfp_tolerance(ranked: usize) -> i64 {
     (ranked as i64 + 9) / 10
 }
@@ -112,6 +116,7 @@ fn relationship(rel: Option<&Relationship>) -> (Option<Decimal>, Option<Decimal>
 /// Builds every rep's scorecard, in roster order.
 pub fn scorecard(
     plan: &Plan,
+    roster: &Roster,
     ev: &Evaluation,
     relationships: &[Relationship],
     fractures: &[Fracture],
@@ -119,10 +124,23 @@ pub fn scorecard(
     let atts: Vec<Option<Decimal>> = ev.reps.iter().map(super::series::year_attainment).collect();
     let rank = ranks(&atts);
     let incentive: Vec<Decimal> = ev.reps.iter().map(|r| r.total(|p| p.incentive_paid)).collect();
-    let pay_values: Vec<Option<Decimal>> = atts.iter().zip(&incentive).map(|(a, i)| a.map(|_| *i)).collect();
-    let pay_rank = ranks(&pay_values);
     let ranked = atts.iter().flatten().count();
-    let tol = pfp_tolerance(ranked);
+    // Ranks within each scheme: attainment and incentive of the scheme's ranked reps only.
+    let scheme_of: Vec<usize> = ev.reps.iter().map(|r| roster.reps[r.rep].scheme).collect();
+    let mut scheme_rank = vec![None; ev.reps.len()];
+    let mut pay_rank = vec![None; ev.reps.len()];
+    let mut scheme_size = vec![0usize; ev.reps.len()];
+    for s in 0..plan.schemes.len() {
+        let members: Vec<usize> = (0..ev.reps.len()).filter(|&i| scheme_of[i] == s).collect();
+        let a: Vec<Option<Decimal>> = members.iter().map(|&i| atts[i]).collect();
+        let pay: Vec<Option<Decimal>> = members.iter().map(|&i| atts[i].map(|_| incentive[i])).collect();
+        let n = a.iter().flatten().count();
+        for ((&i, ar), pr) in members.iter().zip(ranks(&a)).zip(ranks(&pay)) {
+            scheme_rank[i] = ar;
+            pay_rank[i] = pr;
+            scheme_size[i] = n;
+        }
+    }
     let stages = &plan.process.stages;
     ev.reps
         .iter()
@@ -137,7 +155,8 @@ pub fn scorecard(
                     Decimal::ONE_HUNDRED
                 }
             });
-            let gap = rank[i].zip(pay_rank[i]).map(|(r, p)| r as i64 - p as i64);
+            let gap = scheme_rank[i].zip(pay_rank[i]).map(|(r, p)| r as i64 - p as i64);
+            let tol = pfp_tolerance(scheme_size[i]);
             let pfp = gap.map(|g| {
                 if g > tol {
                     PayForPerformance::PaidAbove
@@ -156,6 +175,7 @@ pub fn scorecard(
                 attainment: atts[i],
                 rank: rank[i],
                 percentile,
+                scheme_rank: scheme_rank[i],
                 base_pay: rp.total(|p| p.base_pay),
                 incentive: incentive[i],
                 total_pay: rp.total(|p| p.total_pay),
