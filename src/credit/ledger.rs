@@ -10,7 +10,8 @@ use crate::plan::{ComponentKind, Plan};
 use crate::units::{DealType, Rounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 /// A deal row that earns a SPIFF.
 #[derive(Debug, Clone)]
@@ -66,8 +67,237 @@ pub struct Outside {
 pub struct Relationship {
     /// Credit by deal type.
     pub credit_by_type: [Decimal; 3],
-    /// Deal rows per customer.
-    pub customers: BTreeMap<String, (u32, BTreeSet<String>)>,
+    /// Deal rows and distinct products per customer.
+    pub customers: CustomerBook,
+}
+
+/// The distinct products a customer bought, as ledger product ids: a bit
+/// mask for the first 64 ids, a set for the rest (plans rarely have more).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductSet {
+    mask: u64,
+    // Boxed so an entry stays 16 bytes: a book holds one per customer.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<BTreeSet<u32>>>,
+}
+
+impl ProductSet {
+    /// Adds a product id; whether it was new.
+    pub fn insert(&mut self, id: u32) -> bool {
+        if id < 64 {
+            let bit = 1u64 << id;
+            let new = self.mask & bit == 0;
+            self.mask |= bit;
+            new
+        } else {
+            self.more.get_or_insert_with(Default::default).insert(id)
+        }
+    }
+
+    /// Whether the set holds the product id.
+    pub fn contains(&self, id: u32) -> bool {
+        if id < 64 {
+            self.mask & (1u64 << id) != 0
+        } else {
+            self.more.as_ref().is_some_and(|m| m.contains(&id))
+        }
+    }
+
+    /// The number of distinct products.
+    pub fn len(&self) -> usize {
+        self.mask.count_ones() as usize + self.more.as_ref().map_or(0, |m| m.len())
+    }
+
+    /// Whether no product was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One rep's customers: deal rows and distinct products per customer.
+///
+/// Keyed by a 64-bit hash of the customer id rather than the text and kept
+/// sorted, so a book of hundreds of thousands of customers costs 32 bytes
+/// each (two ids colliding is as unlikely as in the split check, which keys
+/// deals the same way).
+#[derive(Debug, Clone, Default)]
+pub struct CustomerBook {
+    entries: Vec<(u64, (u32, ProductSet))>,
+}
+
+impl CustomerBook {
+    /// The number of customers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the book is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// (deal rows, products) of every customer, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &(u32, ProductSet)> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    fn slot(&mut self, key: u64) -> &mut (u32, ProductSet) {
+        let at = match self.entries.binary_search_by_key(&key, |e| e.0) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key, Default::default()));
+                i
+            }
+        };
+        &mut self.entries[at].1
+    }
+
+    /// Records one deal row for `customer`, with the ledger's product id.
+    pub fn record(&mut self, customer: &str, product: Option<u32>) {
+        let e = self.slot(crate::data::deals::deal_key(customer));
+        e.0 += 1;
+        if let Some(p) = product {
+            e.1.insert(p);
+        }
+    }
+
+    /// Sets a customer's row count and products by name (for books built by
+    /// hand; the names get ids in their sorted order).
+    pub fn insert(&mut self, customer: String, (rows, products): (u32, BTreeSet<String>)) {
+        let mut set = ProductSet::default();
+        for (i, _) in products.iter().enumerate() {
+            set.insert(i as u32);
+        }
+        *self.slot(crate::data::deals::deal_key(&customer)) = (rows, set);
+    }
+
+    /// Merges touches of this book, sorted by customer key, in one pass.
+    fn merge(&mut self, touches: &[Touch]) {
+        let old = std::mem::take(&mut self.entries);
+        let mut out: Vec<(u64, (u32, ProductSet))> = Vec::with_capacity(old.len() + touches.len().min(1 << 12));
+        let mut old = old.into_iter().peekable();
+        for t in touches {
+            while let Some(e) = old.next_if(|e| e.0 < t.key) {
+                out.push(e);
+            }
+            if out.last().is_none_or(|e| e.0 != t.key) {
+                out.push(old.next_if(|e| e.0 == t.key).unwrap_or((t.key, Default::default())));
+            }
+            if let Some(e) = out.last_mut() {
+                e.1 .0 += 1;
+                if t.product != NO_PRODUCT {
+                    e.1 .1.insert(t.product);
+                }
+            }
+        }
+        out.extend(old);
+        out.shrink_to_fit();
+        self.entries = out;
+    }
+}
+
+/// One deal row for a customer book, waiting to be merged.
+#[derive(Debug, Clone, Copy)]
+struct Touch {
+    rep: u32,
+    product: u32,
+    key: u64,
+}
+
+const NO_PRODUCT: u32 = u32::MAX;
+
+/// Touches gathered before a merge: about 4 MiB.
+const BATCH: usize = 1 << 18;
+
+/// Every rep's relationship facts, read as a slice (`&ledger.relationship[r]`).
+///
+/// Customer books are the one part of the ledger that grows with the data,
+/// and updating a hash map per row is a cache miss per row. Rows are instead
+/// appended to a batch that is sorted and merged into the (sorted) books when
+/// full; the last batch is merged the first time the facts are read, which
+/// is why reading goes through `Deref` and the books sit behind a lock.
+#[derive(Debug, Default)]
+pub struct Relationships {
+    merged: Mutex<Vec<Relationship>>,
+    pending: Mutex<Vec<Touch>>,
+    view: OnceLock<Vec<Relationship>>,
+}
+
+impl Clone for Relationships {
+    fn clone(&self) -> Self {
+        let lock = |m: &Mutex<Vec<Relationship>>| m.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        Self {
+            merged: Mutex::new(lock(&self.merged)),
+            pending: Mutex::new(pending),
+            view: self.view.clone(),
+        }
+    }
+}
+
+impl Relationships {
+    /// Empty facts for `n` reps.
+    pub fn new(n: usize) -> Self {
+        Self {
+            merged: Mutex::new(vec![Relationship::default(); n]),
+            ..Self::default()
+        }
+    }
+
+    /// The books for writing (undoing a read view, if any).
+    fn books(&mut self) -> &mut Vec<Relationship> {
+        if let Some(v) = self.view.take() {
+            *self.merged.get_mut().unwrap_or_else(|e| e.into_inner()) = v;
+        }
+        self.merged.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds credit of a deal type to a rep.
+    fn add_credit(&mut self, rep: usize, deal_type: DealType, credit: Decimal) {
+        if let Some(r) = self.books().get_mut(rep) {
+            r.credit_by_type[deal_type.index()] += credit;
+        }
+    }
+
+    /// Queues one deal row for a rep's customer book.
+    fn touch(&mut self, rep: usize, customer: &str, product: Option<u32>) {
+        let t = Touch {
+            rep: rep as u32,
+            product: product.unwrap_or(NO_PRODUCT),
+            key: crate::data::deals::deal_key(customer),
+        };
+        let pending = self.pending.get_mut().unwrap_or_else(|e| e.into_inner());
+        pending.push(t);
+        if pending.len() >= BATCH {
+            let mut batch = std::mem::take(pending);
+            let books = self.books();
+            merge(books, &mut batch);
+            batch.clear();
+            *self.pending.get_mut().unwrap_or_else(|e| e.into_inner()) = batch;
+        }
+    }
+}
+
+fn merge(books: &mut [Relationship], touches: &mut [Touch]) {
+    touches.sort_unstable_by_key(|t| (t.rep, t.key));
+    for group in touches.chunk_by(|a, b| a.rep == b.rep) {
+        if let Some(r) = books.get_mut(group[0].rep as usize) {
+            r.customers.merge(group);
+        }
+    }
+}
+
+impl std::ops::Deref for Relationships {
+    type Target = [Relationship];
+
+    fn deref(&self) -> &[Relationship] {
+        self.view.get_or_init(|| {
+            let mut books = std::mem::take(&mut *self.merged.lock().unwrap_or_else(|e| e.into_inner()));
+            let mut pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+            merge(&mut books, &mut pending);
+            books
+        })
+    }
 }
 
 /// Credit sums and the rows the rules keep.
@@ -86,7 +316,7 @@ pub struct Ledger {
     /// Rows outside the rules.
     pub outside: Outside,
     /// Relationship facts per rep.
-    pub relationship: Vec<Relationship>,
+    pub relationship: Relationships,
     /// Per rep: credit of the won deals closed in the 12 months before the plan year.
     pub prior_year: Vec<Decimal>,
     /// Per scheme: indices of its spiff components.
@@ -118,7 +348,7 @@ impl Ledger {
             spiffs: Vec::new(),
             clawbacks: Vec::new(),
             outside: Outside::default(),
-            relationship: vec![Relationship::default(); roster.reps.len()],
+            relationship: Relationships::new(roster.reps.len()),
             prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
             keep_relationship,
@@ -149,7 +379,12 @@ impl Ledger {
         product: Option<&str>,
         credit: Decimal,
     ) {
-        let key = self.product_id(product) * 3 + deal_type.index() as u32;
+        let pid = self.product_id(product);
+        self.add_credit_id(rep, period, deal_type, pid, credit);
+    }
+
+    fn add_credit_id(&mut self, rep: usize, period: usize, deal_type: DealType, pid: u32, credit: Decimal) {
+        let key = pid * 3 + deal_type.index() as u32;
         let cell = &mut self.cells[rep * self.periods + period];
         match cell.iter_mut().find(|(k, _)| *k == key) {
             Some((_, c)) => *c += credit,
@@ -174,16 +409,12 @@ impl Ledger {
         };
         let scheme = &plan.schemes[roster.reps[row.rep].scheme];
         let credit = row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
-        self.add_credit(row.rep, period, row.deal_type, row.product, credit);
+        let pid = self.product_id(row.product);
+        self.add_credit_id(row.rep, period, row.deal_type, pid, credit);
         if self.keep_relationship {
-            let rel = &mut self.relationship[row.rep];
-            rel.credit_by_type[row.deal_type.index()] += credit;
+            self.relationship.add_credit(row.rep, row.deal_type, credit);
             if let Some(c) = row.customer {
-                let e = rel.customers.entry(c.to_string()).or_default();
-                e.0 += 1;
-                if let Some(p) = row.product {
-                    e.1.insert(p.to_string());
-                }
+                self.relationship.touch(row.rep, c, row.product.map(|_| pid));
             }
         }
         match row.cancelled {
@@ -262,5 +493,35 @@ impl Ledger {
     /// The rounding the ledger's SPIFF amounts used.
     pub fn rounding(plan: &Plan) -> Rounding {
         plan.rounding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_book_counts_rows_and_distinct_products() {
+        let mut b = CustomerBook::default();
+        b.record("C1", Some(1));
+        b.record("C1", Some(1));
+        b.record("C1", Some(70));
+        b.record("C2", None);
+        assert_eq!(b.len(), 2);
+        let mut v: Vec<(u32, usize)> = b.values().map(|(rows, p)| (*rows, p.len())).collect();
+        v.sort_unstable();
+        assert_eq!(v, vec![(1, 0), (3, 2)]);
+        b.insert("C3".into(), (1, ["A".to_string(), "B".to_string()].into()));
+        assert_eq!(b.values().map(|(_, p)| p.len()).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn a_product_set_holds_low_and_high_ids() {
+        let mut p = ProductSet::default();
+        assert!(p.is_empty());
+        assert!(p.insert(0) && p.insert(63) && p.insert(64) && p.insert(1000));
+        assert!(!p.insert(63) && !p.insert(1000));
+        assert!(p.contains(64) && !p.contains(65));
+        assert_eq!(p.len(), 4);
     }
 }

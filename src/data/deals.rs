@@ -1,8 +1,9 @@
 //! `deals.csv`, streamed: each good row is handed to a visitor, then dropped.
 //!
 //! Memory does not grow with the rows except for the split check, which keeps
-//! one small entry per deal id (a 64-bit hash, the split sum in millionths and
-//! the first line), and the id text only for deals that are split.
+//! 12 bytes per single-row deal (a 64-bit hash of its id and its line), a
+//! Bloom filter of 2 bytes per deal, and a sum with the id text only for
+//! deals that are split or repeated (see `SplitCheck`).
 
 use super::reps::Roster;
 use super::table::{Col, Problems, Recorded, Table};
@@ -103,11 +104,162 @@ pub fn deal_key(id: &str) -> u64 {
 /// The reason given for the rows of a deal whose splits do not sum to 1.
 pub const SPLIT_REASON: &str = "the splits of this deal do not sum to 1";
 
-#[derive(Clone, Copy)]
+/// A hasher for keys that are already 64-bit hashes (`deal_key`): passes them through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by `deal_key` hashes.
+pub type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// A deal seen more than once, or with a partial split: its running sum.
 struct SplitSum {
     ppm: u32,
     rows: u32,
     first_line: u32,
+    id: String,
+}
+
+/// Whether the splits of every deal id sum to 1, in little memory.
+///
+/// Most deals are one row with no split. Those keep only their key and line
+/// (12 bytes) in two vectors; a Bloom filter over every key seen flags a row
+/// whose id may have come before (while the ids arrive in order, comparing
+/// with the previous id does that exactly), and only flagged rows and
+/// partial splits go to a map with their sums and id text. At the end each
+/// flagged deal takes in its first, unflagged row from the vectors. (A false
+/// alarm of the filter only costs a map entry.)
+struct SplitCheck {
+    keys: Vec<u64>,
+    lines: Vec<u32>,
+    bloom: Vec<u64>,
+    /// Keys the filter is sized for (16 bits each; a power of two, so the filter's
+    /// word count is one too).
+    capacity: usize,
+    seen: usize,
+    sums: KeyMap<SplitSum>,
+    /// Whether the ids so far never decreased (exports sorted by id): then a
+    /// repeat can only be the row before, and the filter is not needed until
+    /// an id goes backwards.
+    sorted: bool,
+    last: String,
+}
+
+impl SplitCheck {
+    fn new() -> Self {
+        Self {
+            keys: Vec::new(),
+            lines: Vec::new(),
+            bloom: Vec::new(),
+            capacity: 1 << 16,
+            seen: 0,
+            sums: KeyMap::default(),
+            sorted: true,
+            last: String::new(),
+        }
+    }
+
+    /// Marks `key` in the filter; whether it may have been marked before.
+    /// The four probes fall in one 64-bit word (a blocked filter): one cache
+    /// miss per row instead of four.
+    fn mark(&mut self, key: u64) -> bool {
+        let w = (key as usize) & (self.bloom.len() - 1);
+        let bits = (1u64 << ((key >> 40) & 63))
+            | (1u64 << ((key >> 46) & 63))
+            | (1u64 << ((key >> 52) & 63))
+            | (1u64 << ((key >> 58) & 63));
+        let seen = self.bloom[w] & bits == bits;
+        self.bloom[w] |= bits;
+        seen
+    }
+
+    /// Sizes the filter for more keys than seen so far and marks every key again.
+    fn rebuild(&mut self) {
+        while self.capacity <= self.seen {
+            self.capacity *= 4;
+        }
+        self.bloom = vec![0; self.capacity * 16 / 64];
+        let keys: Vec<u64> = self.sums.keys().copied().collect();
+        for i in 0..self.keys.len() {
+            self.mark(self.keys[i]);
+        }
+        for k in keys {
+            self.mark(k);
+        }
+    }
+
+    fn add(&mut self, key: u64, id: &str, ppm: u32, line: u32) {
+        let repeat = if self.sorted {
+            match id.as_bytes().cmp(self.last.as_bytes()) {
+                std::cmp::Ordering::Greater => {
+                    self.last.clear();
+                    self.last.push_str(id);
+                    false
+                }
+                std::cmp::Ordering::Equal => true,
+                std::cmp::Ordering::Less => {
+                    self.sorted = false;
+                    self.last = String::new();
+                    self.rebuild();
+                    self.mark(key)
+                }
+            }
+        } else {
+            if self.seen >= self.capacity {
+                self.rebuild();
+            }
+            self.mark(key)
+        };
+        if !repeat {
+            self.seen += 1;
+        }
+        if !repeat && ppm == 1_000_000 {
+            self.keys.push(key);
+            self.lines.push(line);
+            return;
+        }
+        let e = self.sums.entry(key).or_insert_with(|| SplitSum {
+            ppm: 0,
+            rows: 0,
+            first_line: line,
+            id: id.to_string(),
+        });
+        e.ppm = e.ppm.saturating_add(ppm);
+        e.rows += 1;
+    }
+
+    /// The deals whose splits do not sum to 1 (±0.0001), by first line.
+    fn finish(mut self) -> Vec<(u64, SplitSum)> {
+        if !self.sums.is_empty() {
+            for (k, line) in self.keys.iter().zip(&self.lines) {
+                if let Some(e) = self.sums.get_mut(k) {
+                    e.ppm = e.ppm.saturating_add(1_000_000);
+                    e.rows += 1;
+                    e.first_line = e.first_line.min(*line);
+                }
+            }
+        }
+        let mut bad: Vec<(u64, SplitSum)> = self
+            .sums
+            .into_iter()
+            .filter(|(_, s)| s.ppm.abs_diff(1_000_000) > 100)
+            .collect();
+        bad.sort_unstable_by_key(|(_, s)| s.first_line);
+        bad
+    }
 }
 
 /// What streaming the file found besides the rows.
@@ -136,9 +288,12 @@ pub fn stream<R: Read>(
     let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
         return scan;
     };
-    let split_col = if t.has(SPLIT) { t.column_number(SPLIT) } else { t.column_number(DEAL) };
-    let mut sums: HashMap<u64, SplitSum> = HashMap::new();
-    let mut split_ids: HashMap<u64, String> = HashMap::new();
+    let split_col = if t.has(SPLIT) {
+        t.column_number(SPLIT)
+    } else {
+        t.column_number(DEAL)
+    };
+    let mut splits = SplitCheck::new();
     while t.next_row(problems) {
         let n_err = problems.errors.len() + problems.rejects.len() + problems.more_errors;
         let deal_id = t.id(DEAL, problems);
@@ -233,16 +388,7 @@ pub fn stream<R: Read>(
             continue;
         }
         let ppm = (split * Decimal::from(1_000_000)).round().to_u32().unwrap_or(0);
-        let e = sums.entry(key).or_insert(SplitSum {
-            ppm: 0,
-            rows: 0,
-            first_line: t.line as u32,
-        });
-        e.ppm = e.ppm.saturating_add(ppm);
-        e.rows += 1;
-        if (e.rows > 1 || ppm != 1_000_000) && !split_ids.contains_key(&key) {
-            split_ids.insert(key, deal_id.to_string());
-        }
+        splits.add(key, deal_id, ppm, t.line as u32);
         visit(&DealRow {
             deal_id,
             rep,
@@ -266,14 +412,8 @@ pub fn stream<R: Read>(
             t.filter_text()
         ));
     }
-    let mut bad: Vec<(u32, u64, SplitSum)> = sums
-        .into_iter()
-        .filter(|(_, s)| s.ppm.abs_diff(1_000_000) > 100)
-        .map(|(k, s)| (s.first_line, k, s))
-        .collect();
-    bad.sort_unstable_by_key(|b| b.0);
-    for (line, key, s) in bad {
-        let id = split_ids.get(&key).cloned().unwrap_or_default();
+    for (key, s) in splits.finish() {
+        let (line, id) = (s.first_line, s.id);
         let sum = Decimal::from(s.ppm) / Decimal::from(1_000_000);
         let d = Diagnostic::error(format!(
             "the splits of deal {id:?} sum to {} over {} row(s), not 1",
@@ -292,4 +432,66 @@ pub fn stream<R: Read>(
         }
     }
     scan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(rows: &[(&str, u32)]) -> Vec<(String, u32, u32, u32)> {
+        let mut c = SplitCheck::new();
+        for (line, (id, ppm)) in rows.iter().enumerate() {
+            c.add(deal_key(id), id, *ppm, line as u32 + 2);
+        }
+        c.finish()
+            .into_iter()
+            .map(|(_, s)| (s.id, s.ppm, s.rows, s.first_line))
+            .collect()
+    }
+
+    #[test]
+    fn single_rows_and_exact_splits_pass() {
+        assert!(check(&[("D1", 1_000_000), ("D2", 600_000), ("D2", 400_000), ("D3", 1_000_000)]).is_empty());
+        assert!(check(&[("D4", 333_300), ("D4", 333_300), ("D4", 333_300)]).is_empty());
+    }
+
+    #[test]
+    fn a_repeated_single_row_is_caught_with_its_first_line_and_id() {
+        let bad = check(&[("D1", 1_000_000), ("D2", 1_000_000), ("D1", 1_000_000)]);
+        assert_eq!(bad, vec![("D1".to_string(), 2_000_000, 2, 2)]);
+        let bad = check(&[("D3", 500_000), ("D9", 1_000_000), ("D3", 300_000)]);
+        assert_eq!(bad, vec![("D3".to_string(), 800_000, 2, 2)]);
+    }
+
+    #[test]
+    fn ids_in_order_then_one_going_back_are_checked_exactly() {
+        let ids: Vec<String> = (0..200_000).map(|i| format!("D{i:07}")).collect();
+        let mut rows: Vec<(&str, u32)> = ids.iter().map(|s| (s.as_str(), 1_000_000)).collect();
+        rows.insert(6, ("D0000005", 1_000_000)); // an adjacent repeat while sorted
+        assert_eq!(check(&rows), vec![("D0000005".to_string(), 2_000_000, 2, 7)]);
+        rows.push(("D0000042", 250_000)); // far back: the filter takes over
+        assert_eq!(
+            check(&rows),
+            vec![
+                ("D0000005".to_string(), 2_000_000, 2, 7),
+                ("D0000042".to_string(), 1_250_000, 2, 45)
+            ]
+        );
+    }
+
+    #[test]
+    fn repeats_are_caught_across_filter_growth() {
+        let ids: Vec<String> = (0..300_000).map(|i| format!("D{i}")).collect();
+        let mut rows: Vec<(&str, u32)> = ids.iter().map(|s| (s.as_str(), 1_000_000)).collect();
+        rows.push(("D17", 1_000_000));
+        rows.push(("D250000", 500_000));
+        let bad = check(&rows);
+        assert_eq!(
+            bad,
+            vec![
+                ("D17".to_string(), 2_000_000, 2, 19),
+                ("D250000".to_string(), 1_500_000, 2, 250_002)
+            ]
+        );
+    }
 }
