@@ -17,4 +17,5 @@ pub mod output;
 pub mod plan;
 pub mod planning;
 pub mod report;
+pub mod sim;
 pub mod units;

@@ -119,8 +119,31 @@ fn open(path: &Path) -> Result<Hashing<std::io::BufReader<File>>, Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("cannot open: {e}")).in_file(path.display().to_string()))
 }
 
+/// Something else fed by the streaming pass over deals.csv (the ledger keeps only the plan year).
+pub trait DealSink {
+    /// One good row, of any year.
+    fn deal(&mut self, row: &data::DealRow);
+    /// The rows so far are void: the file is read again (lenient mode, bad splits dropped).
+    fn restart(&mut self);
+}
+
+impl DealSink for () {
+    fn deal(&mut self, _: &data::DealRow) {}
+    fn restart(&mut self) {}
+}
+
 /// Loads the data files of `dir` against the plan. Errors of every file are returned together.
 pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Diagnostic>> {
+    load_with(plan, dir, lenient, &mut ())
+}
+
+/// [`load`], also handing every good deal row to `sink`.
+pub fn load_with(
+    plan: PlanInput,
+    dir: &Path,
+    lenient: bool,
+    sink: &mut dyn DealSink,
+) -> Result<Inputs, Vec<Diagnostic>> {
     let mut problems = Problems::new(lenient);
     let mut stamps = vec![plan.stamp.clone()];
     if !dir.is_dir() {
@@ -157,7 +180,10 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
     let (path, shown) = file_of(maps.deals.as_ref(), "deals.csv");
     match open(&path) {
         Ok(mut r) => {
-            let book = |row: &data::DealRow, ledger: &mut Ledger| ledger.add(row, &plan.plan, &roster, &plan.cal);
+            let book = |row: &data::DealRow, ledger: &mut Ledger, sink: &mut dyn DealSink| {
+                sink.deal(row);
+                ledger.add(row, &plan.plan, &roster, &plan.cal)
+            };
             let scan = data::deals::stream(
                 &shown,
                 &mut r,
@@ -165,7 +191,7 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
                 &roster,
                 &HashSet::new(),
                 &mut problems,
-                |row| book(row, &mut ledger),
+                |row| book(row, &mut ledger, &mut *sink),
             );
             stamps.push(InputStamp {
                 file: shown.clone(),
@@ -176,6 +202,7 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
                 // Lenient: book again without the deals whose splits do not add up;
                 // their rows become rejects (the other rejects were recorded by the first pass).
                 ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
+                sink.restart();
                 let mut again = open(&path).map_err(|d| vec![d])?;
                 let mut second = Problems::new(true);
                 data::deals::stream(
@@ -185,7 +212,7 @@ pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Di
                     &roster,
                     &scan.bad_splits,
                     &mut second,
-                    |row| book(row, &mut ledger),
+                    |row| book(row, &mut ledger, &mut *sink),
                 );
                 problems.rejects.extend(
                     second

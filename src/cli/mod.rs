@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod compare;
 pub mod evaluate;
 pub mod explain;
 pub mod fractures;
@@ -12,6 +13,8 @@ pub mod generate;
 pub mod inputs;
 pub mod planning;
 pub mod quirks;
+pub mod sim_charts;
+pub mod simulate;
 pub mod visuals;
 
 use crate::diag::Diagnostic;
@@ -199,6 +202,56 @@ pub enum Command {
         #[arg(long)]
         plan: Option<PathBuf>,
     },
+    /// Monte Carlo forecast of the plan year: cost P10/P50/P90, each rep's chance of quota.
+    #[command(
+        after_help = "Example:\n  fuerza simulate plans/acme.toml --trials 10000 --seed 7\n\nWrites forecast.csv, reps_forecast.csv, model.csv, charts/*.svg and manifest.json.\nThe same seed gives the same bytes whatever --threads is."
+    )]
+    Simulate {
+        /// The plan (TOML).
+        plan: PathBuf,
+        /// The data folder (default: the plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Simulated years.
+        #[arg(long, default_value_t = 10_000)]
+        trials: u64,
+        /// Seed of every random draw.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Worker threads (default: one per core); the output does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder (default: out/<plan file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Pay every trial with the generic engine (slower; the same cents).
+        #[arg(long, hide = true)]
+        generic: bool,
+    },
+    /// Several plans on the same data and the same simulated years, side by side.
+    #[command(
+        after_help = "Example:\n  fuerza compare plans/acme.toml plans/acme-accelerated.toml --trials 5000\n\nWrites compare.csv, compare_reps.csv, charts/*.svg and manifest.json; the first plan is the baseline."
+    )]
+    Compare {
+        /// Two or more plans (TOML); the first is the baseline.
+        #[arg(required = true, num_args = 2..)]
+        plans: Vec<PathBuf>,
+        /// The data folder (default: the first plan's `data`, else data/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Simulated years.
+        #[arg(long, default_value_t = 2_000)]
+        trials: u64,
+        /// Seed of every random draw.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder (default: out/compare-<plan>-vs-<plan>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs the parsed command line.
@@ -265,6 +318,40 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 seed,
             },
             plan,
+        }),
+        Command::Simulate {
+            plan,
+            data,
+            trials,
+            seed,
+            threads,
+            out,
+            generic,
+        } => simulate::run(&simulate::Args {
+            plan,
+            data,
+            trials,
+            seed,
+            threads,
+            out,
+            generic,
+            argv,
+        }),
+        Command::Compare {
+            plans,
+            data,
+            trials,
+            seed,
+            threads,
+            out,
+        } => compare::run(&compare::Args {
+            plans,
+            data,
+            trials,
+            seed,
+            threads,
+            out,
+            argv,
         }),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod files;
+pub mod forecast;
 pub mod html;
 pub mod manifest;
 pub mod names;

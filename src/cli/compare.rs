@@ -1,0 +1,187 @@
+//! `fuerza compare`: several plans on the same data and the same simulated
+//! scenarios, side by side, with every rep's change in pay.
+
+use super::simulate::{pool, prepare, run_trials, write};
+use super::{inputs, print_notes, print_warnings, Failure};
+use crate::diag::Diagnostic;
+use crate::output::{forecast, text, OutFile};
+use crate::sim::{summary, Pricer};
+use crate::units::{fmt_money, fmt_money_human};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+/// Arguments of `compare`.
+pub struct Args {
+    /// Plan files (two or more); the first is the baseline.
+    pub plans: Vec<PathBuf>,
+    /// Data folder (default: the first plan's).
+    pub data: Option<PathBuf>,
+    /// Trials.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Worker threads.
+    pub threads: Option<usize>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// The command line, for the manifest.
+    pub argv: Vec<String>,
+}
+
+/// Short, distinct names for the plans: their file stems.
+pub fn plan_names(plans: &[PathBuf]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("plan{}", i + 1));
+        let name = if names.contains(&stem) {
+            format!("{stem}-{}", i + 1)
+        } else {
+            stem
+        };
+        names.push(name);
+    }
+    names
+}
+
+/// Runs `compare`.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    if args.plans.len() < 2 {
+        return Err(Diagnostic::error("compare needs at least two plans").into());
+    }
+    if args.trials == 0 {
+        return Err(Diagnostic::error("--trials must be at least 1").into());
+    }
+    let names = plan_names(&args.plans);
+    let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
+    let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
+    let mut others = Vec::new();
+    for path in &args.plans[1..] {
+        let plan = inputs::load_plan(path)?;
+        warnings.extend(plan.warnings.iter().cloned());
+        let inp = inputs::load(plan, &dir, false)?;
+        let same = inp.roster.reps.len() == base.inputs.roster.reps.len()
+            && inp
+                .roster
+                .reps
+                .iter()
+                .zip(&base.inputs.roster.reps)
+                .all(|(a, b)| a.id == b.id);
+        if !same {
+            return Err(Diagnostic::error(format!(
+                "{} reads a different roster than {}: plans are compared on the same data",
+                path.display(),
+                args.plans[0].display()
+            ))
+            .into());
+        }
+        others.push(inp);
+    }
+    let model = &base.model;
+    let all: Vec<&inputs::Inputs> = std::iter::once(&base.inputs).chain(others.iter()).collect();
+    let pricers: Vec<Pricer> = all
+        .iter()
+        .map(|i| Pricer::new(&i.plan.plan, &i.roster, &i.plan.cal, &i.quotas, model, false))
+        .collect();
+    let pool = pool(args.threads)?;
+    let outcomes = run_trials(model, &pricers, args.seed, args.trials, true, &pool);
+    let rounding = base.inputs.plan.plan.rounding;
+    let sums: Vec<summary::PlanSummary> = outcomes.iter().map(|o| summary::plan_summary(o, rounding)).collect();
+    let cells: Vec<Vec<String>> = sums
+        .iter()
+        .zip(&pricers)
+        .map(|(s, p)| forecast::compare_cells(s, p.is_fast(), rounding))
+        .collect();
+    let pays: Vec<Vec<Decimal>> = outcomes
+        .iter()
+        .map(|o| summary::reps(o, rounding).into_iter().map(|r| r.expected_pay).collect())
+        .collect();
+    let (plan0, roster) = (&base.inputs.plan.plan, &base.inputs.roster);
+    let mut out_files = vec![
+        OutFile {
+            name: "compare.csv".into(),
+            bytes: forecast::compare(&names, &cells).finish(),
+        },
+        OutFile {
+            name: "compare_reps.csv".into(),
+            bytes: forecast::compare_reps(plan0, roster, &names, &pays).finish(),
+        },
+    ];
+    let plans: Vec<&crate::plan::Plan> = all.iter().map(|i| &i.plan.plan).collect();
+    out_files.extend(super::sim_charts::compare(
+        &plans,
+        &all[0].plan.cal,
+        roster,
+        &names,
+        &pays,
+    )?);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("compare-{}", names.join("-vs-"))));
+    write(&out_dir, out_files, &base.inputs, &args.argv)?;
+
+    println!(
+        "{} plans on the same {} scenarios of {} reps (seed {}; {})",
+        names.len(),
+        args.trials,
+        roster.reps.len(),
+        args.seed,
+        out_dir.display()
+    );
+    let mut header: Vec<&str> = vec!["metric"];
+    header.extend(names.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = forecast::COMPARE_METRICS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut r = vec![m.to_string()];
+            r.extend(cells.iter().map(|c| c[i].clone()));
+            r
+        })
+        .collect();
+    print!("{}", text::table(&header, &rows, 1));
+    for (k, name) in names.iter().enumerate().skip(1) {
+        let mut deltas: Vec<(Decimal, usize)> = (0..roster.reps.len()).map(|r| (pays[k][r] - pays[0][r], r)).collect();
+        deltas.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let winners = deltas.iter().filter(|d| d.0 > Decimal::ZERO).count();
+        let losers = deltas.iter().filter(|d| d.0 < Decimal::ZERO).count();
+        println!();
+        println!(
+            "{name} vs {}: {winners} rep(s) expect more, {losers} less; expected incentive {} → {}",
+            names[0],
+            fmt_money_human(sums[0].incentive),
+            fmt_money_human(sums[k].incentive)
+        );
+        let show = |d: &(Decimal, usize)| {
+            let rep = &roster.reps[d.1];
+            vec![
+                rep.id.clone(),
+                plan0.schemes[rep.scheme].id.clone(),
+                fmt_money(pays[0][d.1]),
+                fmt_money(pays[k][d.1]),
+                fmt_money(d.0),
+            ]
+        };
+        let mut top: Vec<Vec<String>> = deltas
+            .iter()
+            .take(5)
+            .filter(|d| d.0 > Decimal::ZERO)
+            .map(show)
+            .collect();
+        top.extend(deltas.iter().rev().take(5).filter(|d| d.0 < Decimal::ZERO).map(show));
+        if !top.is_empty() {
+            let h0 = format!("pay_{}", names[0]);
+            let h1 = format!("pay_{name}");
+            print!("{}", text::table(&["rep_id", "scheme", &h0, &h1, "change"], &top, 2));
+        }
+    }
+    let mut notes = base.inputs.problems.notes.clone();
+    notes.extend(model.notes.iter().cloned());
+    warnings.extend(base.inputs.problems.warnings.iter().cloned());
+    print_notes(&notes);
+    print_warnings(&warnings);
+    Ok(())
+}

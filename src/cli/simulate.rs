@@ -1,0 +1,302 @@
+//! `fuerza simulate`: a Monte Carlo forecast of the plan year's pay.
+//!
+//! Loads the plan and data (deals of every year feed the history), fits the
+//! model, runs the trials on a rayon pool of `--threads` threads with a
+//! progress bar on a terminal, and writes forecast.csv, reps_forecast.csv,
+//! model.csv, charts and manifest.json atomically.
+
+use super::inputs::{self, DealSink, Inputs};
+use super::{print_notes, print_warnings, Failure};
+use crate::data::DealRow;
+use crate::diag::Diagnostic;
+use crate::output::manifest::{Manifest, OutputStamp};
+use crate::output::{files, forecast, text, OutFile};
+use crate::sim::{self, summary, History, Model, Outcome, Pricer};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `simulate`.
+pub struct Args {
+    /// Plan file.
+    pub plan: PathBuf,
+    /// Data folder.
+    pub data: Option<PathBuf>,
+    /// Trials.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    pub threads: Option<usize>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Pay every trial with the generic engine (slower; same cents).
+    pub generic: bool,
+    /// The command line, for the manifest.
+    pub argv: Vec<String>,
+}
+
+impl DealSink for History {
+    fn deal(&mut self, row: &DealRow) {
+        self.add(row);
+    }
+    fn restart(&mut self) {
+        self.clear();
+    }
+}
+
+/// A loaded run with its history and fitted model.
+pub struct Prepared {
+    /// The inputs.
+    pub inputs: Inputs,
+    /// The model.
+    pub model: Model,
+}
+
+/// Loads a plan and its data, keeping every deal row as history, and fits the model.
+pub fn prepare(plan: &Path, data: Option<&Path>) -> Result<(Prepared, Vec<Diagnostic>), Failure> {
+    let plan = inputs::load_plan(plan)?;
+    let dir = inputs::data_dir(data, &plan);
+    let warnings = plan.warnings.clone();
+    let mut history = History::new(0);
+    let inp = inputs::load_with(plan, &dir, false, &mut history)?;
+    history.fit_roster(inp.roster.reps.len());
+    let model = sim::fit(&inp.plan.plan, &inp.roster, &inp.plan.cal, &history, &inp.opps);
+    Ok((Prepared { inputs: inp, model }, warnings))
+}
+
+/// A rayon pool of `threads` threads (default: one per core).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err(Diagnostic::error("--threads must be at least 1").into());
+        }
+        b = b.num_threads(t);
+    }
+    b.build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the worker threads: {e}")).into())
+}
+
+/// Runs the trials with a progress bar on stderr when it is a terminal.
+pub fn run_trials(
+    model: &Model,
+    pricers: &[Pricer],
+    seed: u64,
+    trials: u64,
+    extras: bool,
+    pool: &rayon::ThreadPool,
+) -> Vec<Outcome> {
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(trials);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} trials ({eta})") {
+            b.set_style(style.progress_chars("=> "));
+        }
+        b.set_message("simulating");
+        Some(b)
+    } else {
+        None
+    };
+    let tick = |k: u64| {
+        if let Some(b) = &bar {
+            b.inc(k);
+        }
+    };
+    let out = pool.install(|| sim::run(model, pricers, seed, trials, extras, &tick));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out
+}
+
+/// The command line without `--threads` (the outputs do not depend on it).
+pub fn recorded_command(argv: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in argv.iter().skip(1) {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a == "--threads" {
+            skip = true;
+            continue;
+        }
+        if a.starts_with("--threads=") {
+            continue;
+        }
+        out.push(a.clone());
+    }
+    out
+}
+
+/// Adds manifest.json (stamping the others) and writes every file atomically.
+pub fn write(out_dir: &Path, mut out_files: Vec<OutFile>, inp: &Inputs, argv: &[String]) -> Result<(), Failure> {
+    let o = &inp.ledger.outside;
+    let manifest = Manifest {
+        fuerza_version: env!("CARGO_PKG_VERSION").to_string(),
+        command: recorded_command(argv),
+        inputs: inp.stamps.clone(),
+        rows_skipped: 0,
+        deals_outside_year: o.before + o.after,
+        outputs: out_files
+            .iter()
+            .map(|f| OutputStamp {
+                file: f.name.clone(),
+                sha256: files::sha256_hex(&f.bytes),
+            })
+            .collect(),
+    };
+    out_files.push(OutFile {
+        name: "manifest.json".into(),
+        bytes: manifest.to_bytes(),
+    });
+    files::write_all(out_dir, &out_files).map_err(|e| {
+        Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
+    })?;
+    Ok(())
+}
+
+/// The fit check: median coefficient of variation of period bookings, in
+/// history and in the model, over reps fitted on their own history.
+pub fn fit_check(model: &Model) -> Option<(usize, f64, f64)> {
+    let mut hist = Vec::new();
+    let mut fitted = Vec::new();
+    for m in model.reps.iter().filter(|m| m.source == sim::model::Source::Own) {
+        let n = m.obs.len() as f64;
+        let mean = m.obs.iter().sum::<f64>() / n;
+        if mean <= 0.0 || m.obs.len() < 2 {
+            continue;
+        }
+        let var = m.obs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+        hist.push(var.sqrt() / mean);
+        let p = 1.0 - m.dist.p_zero;
+        let (e1, e2) = match m.dist.body {
+            sim::model::Body::LogNormal { mu, sigma } => {
+                ((mu + sigma * sigma / 2.0).exp(), (2.0 * mu + 2.0 * sigma * sigma).exp())
+            }
+            sim::model::Body::Point(v) => (v, v * v),
+        };
+        let (m1, m2) = (p * e1, p * e2);
+        fitted.push(if m1 > 0.0 {
+            (m2 - m1 * m1).max(0.0).sqrt() / m1
+        } else {
+            0.0
+        });
+    }
+    if hist.is_empty() {
+        return None;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let k = v.len();
+        if k % 2 == 1 {
+            v[k / 2]
+        } else {
+            (v[k / 2 - 1] + v[k / 2]) / 2.0
+        }
+    };
+    Some((hist.len(), median(&mut hist), median(&mut fitted)))
+}
+
+/// Runs `simulate`.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    if args.trials == 0 {
+        return Err(Diagnostic::error("--trials must be at least 1").into());
+    }
+    let (prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
+    let inp = &prep.inputs;
+    let model = &prep.model;
+    let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
+    let pricer = Pricer::new(p, roster, cal, &inp.quotas, model, args.generic);
+    let pool = pool(args.threads)?;
+    let outcomes = run_trials(
+        model,
+        std::slice::from_ref(&pricer),
+        args.seed,
+        args.trials,
+        false,
+        &pool,
+    );
+    let Some(o) = outcomes.first() else {
+        return Err(Diagnostic::error("the simulation produced nothing").into());
+    };
+    let labels: Vec<String> = (0..cal.periods()).map(|i| cal.label(i).to_string()).collect();
+    let rows = summary::forecast(o, &labels, p.rounding);
+    let rep_rows = summary::reps(o, p.rounding);
+    let at_quota = summary::share_at_quota(o);
+
+    let mut out_files = vec![
+        OutFile {
+            name: "forecast.csv".into(),
+            bytes: forecast::forecast(&rows, p.rounding).finish(),
+        },
+        OutFile {
+            name: "reps_forecast.csv".into(),
+            bytes: forecast::reps(roster, &rep_rows, p.rounding).finish(),
+        },
+        OutFile {
+            name: "model.csv".into(),
+            bytes: forecast::model(roster, model).finish(),
+        },
+    ];
+    out_files.extend(super::sim_charts::forecast(p, roster, o, &rows, &rep_rows)?);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::evaluate::default_out(&args.plan));
+    write(&out_dir, out_files, inp, &args.argv)?;
+
+    println!(
+        "{} — forecast of {} reps, {} trials, seed {} ({})",
+        p.name,
+        roster.reps.len(),
+        args.trials,
+        args.seed,
+        out_dir.display()
+    );
+    print!(
+        "{}",
+        text::table(
+            &forecast::FORECAST_HEADER,
+            &forecast::forecast_cells(&rows, p.rounding),
+            1
+        )
+    );
+    if let Some(s) = at_quota {
+        println!(
+            "expected share of reps at or above quota: {:.1}% (of {} reps with a quota)",
+            s * 100.0,
+            o.with_quota
+        );
+        let (lo, hi) = summary::HEALTHY_AT_QUOTA;
+        if s < lo || s > hi {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "the expected share of reps at quota is {:.1}%, outside the healthy {:.0}–{:.0}%",
+                    s * 100.0,
+                    lo * 100.0,
+                    hi * 100.0
+                ))
+                .with_help(if s < lo {
+                    "quotas look too high for this history (or the team is under capacity)"
+                } else {
+                    "quotas look too low for this history: the plan will pay above target"
+                }),
+            );
+        }
+    }
+    let mut notes = inp.problems.notes.clone();
+    notes.extend(model.notes.iter().cloned());
+    if let Some((k, h, m)) = fit_check(model) {
+        notes.push(format!(
+            "fit: over {k} reps with their own history, the median coefficient of variation of period bookings is {h:.3} in history and {m:.3} in the model"
+        ));
+    }
+    if !pricer.is_fast() {
+        notes.push("the plan is paid by the generic engine in every trial (slower, same cents)".into());
+    }
+    warnings.extend(inp.problems.warnings.iter().cloned());
+    print_notes(&notes);
+    print_warnings(&warnings);
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! Drawing one trial's scenario from the model: every rep's bookings per
+//! period and deal type/product, pipeline wins, cancellations and (when a plan
+//! pays SPIFFs) won deal rows.
+//!
+//! Each trial has its own random streams, derived from (seed, part, trial):
+//! a trial's draws never depend on which thread runs it or on the other
+//! trials, so the output is the same for any number of threads. The parts
+//! (bookings, cancellations, won rows, pipeline) have separate streams, so
+//! drawing SPIFF rows for one plan does not move the bookings of another.
+
+use super::model::{Body, Model};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rust_decimal::Decimal;
+
+/// A trial's random source: ChaCha8.
+pub struct TrialRng {
+    rng: ChaCha8Rng,
+}
+
+/// Stream parts.
+const BOOKINGS: u64 = 1;
+const CANCELS: u64 = 2;
+const WON: u64 = 3;
+const PIPELINE: u64 = 4;
+
+impl TrialRng {
+    /// The stream of `part` in `trial` under `seed`.
+    pub fn new(seed: u64, part: u64, trial: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ part.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        rng.set_stream(trial);
+        Self { rng }
+    }
+
+    /// Uniform in [0, 1).
+    #[inline]
+    pub fn unit(&mut self) -> f64 {
+        self.rng.random::<f64>()
+    }
+
+    /// Uniform index below `n` (> 0).
+    #[inline]
+    pub fn index(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            0
+        } else {
+            self.rng.random_range(0..n)
+        }
+    }
+
+    /// Standard normal (the ziggurat of `rand_distr`).
+    #[inline]
+    pub fn normal(&mut self) -> f64 {
+        rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut self.rng)
+    }
+
+    /// Poisson with mean `lambda` (Knuth below 30, else a rounded normal).
+    pub fn poisson(&mut self, lambda: f64) -> u32 {
+        if lambda.is_nan() || lambda <= 0.0 {
+            return 0;
+        }
+        if lambda < 30.0 {
+            let l = (-lambda).exp();
+            let mut k = 0u32;
+            let mut p = self.unit();
+            while p > l {
+                k += 1;
+                p *= self.unit();
+            }
+            k
+        } else {
+            (lambda + lambda.sqrt() * self.normal()).round().max(0.0) as u32
+        }
+    }
+}
+
+/// A won deal row drawn for SPIFFs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimWon {
+    /// Rep.
+    pub rep: usize,
+    /// Plan period.
+    pub period: usize,
+    /// Close date (day number).
+    pub day: i32,
+    /// Amount before split.
+    pub amount: Decimal,
+    /// Split.
+    pub split: Decimal,
+    /// Deal type and product.
+    pub key: u32,
+}
+
+/// A cancellation drawn for clawbacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimCancel {
+    /// Rep.
+    pub rep: usize,
+    /// Close period.
+    pub period: usize,
+    /// Close date (day number).
+    pub close: i32,
+    /// Cancel date (day number).
+    pub cancel: i32,
+    /// amount × split in cents.
+    pub cents: i64,
+    /// Deal type and product.
+    pub key: u32,
+}
+
+/// One trial's scenario; buffers are reused from trial to trial.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    /// Bookings in cents: rep r's block starts at `offsets[r]`, `keys(r)` values per period.
+    pub bookings: Vec<i64>,
+    /// Block starts, one per rep plus the end.
+    pub offsets: Vec<usize>,
+    /// Pipeline wins in cents per rep and period (`r × periods + p`), deal type new, no product.
+    pub pipe: Vec<i64>,
+    /// Won deal rows (only when asked for).
+    pub won: Vec<SimWon>,
+    /// Cancellations.
+    pub cancels: Vec<SimCancel>,
+}
+
+impl Scenario {
+    /// Empty buffers shaped for `model`.
+    pub fn new(model: &Model) -> Self {
+        let mut offsets = Vec::with_capacity(model.reps.len() + 1);
+        let mut o = 0;
+        for m in &model.reps {
+            offsets.push(o);
+            o += m.mix.len() * model.periods;
+        }
+        offsets.push(o);
+        Self {
+            bookings: vec![0; o],
+            offsets,
+            pipe: vec![0; model.reps.len() * model.periods],
+            won: Vec::new(),
+            cancels: Vec::new(),
+        }
+    }
+
+    /// Bookings of rep `r` in period `p`, one per mix key.
+    pub fn cell(&self, model: &Model, r: usize, p: usize) -> &[i64] {
+        let k = model.reps[r].mix.len();
+        let o = self.offsets[r] + p * k;
+        &self.bookings[o..o + k]
+    }
+}
+
+/// Which won deal rows a trial draws: only those some plan's SPIFF could pay.
+///
+/// Won rows follow a Poisson process per rep and period; keeping only the rows
+/// in the SPIFF windows whose type, product and amount some SPIFF accepts is
+/// the same process thinned, so the SPIFFs see the same law for less work.
+#[derive(Debug, Clone, Default)]
+pub struct WonDraw {
+    /// The union of the SPIFF windows, as disjoint sorted day spans.
+    pub windows: Vec<(i32, i32)>,
+    /// Per rep: the share of its won rows some SPIFF accepts, and those rows.
+    pub reps: Vec<(f64, Vec<super::model::WonSample>)>,
+}
+
+/// Draws trial `trial` into `sc`; won deal rows only as `won` says.
+pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mut Scenario) {
+    let n = model.periods;
+    let t = &model.timeline;
+    let mut rng = TrialRng::new(seed, BOOKINGS, trial);
+    for (r, m) in model.reps.iter().enumerate() {
+        let k = m.mix.len();
+        let base = sc.offsets[r];
+        for p in 0..n {
+            let zero = m.dist.p_zero >= 1.0 || (m.dist.p_zero > 0.0 && rng.unit() < m.dist.p_zero);
+            let scale = m.scale[p];
+            let total = if zero || scale <= 0.0 {
+                0
+            } else {
+                let x = match m.dist.body {
+                    Body::LogNormal { mu, sigma } => (mu + sigma * rng.normal()).exp() * scale,
+                    Body::Point(v) => v * scale,
+                };
+                (x.min(super::model::MAX_DRAW_CENTS) + 0.5) as i64
+            };
+            let cell = &mut sc.bookings[base + p * k..base + (p + 1) * k];
+            if k == 1 {
+                cell[0] = total;
+            } else {
+                let mut left = total;
+                for (j, (_, share)) in m.mix.iter().enumerate() {
+                    let v = if j + 1 == k {
+                        left
+                    } else {
+                        ((total as f64 * share + 0.5).floor() as i64).min(left)
+                    };
+                    cell[j] = v;
+                    left -= v;
+                }
+            }
+        }
+    }
+    sc.cancels.clear();
+    let mut rng = TrialRng::new(seed, CANCELS, trial);
+    for (r, m) in model.reps.iter().enumerate() {
+        if m.cancels.rate <= 0.0 || m.cancels.samples.is_empty() {
+            continue;
+        }
+        for p in 0..n {
+            let count = rng.poisson(m.cancels.rate * m.scale[p]);
+            let (start, days) = (t.period_start(p as i64), t.period_days(p as i64));
+            for _ in 0..count {
+                let s = m.cancels.samples[rng.index(m.cancels.samples.len())];
+                let close = start + rng.index(days.max(1) as usize) as i32;
+                sc.cancels.push(SimCancel {
+                    rep: r,
+                    period: p,
+                    close,
+                    cancel: close + s.lag,
+                    cents: s.cents,
+                    key: s.key,
+                });
+            }
+        }
+    }
+    sc.won.clear();
+    if let Some(w) = won {
+        let mut rng = TrialRng::new(seed, WON, trial);
+        for (r, m) in model.reps.iter().enumerate() {
+            let (frac, samples) = &w.reps[r];
+            if m.won.rate <= 0.0 || samples.is_empty() {
+                continue;
+            }
+            for p in 0..n {
+                let (start, days) = (t.period_start(p as i64), t.period_days(p as i64));
+                for &(a, b) in &w.windows {
+                    let (lo, hi) = (a.max(start), b.min(start + days - 1));
+                    if hi < lo {
+                        continue;
+                    }
+                    let share = f64::from(hi - lo + 1) / f64::from(days.max(1));
+                    let count = rng.poisson(m.won.rate * m.scale[p] * frac * share);
+                    for _ in 0..count {
+                        let s = samples[rng.index(samples.len())];
+                        sc.won.push(SimWon {
+                            rep: r,
+                            period: p,
+                            day: lo + rng.index((hi - lo + 1) as usize) as i32,
+                            amount: s.amount,
+                            split: s.split,
+                            key: s.key,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    sc.pipe.iter_mut().for_each(|x| *x = 0);
+    let mut rng = TrialRng::new(seed, PIPELINE, trial);
+    for o in &model.pipeline {
+        let u = rng.unit();
+        let c = if model.cycles.is_empty() {
+            0
+        } else {
+            model.cycles[rng.index(model.cycles.len())]
+        };
+        if u >= o.p_win {
+            continue;
+        }
+        let close = (o.created + c).max(model.as_of + 1) + model.shift;
+        let close = close.max(model.year.0);
+        if close > model.year.1 {
+            continue;
+        }
+        let p = t.period_of(close);
+        if (0..n as i64).contains(&p) {
+            sc.pipe[o.rep * n + p as usize] += o.cents;
+        }
+    }
+}
