@@ -104,9 +104,9 @@ fn report_renders_in_a_browser() {
         assert!(dom.contains(name), "{name} is not on the page");
     }
     assert_eq!(dom.matches("<section class=\"statement\"").count(), 5);
-    // Six charts, each an inline SVG with its title and text.
+    // Seven charts, each an inline SVG with its title and text.
     let svgs: Vec<&str> = dom.split("<svg").skip(1).collect();
-    assert_eq!(svgs.len(), 6);
+    assert_eq!(svgs.len(), 7);
     for s in &svgs {
         let s = &s[..s.find("</svg>").unwrap()];
         assert!(s.contains("<title>"));

@@ -188,6 +188,32 @@ fn every_svg_has_its_title_axes_and_marks() {
         assert!(has_text(&regions, t), "regional chart lacks {t:?}");
     }
     assert_eq!(rects(&regions, "#0072B2"), 12); // three panels × four periods
+
+    // Only A1 has opportunities: 2 of 20 leads qualified against the fixed 60%
+    // benchmark (a fracture, outlined); none of the 2 qualified closed, with no
+    // other rep to pool a benchmark from.
+    let funnel = svg(&out, "funnel-vs-benchmark.svg");
+    for t in [
+        "Funnel conversion against benchmark, by rep",
+        "Stage transition",
+        "Rep",
+        "Ana Lima",
+        "lead→qualify",
+        "qualify→close",
+        "10% vs 60%",
+        "0%",
+    ] {
+        assert!(has_text(&funnel, t), "funnel chart lacks {t:?}: {:?}", texts(&funnel));
+    }
+    assert!(
+        !has_text(&funnel, "Bo Chen"),
+        "a rep without opportunities has no funnel row"
+    );
+    let outlined = funnel
+        .lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains("stroke=\"#212529\"") && l.contains("stroke-width=\"3\""))
+        .count();
+    assert_eq!(outlined, 1);
 }
 
 #[test]
@@ -209,8 +235,8 @@ fn charts_are_byte_identical_across_runs() {
             n += 1;
         }
     }
-    // 6 SVGs + 6 PNGs + 5 statements.
-    assert_eq!(n, 17);
+    // 7 SVGs + 7 PNGs + 5 statements.
+    assert_eq!(n, 19);
     for f in ["report.html", "scorecard.csv"] {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }

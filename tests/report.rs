@@ -86,7 +86,7 @@ fn report_html_is_self_contained_escaped_and_complete() {
     // The hostile name shows as text everywhere, in tables and in the charts.
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
     assert!(html.contains("Fixture &amp; Co &lt;Test&gt;"));
-    // Summary, the six charts inline, the scorecard, fractures, a print stylesheet.
+    // Summary, the seven charts inline, the scorecard, fractures, a print stylesheet.
     for part in [
         "id=\"summary\"",
         "id=\"charts\"",
@@ -97,8 +97,8 @@ fn report_html_is_self_contained_escaped_and_complete() {
     ] {
         assert!(html.contains(part), "report lacks {part}");
     }
-    assert_eq!(html.matches("<svg ").count(), 6);
-    assert_eq!(html.matches("<figcaption>").count(), 6);
+    assert_eq!(html.matches("<svg ").count(), 7);
+    assert_eq!(html.matches("<figcaption>").count(), 7);
     // Every rep has a statement section with an anchor the scorecard links to.
     for anchor in ["rep-A1", "rep-A2", "rep-a4", "rep-S1"] {
         assert!(html.contains(&format!("id=\"{anchor}\"")), "{anchor}");

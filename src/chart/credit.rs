@@ -59,18 +59,12 @@ fn panel<DB: DrawingBackend>(
     if small {
         builder.caption(p.name.clone(), theme::text(theme::AXIS, INK));
     }
-    let mut chart = builder.build_cartesian_2d((0..n as i32 - 1).into_segmented(), 0f64..y_max)?;
-    let x_fmt = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i >= 0 && (*i as usize) < labels.len() => {
-            labels[*i as usize].clone()
-        }
-        _ => String::new(),
-    };
+    let mut chart = builder.build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
     let y_fmt = |v: &f64| theme::money_tick(*v);
     let mut mesh = chart.configure_mesh();
-    mesh.x_label_formatter(&x_fmt)
+    mesh.x_label_formatter(&|_| String::new())
         .y_label_formatter(&y_fmt)
-        .x_labels(n)
+        .x_labels(1)
         .y_labels(if small { 6 } else { 11 })
         .disable_x_mesh()
         .label_style(theme::text(label, INK))
@@ -84,37 +78,32 @@ fn panel<DB: DrawingBackend>(
         mesh.y_desc(currency.to_string());
     }
     mesh.draw()?;
+    theme::column_labels(&mut chart, &labels, label)?;
     let (w, _) = area.dim_in_pixel();
-    let margin = ((w as f64 / n as f64) * 0.2) as u32;
+    let band = w as f64 / n as f64;
+    let margin = ((band - (band * 0.6).min(160.0)) / 2.0) as u32;
     chart
         .draw_series(p.periods.iter().enumerate().map(|(i, (_, credit, _))| {
-            let x = i as i32;
-            let mut r = Rectangle::new(
-                [(SegmentValue::Exact(x), 0.0), (SegmentValue::Exact(x + 1), f(*credit))],
-                BLUE_.filled(),
-            );
+            let x = i as f64;
+            let mut r = Rectangle::new([(x, 0.0), (x + 1.0, f(*credit))], BLUE_.filled());
             r.set_margin(0, 0, margin, margin);
             r
         }))?
         .label("Credit (own deals of every rep)")
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE_.filled()));
-    let quota_pts: Vec<(SegmentValue<i32>, f64)> = p
+    let quota_pts: Vec<(f64, f64)> = p
         .periods
         .iter()
         .enumerate()
-        .map(|(i, (_, _, q))| (SegmentValue::CenterOf(i as i32), f(*q)))
+        .map(|(i, (_, _, q))| (i as f64 + 0.5, f(*q)))
         .collect();
     chart
         .draw_series(LineSeries::new(quota_pts.clone(), ORANGE.stroke_width(3)))?
         .label("Quota (reps credited on their own deals)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
-    chart.draw_series(quota_pts.iter().map(|pt| Circle::new(pt.clone(), 5, ORANGE.filled())))?;
+    chart.draw_series(quota_pts.iter().map(|pt| Circle::new(*pt, 5, ORANGE.filled())))?;
     if let Some(g) = goal {
-        let pts: Vec<(SegmentValue<i32>, f64)> = g
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (SegmentValue::CenterOf(i as i32), f(*v)))
-            .collect();
+        let pts: Vec<(f64, f64)> = g.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, f(*v))).collect();
         chart
             .draw_series(DashedLineSeries::new(pts, 8, 6, VERMILLION.stroke_width(2)))?
             .label("Company goal")
@@ -135,11 +124,7 @@ fn panel<DB: DrawingBackend>(
                 } else {
                     (top + y_max * 0.012, above.clone())
                 };
-                Text::new(
-                    theme::pct(f(*credit / *q)),
-                    (SegmentValue::CenterOf(i as i32), y),
-                    style,
-                )
+                Text::new(theme::pct(f(*credit / *q)), (i as f64 + 0.5, y), style)
             }),
     )?;
     if !small {

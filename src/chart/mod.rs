@@ -6,11 +6,12 @@
 
 pub mod attainment;
 pub mod credit;
+pub mod funnel;
 pub mod payout_curve;
 pub mod payouts;
 pub mod theme;
 
-use crate::report::series::{self, AttainmentDistribution, CreditVsQuota, PayoutCurve, RepPayouts};
+use crate::report::series::{self, AttainmentDistribution, CreditVsQuota, FunnelGrid, PayoutCurve, RepPayouts};
 use plotters::drawing::DrawingAreaErrorKind;
 use theme::Draw;
 
@@ -45,6 +46,8 @@ pub enum Kind {
     Attainment,
     /// Credit against quota by period for the team (and per region).
     Credit,
+    /// Every rep's funnel conversion against the benchmark, fractures outlined.
+    Funnel,
 }
 
 /// One rendered chart.
@@ -73,6 +76,8 @@ pub struct ChartData {
     pub distribution: AttainmentDistribution,
     /// Credit against quota.
     pub credit: CreditVsQuota,
+    /// Funnels against the benchmark.
+    pub funnel: FunnelGrid,
 }
 
 impl ChartData {
@@ -83,12 +88,14 @@ impl ChartData {
         roster: &crate::data::Roster,
         ledger: &crate::credit::Ledger,
         ev: &crate::comp::Evaluation,
+        opps: &[crate::data::Opp],
     ) -> Self {
         Self {
             curves: series::payout_curves(plan, cal, roster, ev),
             payouts: series::rep_payouts(plan, roster, ev),
             distribution: series::attainment_distribution(ev),
             credit: series::credit_vs_quota(plan, cal, roster, ledger, ev),
+            funnel: series::funnel_grid(plan, roster, opps),
         }
     }
 }
@@ -100,6 +107,7 @@ pub fn caption(kind: Kind) -> &'static str {
         Kind::Payouts => "Each rep's incentive for the year split into the components that earned it, highest paid first, with the rep's year attainment at the end of the bar; parts left of zero are caps, clawbacks and recoveries.",
         Kind::Attainment => "How many reps ended the year in each 10-point band of attainment, with the quota line at 100% and the share of reps at or above it; a healthy plan has most reps near 100% and a tail above it.",
         Kind::Credit => "Credit booked in each period against the quota (and the company goal when the plan sets one), with attainment above each bar, for the team and for each region.",
+        Kind::Funnel => "Each rep's conversion at every step of the sales process against the benchmark (fixed in the plan, or the other reps' pooled rate): orange cells convert worse, blue better, and outlined cells are fractures, the step to coach.",
     }
 }
 
@@ -160,6 +168,14 @@ pub fn render_kinds(data: &ChartData, kinds: &[Kind], png: bool) -> Result<Vec<R
             )?);
         }
     }
+    if kinds.contains(&Kind::Funnel) && !data.funnel.rows.is_empty() {
+        out.push(render(
+            "funnel-vs-benchmark".into(),
+            Kind::Funnel,
+            &funnel::FunnelChart(&data.funnel),
+            png,
+        )?);
+    }
     Ok(out)
 }
 
@@ -174,4 +190,10 @@ pub fn render_curve(curve: &PayoutCurve) -> Result<Rendered, ChartError> {
 }
 
 /// Every kind, in the order `evaluate` writes them.
-pub const ALL: [Kind; 4] = [Kind::PayoutCurve, Kind::Payouts, Kind::Attainment, Kind::Credit];
+pub const ALL: [Kind; 5] = [
+    Kind::PayoutCurve,
+    Kind::Payouts,
+    Kind::Attainment,
+    Kind::Credit,
+    Kind::Funnel,
+];

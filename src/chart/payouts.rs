@@ -53,36 +53,29 @@ impl Draw for PayoutsChart<'_> {
             .margin_bottom(10)
             .x_label_area_size(60)
             .y_label_area_size(200)
-            .build_cartesian_2d(x_min..x_max, (0..n as i32 - 1).into_segmented())?;
+            .build_cartesian_2d(x_min..x_max, 0f64..n as f64)?;
         // Row 0 is at the bottom: the highest paid rep gets the top row.
-        let row = |y: &SegmentValue<i32>| -> Option<usize> {
-            match y {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i >= 0 && (*i as usize) < d.reps.len() => {
-                    Some(d.reps.len() - 1 - *i as usize)
-                }
-                _ => None,
-            }
-        };
-        let at = |i: usize| (d.reps.len() - 1 - i) as i32;
+        let at = |i: usize| (n - 1 - i) as f64;
         chart
             .configure_mesh()
             .x_desc(format!("Incentive paid over the plan year ({})", d.currency))
             .y_desc("Rep")
             .x_label_formatter(&|v| theme::money_tick(*v))
-            .y_label_formatter(&|v| row(v).map(|i| names[i].clone()).unwrap_or_default())
             .x_labels(9)
-            .y_labels(n)
+            .y_labels(1)
+            .y_label_formatter(&|_| String::new())
             .disable_y_mesh()
             .label_style(theme::text(theme::LABEL, INK))
-            .y_label_style(theme::text(label, INK))
             .axis_desc_style(theme::text(theme::AXIS, INK))
             .light_line_style(GRID.mix(0.0))
             .bold_line_style(GRID)
             .axis_style(MUTED)
             .draw()?;
+        theme::row_labels(&mut chart, &names, label)?;
         // Thin bars when there are few reps; a small gap when there are many.
         let band = chart.plotting_area().dim_in_pixel().1 as f64 / n as f64;
-        let band_margin = (band * if n < 12 { 0.22 } else { 0.12 }).max(1.0) as u32;
+        let bar = (band * if n < 12 { 0.56 } else { 0.76 }).min(56.0);
+        let band_margin = ((band - bar) / 2.0).max(1.0) as u32;
         for (k, name) in d.parts.iter().enumerate() {
             let c = color(k, name);
             let mut bars = Vec::new();
@@ -98,13 +91,7 @@ impl Draw for PayoutsChart<'_> {
                     .map(|x| val(*x))
                     .filter(|x| (*x > 0.0) == (v > 0.0))
                     .sum();
-                let mut bar = Rectangle::new(
-                    [
-                        (before, SegmentValue::Exact(y)),
-                        (before + v, SegmentValue::Exact(y + 1)),
-                    ],
-                    c.filled(),
-                );
+                let mut bar = Rectangle::new([(before, y), (before + v, y + 1.0)], c.filled());
                 bar.set_margin(band_margin, band_margin, 0, 0);
                 bars.push(bar);
             }
@@ -115,7 +102,7 @@ impl Draw for PayoutsChart<'_> {
         }
         let tag = theme::text(label, INK).pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(d.reps.iter().enumerate().map(|(i, r)| {
-            let y = SegmentValue::CenterOf(at(i));
+            let y = at(i) + 0.5;
             let end = pos_sum(i);
             let text = r
                 .attainment
@@ -125,7 +112,7 @@ impl Draw for PayoutsChart<'_> {
         }))?;
         if x_min < 0.0 {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+                vec![(0.0, 0.0), (0.0, n as f64)],
                 INK.stroke_width(1),
             )))?;
         }

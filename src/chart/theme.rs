@@ -5,6 +5,7 @@
 //! plotters' ab_glyph backend, so PNGs carry text on machines with no fonts.
 
 use super::ChartError;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::sync::OnceLock;
@@ -146,6 +147,44 @@ pub fn footnote<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, note: &str) -
         (24, h as i32 - 24),
         text(NOTE - 1.0, MUTED),
     ))?;
+    Ok(())
+}
+
+/// A chart whose categorical axis is plain numbers: category k spans [k, k + 1].
+/// (plotters' segmented axes misplace a one-category axis, so categories are drawn by hand.)
+pub type Grid<'a, 'b, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws row names left of the plot; `names[0]` is the top row (row i spans [n − 1 − i, n − i]).
+pub fn row_labels<DB: DrawingBackend>(
+    chart: &mut Grid<'_, '_, DB>,
+    names: &[String],
+    size: f64,
+) -> Result<(), ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let style = text(size, INK).pos(Pos::new(HPos::Right, VPos::Center));
+    let x = chart.x_range().start;
+    let n = names.len() as f64;
+    chart.draw_series(names.iter().enumerate().map(|(i, name)| {
+        EmptyElement::at((x, n - i as f64 - 0.5)) + Text::new(name.clone(), (-10, 0), style.clone())
+    }))?;
+    Ok(())
+}
+
+/// Draws column names under the plot; column k spans [k, k + 1].
+pub fn column_labels<DB: DrawingBackend>(
+    chart: &mut Grid<'_, '_, DB>,
+    names: &[String],
+    size: f64,
+) -> Result<(), ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let style = text(size, INK).pos(Pos::new(HPos::Center, VPos::Top));
+    let y = chart.y_range().start;
+    chart.draw_series(
+        names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| EmptyElement::at((k as f64 + 0.5, y)) + Text::new(name.clone(), (0, 10), style.clone())),
+    )?;
     Ok(())
 }
 

@@ -75,12 +75,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             reps: Vec::new(),
             warnings: Vec::new(),
         };
-        ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev)
+        ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev, &[])
     } else {
         let inp = inputs::load(plan, &dir, false)?;
         let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
         let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
-        ChartData::build(p, cal, roster, &inp.ledger, &ev)
+        ChartData::build(p, cal, roster, &inp.ledger, &ev, &inp.opps)
     };
     let mut data = data;
     if let Some(id) = &args.scheme {
@@ -89,7 +89,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let rendered = chart::render_kinds(&data, &[args.kind], args.png)
         .map_err(|e| Diagnostic::error(format!("cannot draw the chart: {e}")))?;
     if rendered.is_empty() {
-        return Err(Diagnostic::error("nothing to draw: no scheme has a quota, so there is no payout curve").into());
+        let why = match args.kind {
+            Kind::Funnel => "no rep has a resolved opportunity, so there is no funnel",
+            _ => "no scheme has a quota, so there is no payout curve",
+        };
+        return Err(Diagnostic::error(format!("nothing to draw: {why}")).into());
     }
     let out_files = chart_files(&rendered);
     let out_dir = args

@@ -98,7 +98,7 @@ pub enum Command {
     },
     /// Render one kind of chart into OUT/charts/ (SVG, and PNG with --png).
     #[command(
-        after_help = "Example:\n  fuerza chart payout-curve plans/acme.toml --scheme ae --png\n\nKinds: payout-curve (per scheme; needs only the plan), payouts, attainment, credit."
+        after_help = "Example:\n  fuerza chart payout-curve plans/acme.toml --scheme ae --png\n\nKinds: payout-curve (per scheme; needs only the plan), payouts, attainment, credit, funnel."
     )]
     Chart {
         /// What to draw.

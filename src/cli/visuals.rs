@@ -43,7 +43,7 @@ pub fn outputs(run: &Run) -> Result<Vec<OutFile>, Failure> {
     let inp = run.inputs;
     let (plan, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = run.ev;
-    let data = ChartData::build(plan, cal, roster, &inp.ledger, ev);
+    let data = ChartData::build(plan, cal, roster, &inp.ledger, ev, &inp.opps);
     let rendered = chart::render_kinds(&data, &chart::ALL, run.png).map_err(chart_failed)?;
     let mut out = super::chart::chart_files(&rendered);
 

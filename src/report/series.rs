@@ -475,3 +475,81 @@ pub fn credit_vs_quota(
         regions,
     }
 }
+
+/// One rep's conversion on one transition, against its benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FunnelCell {
+    /// converted ÷ resolved.
+    pub rate: Decimal,
+    /// The benchmark (fixed, or the other reps' pooled rate), when there is one.
+    pub benchmark: Option<Decimal>,
+    /// Resolved opportunities.
+    pub resolved: u64,
+    /// Whether fractures flagged this transition for this rep.
+    pub fractured: bool,
+}
+
+/// One rep's row of the funnel grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunnelRow {
+    /// Display name.
+    pub name: String,
+    /// One cell per transition; `None` when nothing was resolved.
+    pub cells: Vec<Option<FunnelCell>>,
+}
+
+/// Every rep's funnel against the benchmark, fractures marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunnelGrid {
+    /// Transition labels, `from→to`.
+    pub transitions: Vec<String>,
+    /// Reps with at least one resolved opportunity: fractured first (most first), then by name.
+    pub rows: Vec<FunnelRow>,
+    /// Fewer resolved opportunities than this is a small sample (never flagged).
+    pub min_opportunities: u64,
+}
+
+/// The funnel grid from the funnel counts and the flagged fractures.
+pub fn funnel_grid(plan: &Plan, roster: &Roster, opps: &[crate::data::Opp]) -> FunnelGrid {
+    let process = &plan.process;
+    let (found, funnels, team) = crate::funnel::find(opps, roster.reps.len(), process);
+    let transitions: Vec<String> = process
+        .stages
+        .windows(2)
+        .map(|w| format!("{}→{}", w[0], w[1]))
+        .collect();
+    let mut rows: Vec<(usize, FunnelRow)> = funnels
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.transitions.iter().any(|c| c.resolved > 0))
+        .map(|(r, f)| {
+            let cells = f
+                .transitions
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    c.rate().map(|rate| FunnelCell {
+                        rate,
+                        benchmark: crate::funnel::fractures::benchmark(process, &funnels, &team, r, k),
+                        resolved: c.resolved,
+                        fractured: found.iter().any(|x| x.rep == r && x.transition == k),
+                    })
+                })
+                .collect();
+            let n = found.iter().filter(|x| x.rep == r).count();
+            (
+                n,
+                FunnelRow {
+                    name: roster.reps[r].name.clone(),
+                    cells,
+                },
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    FunnelGrid {
+        transitions,
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        min_opportunities: process.min_opportunities,
+    }
+}
