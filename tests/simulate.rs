@@ -110,6 +110,13 @@ fn forecast_has_the_spec_columns_and_sane_values() {
         (sum_means - fy).abs() < 0.05,
         "period means add up to the FY mean: {sum_means} vs {fy}"
     );
+    let cost = read(&dir.path().join("out/charts/forecast-cost.svg"));
+    assert!(cost.contains("<title>Forecast incentive cost — Acme FY2026</title>"));
+    for mark in ["P10", "P50", "P90"] {
+        assert!(cost.contains(mark), "{mark} not marked");
+    }
+    let chance = read(&dir.path().join("out/charts/forecast-attainment.svg"));
+    assert!(chance.contains("Chance of reaching quota, by rep"));
     let reps = read(&dir.path().join("out/reps_forecast.csv"));
     assert!(reps.starts_with("rep_id,p_attain,expected_pay,p90_pay\n"));
     assert_eq!(reps.lines().count(), 41);
@@ -323,6 +330,12 @@ fn compare_runs_both_acme_plans_on_the_same_scenarios() {
     ] {
         assert!(c.lines().any(|l| l.starts_with(&format!("{m},"))), "{m} missing:\n{c}");
     }
+    let curves = read(&dir.path().join("cmp/charts/compare-payout-curve-ae.svg"));
+    assert!(curves.contains("Payout curves compared — Account Executive"));
+    let legend = |name: &str| curves.lines().any(|l| l.trim() == name);
+    assert!(legend("acme") && legend("acme-accelerated"), "both plans in the legend");
+    let change = read(&dir.path().join("cmp/charts/compare-pay-change-acme-accelerated.svg"));
+    assert!(change.contains("Change in expected pay: acme-accelerated vs acme"));
     let reps = read(&dir.path().join("cmp/compare_reps.csv"));
     assert!(
         reps.starts_with("rep_id,name,scheme,expected_pay_acme,expected_pay_acme-accelerated,delta_acme-accelerated\n")

@@ -6,6 +6,7 @@
 
 pub mod attainment;
 pub mod credit;
+pub mod forecast;
 pub mod funnel;
 pub mod payout_curve;
 pub mod payouts;

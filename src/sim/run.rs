@@ -34,6 +34,8 @@ pub struct Outcome {
     pub rep_attained: Vec<u64>,
     /// Reps with a year quota.
     pub with_quota: usize,
+    /// Per rep: whether it has a year quota.
+    pub rep_quota: Vec<bool>,
     /// Per trial: reps at or above their year quota.
     pub at_quota: Vec<u32>,
     /// Per trial: share of incentive paid to the top 10% of reps by attainment.
@@ -208,6 +210,9 @@ pub fn run(
                 with_quota: (0..nr)
                     .filter(|&r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
                     .count(),
+                rep_quota: (0..nr)
+                    .map(|r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
+                    .collect(),
                 at_quota: Vec::with_capacity(tu),
                 top10_share: Vec::with_capacity(tu),
                 correlation: Vec::with_capacity(tu),
