@@ -121,8 +121,8 @@ pub fn allocate(
     let territorial: Vec<bool> = (0..plan.schemes.len())
         .map(|k| roster.reps.iter().any(|r| r.scheme == k && r.territory.is_some()))
         .collect();
-    let (gaps, kept): (Vec<(String, usize)>, Vec<(String, usize)>) =
-        left_out.into_iter().partition(|(_, scheme)| territorial[*scheme]);
+    type Left = Vec<(String, usize)>;
+    let (gaps, kept): (Left, Left) = left_out.into_iter().partition(|(_, scheme)| territorial[*scheme]);
     if !gaps.is_empty() {
         let ids: Vec<&str> = gaps.iter().map(|(id, _)| id.as_str()).collect();
         warnings.push(Diagnostic::warning(format!(
