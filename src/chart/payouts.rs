@@ -13,6 +13,9 @@ use rust_decimal::prelude::ToPrimitive;
 /// The payouts-by-rep chart.
 pub struct PayoutsChart<'a>(pub &'a RepPayouts);
 
+/// Bars drawn at most (the highest paid); more would not be legible at 1200×800.
+pub const MAX_ROWS: usize = 60;
+
 /// The colour of part `i` named `name`: reductions in fixed warm/grey tones.
 fn color(i: usize, name: &str) -> RGBColor {
     match name {
@@ -31,22 +34,25 @@ impl Draw for PayoutsChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let d = self.0;
-        let n = d.reps.len().max(1);
-        let area = theme::header(
-            root,
-            &self.title(),
-            Some("Plan year, highest paid first; the label after each bar is the rep's year attainment (credit ÷ quota)."),
-        )?;
+        let reps = &d.reps[..d.reps.len().min(MAX_ROWS)];
+        let n = reps.len().max(1);
+        let mut sub =
+            "Plan year, highest paid first; the label after each bar is the rep's year attainment (credit ÷ quota)."
+                .to_string();
+        if reps.len() < d.reps.len() {
+            sub = format!("The {} highest paid of {} reps. {sub}", reps.len(), d.reps.len());
+        }
+        let area = theme::header(root, &self.title(), Some(&sub))?;
         let val = |x: rust_decimal::Decimal| x.to_f64().unwrap_or(0.0);
-        let pos_sum = |i: usize| d.reps[i].parts.iter().map(|x| val(*x).max(0.0)).sum::<f64>();
-        let neg_sum = |i: usize| d.reps[i].parts.iter().map(|x| val(*x).min(0.0)).sum::<f64>();
-        let hi = (0..d.reps.len()).map(pos_sum).fold(0.0, f64::max);
-        let lo = (0..d.reps.len()).map(neg_sum).fold(0.0, f64::min);
+        let pos_sum = |i: usize| reps[i].parts.iter().map(|x| val(*x).max(0.0)).sum::<f64>();
+        let neg_sum = |i: usize| reps[i].parts.iter().map(|x| val(*x).min(0.0)).sum::<f64>();
+        let hi = (0..reps.len()).map(pos_sum).fold(0.0, f64::max);
+        let lo = (0..reps.len()).map(neg_sum).fold(0.0, f64::min);
         let x_max = theme::nice_max(hi * 1.12);
         let x_min = if lo < 0.0 { -theme::nice_max(-lo * 1.1) } else { 0.0 };
         // Label size follows the row height so 50 names stay readable.
         let label = (560.0 / n as f64).clamp(10.0, theme::LABEL);
-        let names: Vec<String> = d.reps.iter().map(|r| theme::clip(&r.name, 24)).collect();
+        let names: Vec<String> = reps.iter().map(|r| theme::clip(&r.name, 24)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin_left(20)
             .margin_right(30)
@@ -79,7 +85,7 @@ impl Draw for PayoutsChart<'_> {
         for (k, name) in d.parts.iter().enumerate() {
             let c = color(k, name);
             let mut bars = Vec::new();
-            for (i, r) in d.reps.iter().enumerate() {
+            for (i, r) in reps.iter().enumerate() {
                 let y = at(i);
                 let v = val(r.parts[k]);
                 if v == 0.0 {
@@ -101,7 +107,7 @@ impl Draw for PayoutsChart<'_> {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
         }
         let tag = theme::text(label, INK).pos(Pos::new(HPos::Left, VPos::Center));
-        chart.draw_series(d.reps.iter().enumerate().map(|(i, r)| {
+        chart.draw_series(reps.iter().enumerate().map(|(i, r)| {
             let y = at(i) + 0.5;
             let end = pos_sum(i);
             let text = r

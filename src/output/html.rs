@@ -113,7 +113,12 @@ footer { color:var(--muted); font-size:13px; margin-top:40px; }
   thead { display:table-header-group; }
   thead th { position:static; }
   tr, figure { break-inside:avoid; page-break-inside:avoid; }
-  figure svg { border:none; }
+  figure svg { border:none; max-height:112mm; }
+  table { font-size:8.5pt; }
+  table.wide { font-size:7pt; }
+  table.wide td.nowrap, table.wide th { white-space:normal; }
+  table.wide { table-layout:auto; word-break:normal; }
+  th, td { padding:3px 5px; }
   .scroll { overflow:visible; }
 }
 "#;
@@ -179,7 +184,7 @@ fn scorecard_table(r: &Report) -> String {
     let mut rows: Vec<&ScoreRow> = r.scorecard.iter().collect();
     rows.sort_by_key(|x| (x.rank.unwrap_or(usize::MAX), x.rep));
     let mut s = String::from(
-        "<div class=\"scroll\"><table><thead><tr><th class=\"num\">Rank</th><th>Rep</th><th>Scheme</th><th class=\"num\">Attainment</th><th class=\"num\">Percentile</th><th class=\"num\">Incentive paid</th><th class=\"num\">Total pay</th><th class=\"num\">Cost of sales</th><th>Pay for performance</th><th class=\"num\">Renewal share</th><th class=\"num\">Repeat customers</th><th class=\"num\">Products / customer</th><th>Fractures</th></tr></thead><tbody>\n",
+        "<div class=\"scroll\"><table class=\"wide\"><thead><tr><th class=\"num\">Rank</th><th>Rep</th><th>Scheme</th><th class=\"num\">Attainment</th><th class=\"num\">Percentile</th><th class=\"num\">Incentive paid</th><th class=\"num\">Total pay</th><th class=\"num\">Cost of sales</th><th>Pay for performance</th><th class=\"num\">Renewal share</th><th class=\"num\">Repeat customers</th><th class=\"num\">Products / customer</th><th>Fractures</th></tr></thead><tbody>\n",
     );
     for x in rows {
         let rep = &r.roster.reps[x.rep];
@@ -189,7 +194,14 @@ fn scorecard_table(r: &Report) -> String {
             None => "num",
         };
         let pfp = match (x.pfp, x.pfp_gap) {
-            (Some(p), Some(g)) => format!("{} ({g:+})", p.as_str()),
+            (Some(p), Some(g)) => {
+                let word = match p {
+                    crate::report::scorecard::PayForPerformance::Aligned => "aligned",
+                    crate::report::scorecard::PayForPerformance::PaidAbove => "pay above",
+                    crate::report::scorecard::PayForPerformance::PaidBelow => "pay below",
+                };
+                format!("{word} ({g:+})")
+            }
             _ => "—".into(),
         };
         let fractures = if x.fractures.is_empty() {

@@ -85,9 +85,12 @@ pub fn pfp_tolerance(ranked: usize) -> i64 {
 
 /// Competition ranks of `values` (highest first); `None` values are unranked.
 pub fn ranks(values: &[Option<Decimal>]) -> Vec<Option<usize>> {
+    let mut sorted: Vec<Decimal> = values.iter().flatten().copied().collect();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    // 1 + how many are strictly greater: the first position of x in the descending order.
     values
         .iter()
-        .map(|v| v.map(|x| 1 + values.iter().flatten().filter(|y| **y > x).count()))
+        .map(|v| v.map(|x| 1 + sorted.partition_point(|y| *y > x)))
         .collect()
 }
 
@@ -125,6 +128,8 @@ pub fn scorecard(
     let rank = ranks(&atts);
     let incentive: Vec<Decimal> = ev.reps.iter().map(|r| r.total(|p| p.incentive_paid)).collect();
     let ranked = atts.iter().flatten().count();
+    let mut ascending: Vec<Decimal> = atts.iter().flatten().copied().collect();
+    ascending.sort_unstable();
     // Ranks within each scheme: attainment and incentive of the scheme's ranked reps only.
     let scheme_of: Vec<usize> = ev.reps.iter().map(|r| roster.reps[r.rep].scheme).collect();
     let mut scheme_rank = vec![None; ev.reps.len()];
@@ -147,7 +152,7 @@ pub fn scorecard(
         .enumerate()
         .map(|(i, rp)| {
             let credit = rp.total(|p| p.credit);
-            let below = atts[i].map(|a| atts.iter().flatten().filter(|y| **y < a).count());
+            let below = atts[i].map(|a| ascending.partition_point(|y| *y < a));
             let percentile = below.map(|b| {
                 if ranked > 1 {
                     Decimal::from(100 * b as u64) / Decimal::from(ranked as u64 - 1)
