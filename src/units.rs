@@ -4,7 +4,6 @@
 //! `Rounding::money` is the one place where money is rounded to cents.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
 
 /// Money values must stay below this in absolute value (SPEC 4.1).
 pub const MONEY_LIMIT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x38D7E, 0, false, 0); // 10^15
@@ -79,29 +78,43 @@ pub fn fmt_pct(x: Decimal) -> String {
 
 /// Parses a plain decimal written by a person or a CSV export: optional sign,
 /// digits, optional point and digits. No exponent, no thousands separators.
+/// The digits are accumulated straight into the decimal's mantissa (this runs
+/// once per money cell of deals.csv).
 pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     let t = s.trim();
     if t.is_empty() {
         return Err("empty number".into());
     }
-    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let mut seen_dot = false;
-    let mut digits = 0usize;
-    for c in body.chars() {
+    let (negative, body) = match t.as_bytes()[0] {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let mut mantissa: i128 = 0;
+    let mut digits = 0u32;
+    let mut scale: Option<u32> = None;
+    for &c in body.as_bytes() {
         match c {
-            '0'..='9' => digits += 1,
-            '.' if !seen_dot => seen_dot = true,
-            ',' => return Err("thousands separators are not allowed; write 12345.67".into()),
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 28 {
+                    return Err("too many digits".into());
+                }
+                mantissa = mantissa * 10 + i128::from(c - b'0');
+                if let Some(sc) = scale.as_mut() {
+                    *sc += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            b',' => return Err("thousands separators are not allowed; write 12345.67".into()),
             _ => return Err("not a plain decimal number (e.g. 12345.67)".into()),
         }
     }
     if digits == 0 {
         return Err("not a number".into());
     }
-    if digits > 28 {
-        return Err("too many digits".into());
-    }
-    Decimal::from_str(t).map_err(|_| "number out of range".to_string())
+    let m = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(m, scale.unwrap_or(0)).map_err(|_| "number out of range".to_string())
 }
 
 /// Parses money: a plain decimal below 10^15 in absolute value.

@@ -7,7 +7,7 @@
 
 use crate::diag::Diagnostic;
 use chrono::NaiveDate;
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 use std::io::Read;
 
@@ -130,7 +130,12 @@ pub struct Table<'m, R: Read> {
     index: Vec<Option<usize>>,
     cols: &'static [Col],
     header_len: usize,
+    /// The current row as bytes, when it is not valid UTF-8 (and the read buffer).
     record: ByteRecord,
+    /// The current row, when it is valid UTF-8 (checked once per row).
+    srec: StringRecord,
+    /// Whether the current row is in `srec`.
+    utf8: bool,
     /// 1-based line of the current record.
     pub line: usize,
     /// Data rows read so far.
@@ -267,6 +272,8 @@ impl<'m, R: Read> Table<'m, R> {
             cols,
             header_len: names.len(),
             record: ByteRecord::new(),
+            srec: StringRecord::new(),
+            utf8: false,
             line: 1,
             rows: 0,
         })
@@ -275,6 +282,10 @@ impl<'m, R: Read> Table<'m, R> {
     /// Advances to the next non-blank row. Read errors are recorded and end the file.
     pub fn next_row(&mut self, problems: &mut Problems) -> bool {
         loop {
+            if self.utf8 {
+                // Take the read buffer back from the last valid row.
+                self.record = std::mem::take(&mut self.srec).into_byte_record();
+            }
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(true) => {
                     self.line = self
@@ -282,7 +293,18 @@ impl<'m, R: Read> Table<'m, R> {
                         .position()
                         .map(|p| p.line() as usize)
                         .unwrap_or(self.line + 1);
-                    if self.record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                    // One UTF-8 check for the whole row; cells are then read as text.
+                    match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
+                        Ok(s) => {
+                            self.srec = s;
+                            self.utf8 = true;
+                        }
+                        Err(e) => {
+                            self.record = e.into_byte_record();
+                            self.utf8 = false;
+                        }
+                    }
+                    if (0..self.len()).all(|i| self.field(i).iter().all(u8::is_ascii_whitespace)) {
                         continue; // blank line (or a row of blank cells)
                     }
                     if !self.passes_filter() {
@@ -293,14 +315,14 @@ impl<'m, R: Read> Table<'m, R> {
                     if !self.values_mapped(problems) {
                         continue;
                     }
-                    if self.record.len() < self.header_len {
+                    if self.len() < self.header_len {
                         let missing_required = self
                             .cols
                             .iter()
                             .zip(&self.index)
-                            .any(|(c, i)| c.required && i.is_some_and(|i| i >= self.record.len()));
+                            .any(|(c, i)| c.required && i.is_some_and(|i| i >= self.len()));
                         if missing_required {
-                            problems.row_error(self.err(None, format!("the row has {} fields but the header has {}", self.record.len(), self.header_len)).with_help("each row needs a value (or an empty cell) for every column of the header; check for a missing comma or an unclosed quote"));
+                            problems.row_error(self.err(None, format!("the row has {} fields but the header has {}", self.len(), self.header_len)).with_help("each row needs a value (or an empty cell) for every column of the header; check for a missing comma or an unclosed quote"));
                             continue;
                         }
                     }
@@ -315,9 +337,28 @@ impl<'m, R: Read> Table<'m, R> {
         }
     }
 
+    /// Fields in the current row.
+    fn len(&self) -> usize {
+        if self.utf8 {
+            self.srec.len()
+        } else {
+            self.record.len()
+        }
+    }
+
+    /// Field `i` of the current row as bytes (empty when absent).
+    fn field(&self, i: usize) -> &[u8] {
+        let f = if self.utf8 {
+            self.srec.get(i).map(str::as_bytes)
+        } else {
+            self.record.get(i)
+        };
+        f.unwrap_or(b"")
+    }
+
     fn passes_filter(&self) -> bool {
         self.filters.iter().all(|(i, allowed, _)| {
-            let v = self.record.get(*i).map(<[u8]>::trim_ascii).unwrap_or(b"");
+            let v = self.field(*i).trim_ascii();
             allowed.iter().any(|a| a.as_bytes() == v)
         })
     }
@@ -352,9 +393,26 @@ impl<'m, R: Read> Table<'m, R> {
 
     /// The cell as written in the file, trimmed (empty when absent).
     fn cell(&self, k: usize) -> &[u8] {
-        match self.index[k].and_then(|i| self.record.get(i)) {
-            Some(b) => b.trim_ascii(),
+        match self.index[k] {
+            Some(i) => self.field(i).trim_ascii(),
             None => b"",
+        }
+    }
+
+    /// Column `k` after the mapping, for a row known to be valid UTF-8.
+    fn cell_text(&self, k: usize) -> &str {
+        let m = &self.maps[k];
+        let Some(i) = self.index[k] else {
+            return m.default.unwrap_or("");
+        };
+        let v = self
+            .srec
+            .get(i)
+            .unwrap_or("")
+            .trim_matches(|c: char| c.is_ascii_whitespace());
+        match m.values {
+            Some(values) if !v.is_empty() => values.get(v).map(String::as_str).unwrap_or(v),
+            _ => v,
         }
     }
 
@@ -413,6 +471,9 @@ impl<'m, R: Read> Table<'m, R> {
 
     /// Column `k` as text; `None` (and an error) when not UTF-8.
     pub fn text(&self, k: usize, problems: &mut Problems) -> Option<&str> {
+        if self.utf8 {
+            return Some(self.cell_text(k));
+        }
         match std::str::from_utf8(self.raw(k)) {
             Ok(s) => Some(s),
             Err(_) => {
