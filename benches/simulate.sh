@@ -28,7 +28,7 @@ for i in 1 2 3; do
   f=$(echo "$e - $s" | bc -l)
   # numpy reads the model fuerza fitted, so both sides draw from the same distributions
   n=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 benches/sim_numpy.py run "$WORK/out" "$TRIALS" | tee "$WORK/numpy" | sed -n 's/^NUMPY_SECONDS=//p')
-  printf 'run %d: fuerza %.3f s, numpy %.3f s\n' "$i" "$f" "$n"
+  printf 'run %d: fuerza %.3f s, numpy %.3f s (load average %s)\n' "$i" "$f" "$n" "$(cut -d' ' -f1 /proc/loadavg)"
   if [ -z "$best_f" ] || (( $(echo "$f < $best_f" | bc -l) )); then best_f=$f; fi
   if [ -z "$best_n" ] || (( $(echo "$n < $best_n" | bc -l) )); then best_n=$n; fi
 done

@@ -30,7 +30,7 @@ fn rate(rng: &mut ChaCha8Rng) -> String {
     }
 }
 
-fn commission(rng: &mut ChaCha8Rng, name: &str, amount_basis: bool) -> String {
+fn commission(rng: &mut ChaCha8Rng, name: &str, amount_basis: bool, filters: bool) -> String {
     let k = rng.random_range(1..5);
     let retro = rng.random_bool(0.3);
     let above = if rng.random_bool(0.2) {
@@ -67,8 +67,8 @@ fn commission(rng: &mut ChaCha8Rng, name: &str, amount_basis: bool) -> String {
         String::new()
     };
     let filter = match rng.random_range(0..5) {
-        0 => "deal_types = [\"new\"]\n",
-        1 => "products = [\"Platform\"]\n",
+        0 if filters => "deal_types = [\"new\"]\n",
+        1 if filters => "products = [\"Platform\"]\n",
         _ => "",
     };
     format!(
@@ -79,7 +79,8 @@ fn commission(rng: &mut ChaCha8Rng, name: &str, amount_basis: bool) -> String {
     )
 }
 
-fn random_plan(rng: &mut ChaCha8Rng) -> String {
+/// A random plan; `kernel`: commission only, own credit, no clawback (the kernel's plans).
+fn random_plan(rng: &mut ChaCha8Rng, kernel: bool) -> String {
     let period = pick(rng, &["quarter", "month", "half", "quarter"]);
     let rounding = pick(rng, &["half_up", "half_even"]);
     let mut s = format!(
@@ -108,19 +109,37 @@ fn random_plan(rng: &mut ChaCha8Rng) -> String {
         ),
         _ => String::new(),
     };
-    let claw = if rng.random_bool(0.6) {
+    let claw = if !kernel && rng.random_bool(0.6) {
         format!("clawback = {{ window_days = {} }}\n", rng.random_range(20..200))
     } else {
         String::new()
     };
+    // The kernel keeps credit in 64 bits: its plans weigh in tenths.
+    let (weights, products) = if kernel {
+        ("{ renewal = 0.5 }", "{ Platform = 1.2, Services = 0.3 }")
+    } else {
+        (
+            "{ renewal = 0.5, expansion = 0.75 }",
+            "{ Platform = 1.2, Services = 0.3333 }",
+        )
+    };
     s += &format!(
-        "[[schemes]]\nid = \"ae\"\nname = \"AE\"\nbase_salary = {}\ntarget_incentive = {}\nquota = {quota}\nweights = {{ renewal = 0.5, expansion = 0.75 }}\nproducts = {{ Platform = 1.2, Services = 0.3333 }}\nramp = [0.0, 0.25, 0.5, 0.75]\n{caps}{draw}{claw}\n",
+        "[[schemes]]\nid = \"ae\"\nname = \"AE\"\nbase_salary = {}\ntarget_incentive = {}\nquota = {quota}\nweights = {weights}\nproducts = {products}\nramp = [0.0, 0.25, 0.5, 0.75]\n{caps}{draw}{claw}\n",
         rng.random_range(40..120) * 1000,
         rng.random_range(20..120) * 1000 + 1,
     );
-    s += &commission(rng, "Bookings", false);
+    s += &commission(rng, "Bookings", false, !kernel);
     if rng.random_bool(0.4) {
-        s += &commission(rng, "Large deals", true);
+        s += &commission(rng, "Large deals", true, !kernel);
+    }
+    if kernel {
+        s += &format!(
+            "[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nbase_salary = 150_000\ntarget_incentive = 50_000\nquota = {}\n\n",
+            quota * 4
+        );
+        let amount_basis = rng.random_bool(0.3);
+        s += &commission(rng, "Own commission", amount_basis, false);
+        return s;
     }
     if rng.random_bool(0.5) {
         s += &format!(
@@ -152,7 +171,7 @@ fn random_plan(rng: &mut ChaCha8Rng) -> String {
         rng.random_range(0..100),
         pick(rng, &["direct", "all"])
     );
-    s += &commission(rng, "Team commission", false);
+    s += &commission(rng, "Team commission", false, true);
     s
 }
 
@@ -269,35 +288,64 @@ fn plant_bounds(
     }
 }
 
+fn same_cents(seed: u64, kernel: bool) -> Result<(), TestCaseError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let src = random_plan(&mut rng, kernel);
+    let plan = load(&src);
+    let cal = Calendar::new(plan.year_start, plan.period).unwrap();
+    let roster = roster(&mut rng);
+    let h = history(&mut rng, &roster);
+    let model = fuerza::sim::fit(&plan, &roster, &cal, &h, &[]);
+    let quotas = Quotas::new();
+    let fast = Pricer::new(&plan, &roster, &cal, &quotas, &model, false);
+    let slow = Pricer::new(&plan, &roster, &cal, &quotas, &model, true);
+    prop_assert!(fast.is_fast(), "the fast path should cover this plan:\n{}", src);
+    prop_assert_eq!(fast.is_kernel(), kernel, "kernel or not:\n{}", src);
+    let won = fuerza::sim::price::won_draw(&model, std::slice::from_ref(&fast));
+    let mut sc = Scenario::new(&model);
+    let detailed = || Paid {
+        detail: true,
+        ..Paid::default()
+    };
+    let (mut a, mut b) = (detailed(), detailed());
+    for trial in 0..6 {
+        draw(&model, seed, trial, won.as_ref(), &mut sc);
+        if trial % 2 == 1 {
+            plant_bounds(&mut rng, &plan, &roster, &cal, &model, &mut sc);
+        }
+        fast.pay(&sc, &mut a);
+        slow.pay(&sc, &mut b);
+        prop_assert_eq!(
+            &a.incentive,
+            &b.incentive,
+            "incentive differs, trial {}:\n{}",
+            trial,
+            src
+        );
+        prop_assert_eq!(&a.total, &b.total, "total pay differs, trial {}:\n{}", trial, src);
+        prop_assert_eq!(&a.credit, &b.credit, "credit differs, trial {}:\n{}", trial, src);
+        if a.summed {
+            let n = cal.periods();
+            for (r, &(ty, iy, cy)) in a.year.iter().enumerate() {
+                prop_assert_eq!(ty, b.total[r * n..(r + 1) * n].iter().sum::<i64>());
+                prop_assert_eq!(iy, b.incentive[r * n..(r + 1) * n].iter().sum::<i64>());
+                prop_assert_eq!(cy, b.credit[r * n..(r + 1) * n].iter().sum::<i128>());
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 160, .. ProptestConfig::default() })]
 
     #[test]
     fn fast_path_pays_the_same_cents_as_the_engine(seed in any::<u64>()) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let src = random_plan(&mut rng);
-        let plan = load(&src);
-        let cal = Calendar::new(plan.year_start, plan.period).unwrap();
-        let roster = roster(&mut rng);
-        let h = history(&mut rng, &roster);
-        let model = fuerza::sim::fit(&plan, &roster, &cal, &h, &[]);
-        let quotas = Quotas::new();
-        let fast = Pricer::new(&plan, &roster, &cal, &quotas, &model, false);
-        let slow = Pricer::new(&plan, &roster, &cal, &quotas, &model, true);
-        prop_assert!(fast.is_fast(), "the fast path should cover this plan:\n{src}");
-        let won = fuerza::sim::price::won_draw(&model, std::slice::from_ref(&fast));
-        let mut sc = Scenario::new(&model);
-        let (mut a, mut b) = (Paid::default(), Paid::default());
-        for trial in 0..6 {
-            draw(&model, seed, trial, won.as_ref(), &mut sc);
-            if trial % 2 == 1 {
-                plant_bounds(&mut rng, &plan, &roster, &cal, &model, &mut sc);
-            }
-            fast.pay(&sc, &mut a);
-            slow.pay(&sc, &mut b);
-            prop_assert_eq!(&a.incentive, &b.incentive, "incentive differs, trial {}:\n{}", trial, src);
-            prop_assert_eq!(&a.total, &b.total, "total pay differs, trial {}:\n{}", trial, src);
-            prop_assert_eq!(&a.credit, &b.credit, "credit differs, trial {}:\n{}", trial, src);
-        }
+        same_cents(seed, false)?;
+    }
+
+    #[test]
+    fn commission_kernel_pays_the_same_cents_as_the_engine(seed in any::<u64>()) {
+        same_cents(seed, true)?;
     }
 }

@@ -39,6 +39,15 @@ pub struct Paid {
     pub credit: Vec<i128>,
     /// The rep's own credit, in credit units.
     pub own: Vec<i128>,
+    /// Keep `credit` and `own` per rep and period even on the kernel path (tests).
+    pub detail: bool,
+    /// Whether `year` and `period` hold this trial's sums (the kernel fills
+    /// them as it goes, and then leaves `credit` and `own` alone unless `detail`).
+    pub summed: bool,
+    /// Per rep: the year's total pay, incentive paid (cents) and credit (units).
+    pub year: Vec<(i64, i64, i128)>,
+    /// Per period: total incentive paid (cents) and total own credit (units).
+    pub period: Vec<(i64, i128)>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +216,8 @@ pub struct Pricer<'a> {
     kernel: Option<Kernel>,
     /// Per rep: on-target earnings for its active time in the year, cents.
     pub ote: Vec<i64>,
+    /// Per rep: the year's quota in credit units.
+    pub quota_year: Vec<i128>,
     /// Whether any scheme pays SPIFFs (the scenario must draw won rows).
     pub wants_won: bool,
     spiff_windows: Vec<Vec<Option<(i32, i32)>>>,
@@ -531,6 +542,7 @@ impl<'a> Pricer<'a> {
             wm,
             wm_dec,
             reps,
+            quota_year: quota_units.chunks(n.max(1)).map(|q| q.iter().sum()).collect(),
             quota_units,
             lo_flat,
             prefix_flat,
@@ -632,6 +644,7 @@ impl<'a> Pricer<'a> {
             self.pay_kernel(k, sc, out);
             return;
         }
+        out.summed = false;
         // Own credit in units.
         for r in 0..nr {
             let wm = &self.wm[self.reps[r].scheme];
@@ -663,6 +676,11 @@ impl<'a> Pricer<'a> {
         let n = self.cal.periods();
         let rounding = self.plan.rounding;
         let scale = self.scale;
+        out.summed = true;
+        out.year.clear();
+        out.period.clear();
+        out.period.resize(n, (0, 0));
+        let detail = out.detail;
         for (r, code) in self.reps.iter().enumerate() {
             let wm = &kn.wm[code.scheme];
             let mix = &self.model.reps[r].mix;
@@ -673,14 +691,18 @@ impl<'a> Pricer<'a> {
             let offs = &kn.offs[r];
             let (cap_p, cap_y) = kn.caps[code.scheme];
             let (mut so_far, mut balance) = (0i64, 0i64);
+            let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i64);
             for p in 0..n {
                 let i = r * n + p;
                 let mut credit = pipe[p] * wm[0];
                 for (c, (key, _)) in block[p * k..(p + 1) * k].iter().zip(mix) {
                     credit += c * wm[*key as usize];
                 }
-                out.own[i] = i128::from(credit);
-                out.credit[i] = i128::from(credit);
+                if detail {
+                    out.own[i] = i128::from(credit);
+                    out.credit[i] = i128::from(credit);
+                }
+                cy += credit;
                 let quota = kn.quota[i];
                 let mut e = 0i64;
                 for (c, &(off, aoff)) in comps.iter().zip(offs) {
@@ -722,7 +744,13 @@ impl<'a> Pricer<'a> {
                 };
                 out.incentive[i] = paid;
                 out.total[i] = kn.base[i] + paid;
+                iy += paid;
+                ty += kn.base[i] + paid;
+                let per = &mut out.period[p];
+                per.0 += paid;
+                per.1 += i128::from(credit);
             }
+            out.year.push((ty, iy, i128::from(cy)));
         }
     }
 
@@ -1126,12 +1154,13 @@ fn kline(slice: i64, c: &KComp, j: usize, scale: u32, rounding: Rounding) -> i64
     if let Some((mant, div)) = c.krates[j] {
         if let Some(v) = (slice as u64).checked_mul(mant) {
             let q = div.div(v);
-            let r = v - q * div.d;
+            let twice = 2 * (v - q * div.d); // < 2d ≤ 2 × 10^18: fits
+                                             // Without branches: which way a cent rounds is a coin toss to the predictor.
             let up = match rounding {
-                Rounding::HalfUp => r >= div.d - r,
-                Rounding::HalfEven => r > div.d - r || (r == div.d - r && q % 2 == 1),
+                Rounding::HalfUp => u64::from(twice >= div.d),
+                Rounding::HalfEven => u64::from(twice > div.d) | (u64::from(twice == div.d) & (q & 1)),
             };
-            return (q + u64::from(up && div.d > 1)) as i64;
+            return (q + (up & u64::from(div.d > 1))) as i64;
         }
     }
     line(i128::from(slice), &c.rates[j], scale, rounding)

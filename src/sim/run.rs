@@ -91,17 +91,29 @@ fn summarise(
     out.credit.resize(base + n + 1, 0);
     att.clear();
     let (mut above_ote, mut at_quota) = (0u32, 0u32);
-    for r in 0..nr {
-        let (mut cy, mut qy, mut iy, mut ty) = (0i128, 0i128, 0i64, 0i64);
-        for p in 0..n {
-            let i = r * n + p;
-            out.incentive[base + p] += paid.incentive[i];
-            out.credit[base + p] += paid.own[i];
-            cy += paid.credit[i];
-            qy += pr.quota_units[i];
-            iy += paid.incentive[i];
-            ty += paid.total[i];
+    if paid.summed {
+        for (p, &(inc, own)) in paid.period.iter().enumerate() {
+            out.incentive[base + p] = inc;
+            out.credit[base + p] = own;
         }
+    }
+    for r in 0..nr {
+        let qy = pr.quota_year[r];
+        let (cy, iy, ty) = if paid.summed {
+            let (ty, iy, cy) = paid.year[r];
+            (cy, iy, ty)
+        } else {
+            let (mut cy, mut iy, mut ty) = (0i128, 0i64, 0i64);
+            for p in 0..n {
+                let i = r * n + p;
+                out.incentive[base + p] += paid.incentive[i];
+                out.credit[base + p] += paid.own[i];
+                cy += paid.credit[i];
+                iy += paid.incentive[i];
+                ty += paid.total[i];
+            }
+            (cy, iy, ty)
+        };
         out.pay.push(ty);
         out.rep_incentive[r] += i128::from(iy);
         above_ote += u32::from(ty > pr.ote[r]);
