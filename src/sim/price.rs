@@ -365,6 +365,8 @@ impl<'a> Pricer<'a> {
         let rounding = plan.rounding;
         let mut quota_units = Vec::with_capacity(roster.reps.len() * n);
         let (mut lo_flat, mut prefix_flat, mut above_flat) = (Vec::new(), Vec::new(), Vec::new());
+        type TableKey = (usize, usize, Vec<i128>, Vec<Option<i128>>);
+        let mut tables: std::collections::HashMap<TableKey, (usize, usize)> = std::collections::HashMap::new();
         let mut ote = Vec::with_capacity(roster.reps.len());
         let mut reps = Vec::with_capacity(roster.reps.len());
         let cap = |d: Option<Decimal>, fast: &mut bool| -> Option<i64> {
@@ -409,7 +411,7 @@ impl<'a> Pricer<'a> {
                     .sum(),
             );
             let mut comps = Vec::with_capacity(scheme.components.len());
-            for c in &scheme.components {
+            for (ci, c) in scheme.components.iter().enumerate() {
                 let ccap = cap(c.cap, &mut fast);
                 comps.push(match &c.kind {
                     ComponentKind::Commission {
@@ -436,8 +438,9 @@ impl<'a> Pricer<'a> {
                                 .collect()
                         });
                         let k = tiers.len();
-                        let off = lo_flat.len();
-                        let aoff = above_flat.len();
+                        // This rep's tables for every period; reps whose quotas are the
+                        // same share one copy (a small working set for the kernel).
+                        let (mut lo_all, mut prefix_all, mut above_all) = (Vec::new(), Vec::new(), Vec::new());
                         for pc in &periods {
                             let bound = |f: Decimal| match basis {
                                 Basis::Attainment => f * pc.quota,
@@ -457,10 +460,22 @@ impl<'a> Pricer<'a> {
                                 let full = line(lo[j] - lo[j - 1], &rates[j - 1], scale, rounding);
                                 prefix[j] = prefix[j - 1] + full;
                             }
-                            lo_flat.extend(lo);
-                            prefix_flat.extend(prefix);
-                            above_flat.push(above.map(|a| units(bound(a), scale).unwrap_or(0)));
+                            lo_all.extend(lo);
+                            prefix_all.extend(prefix);
+                            above_all.push(above.map(|a| units(bound(a), scale).unwrap_or(0)));
                         }
+                        let key = (rep.scheme, ci, lo_all, above_all);
+                        let (off, aoff) = match tables.get(&key) {
+                            Some(&at) => at,
+                            None => {
+                                let at = (lo_flat.len(), above_flat.len());
+                                lo_flat.extend(key.2.iter().copied());
+                                prefix_flat.extend(prefix_all);
+                                above_flat.extend(key.3.iter().copied());
+                                tables.insert(key, at);
+                                at
+                            }
+                        };
                         Comp::Commission {
                             attainment: *basis == Basis::Attainment,
                             marginal: *method == Method::Marginal,
