@@ -162,6 +162,13 @@ fn quota_reports_balance_and_span_of_control() {
         err.contains("Mo (M) has 2 direct reports, above the span of control of 1"),
         "{err}"
     );
+    // The balance chart: two territories, two bars each (potential and accounts index).
+    let svg = std::fs::read_to_string(dir.path().join("charts/territory-balance.svg")).unwrap();
+    assert!(svg.contains("<title>Territory balance</title>"), "{svg}");
+    assert!(
+        svg.contains("\nN *\n") && svg.contains("\nS *\n"),
+        "territory labels missing"
+    );
 }
 
 #[test]
@@ -185,6 +192,12 @@ fn capacity_hires_the_fewest_that_make_the_goal() {
     assert!(
         m03.contains("16.00") && m03.contains("11.50") && m03.contains("122,188.00") && m03.ends_with('6'),
         "{m03}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("out/plan/charts/capacity.svg")).unwrap();
+    assert!(svg.contains("<title>Selling capacity against the goal</title>"));
+    assert!(
+        svg.contains("+6 hires") && svg.contains("M03 (16)"),
+        "the hires and headcount are drawn"
     );
 }
 

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod funnel;
 pub mod payout_curve;
 pub mod payouts;
+pub mod planning;
 pub mod theme;
 
 use crate::report::series::{self, AttainmentDistribution, CreditVsQuota, FunnelGrid, PayoutCurve, RepPayouts};

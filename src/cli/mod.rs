@@ -161,13 +161,16 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Headcount and hiring plan needed to make the goal, given ramp and attrition.
-    #[command(after_help = "Example:\n  fuerza capacity plans/acme.toml")]
+    #[command(after_help = "Example:\n  fuerza capacity plans/acme.toml\n\nWrites OUT/charts/capacity.svg.")]
     Capacity {
         /// The plan (TOML), with a [capacity] section.
         plan: PathBuf,
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Output folder for the chart (default: out/<plan file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Rank candidates against the plan's trait profile.
     #[command(after_help = "Example:\n  fuerza recruit plans/acme.toml --candidates data/acme/candidates.csv")]
@@ -300,7 +303,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
         Command::Fractures { plan, data, out } => fractures::run(&plan, data.as_deref(), out),
         Command::Quota { plan, data, out } => planning::run_quota(&plan, data.as_deref(), out),
-        Command::Capacity { plan, data } => planning::run_capacity(&plan, data.as_deref()),
+        Command::Capacity { plan, data, out } => planning::run_capacity(&plan, data.as_deref(), out),
         Command::Recruit { plan, candidates } => planning::run_recruit(&plan, &candidates),
         Command::Generate {
             out,

@@ -32,14 +32,22 @@ pub fn run_quota(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) ->
     }
     let target = out.unwrap_or_else(|| super::evaluate::default_out(plan_path).join("quotas.csv"));
     let (dir_out, name) = split_target(&target)?;
-    files::write_all(
-        &dir_out,
-        &[OutFile {
-            name,
-            bytes: doc.finish(),
-        }],
-    )
-    .map_err(|e| Diagnostic::error(format!("cannot write quotas.csv: {e}")).in_file(target.display().to_string()))?;
+    let mut out_files = vec![OutFile {
+        name,
+        bytes: doc.finish(),
+    }];
+    if !p.territories.is_empty() {
+        let (bal, _) = balance::balance(p, roster);
+        let svg = crate::chart::theme::svg(&crate::chart::planning::BalanceChart(&bal))
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+        out_files.push(OutFile {
+            name: "charts/territory-balance.svg".into(),
+            bytes: svg.into_bytes(),
+        });
+    }
+    files::write_all(&dir_out, &out_files).map_err(|e| {
+        Diagnostic::error(format!("cannot write quotas.csv: {e}")).in_file(target.display().to_string())
+    })?;
 
     let goal = p.goal.annual.unwrap_or_default();
     println!(
@@ -139,8 +147,9 @@ fn split_target(target: &Path) -> Result<(PathBuf, String), Failure> {
     Ok((target.parent().map(Path::to_path_buf).unwrap_or_default(), name))
 }
 
-/// Runs `capacity`: the month-by-month cohort model and the hires to start.
-pub fn run_capacity(plan_path: &Path, data: Option<&Path>) -> Result<(), Failure> {
+/// Runs `capacity`: the month-by-month cohort model and the hires to start;
+/// writes `charts/capacity.svg` under `out` (default out/<plan file stem>).
+pub fn run_capacity(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) -> Result<(), Failure> {
     let plan = inputs::load_plan(plan_path)?;
     let dir = inputs::data_dir(data, &plan);
     let inp = inputs::load(plan, &dir, false)?;
@@ -155,6 +164,20 @@ pub fn run_capacity(plan_path: &Path, data: Option<&Path>) -> Result<(), Failure
             Diagnostic::error("no scheme to plan capacity with: name one with [capacity] scheme = \"...\"").into(),
         );
     };
+    let out_dir = out.unwrap_or_else(|| super::evaluate::default_out(plan_path));
+    let chart = crate::chart::planning::CapacityChart {
+        plan: &cp,
+        currency: &p.currency,
+    };
+    let svg = crate::chart::theme::svg(&chart).map_err(|e| Diagnostic::error(e.to_string()))?;
+    files::write_all(
+        &out_dir,
+        &[OutFile {
+            name: "charts/capacity.svg".into(),
+            bytes: svg.into_bytes(),
+        }],
+    )
+    .map_err(|e| Diagnostic::error(format!("cannot write the chart: {e}")).in_file(out_dir.display().to_string()))?;
     let money = |x: f64| fmt_money_human(Decimal::from_f64(x).unwrap_or_default().round_dp(0));
     println!(
         "{}: scheme {}, a ramped rep sells {} a year; monthly attrition {:.2}%",
