@@ -128,14 +128,7 @@ impl Draw for AttainmentChart<'_> {
                 .label("Median attainment")
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE_.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }

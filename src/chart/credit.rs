@@ -128,14 +128,7 @@ fn panel<DB: DrawingBackend>(
             }),
     )?;
     if !small {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
 }

@@ -144,14 +144,7 @@ impl Draw for CostChart<'_> {
                 theme::text(theme::NOTE, INK).pos(Pos::new(HPos::Center, VPos::Top)),
             )))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -282,14 +275,7 @@ impl Draw for RepBarsChart<'_> {
                 ))?
                 .label(name.clone())
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE_.stroke_width(2)));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .margin(16)
-                .label_font(theme::text(theme::NOTE, INK))
-                .background_style(WHITE.mix(0.92))
-                .border_style(GRID)
-                .draw()?;
+            theme::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         if x_min < 0.0 {
             chart.draw_series(std::iter::once(PathElement::new(
@@ -380,14 +366,7 @@ impl Draw for CurveOverlayChart<'_> {
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

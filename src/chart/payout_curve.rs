@@ -159,14 +159,7 @@ impl Draw for PayoutCurveChart<'_> {
                     + Text::new(label.clone(), (x0 + 4, -h - 14), font.clone()),
             ))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

@@ -122,14 +122,7 @@ impl Draw for PayoutsChart<'_> {
                 INK.stroke_width(1),
             )))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

@@ -79,14 +79,7 @@ impl Draw for BalanceChart<'_> {
             .map(|b| format!("{}{}", theme::clip(&b.id, 10), if b.off { " *" } else { "" }))
             .collect();
         theme::column_labels(&mut chart, &names, theme::LABEL)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         theme::footnote(
             root,
             "* more than 20% away from the mean on potential or accounts per rep.",
@@ -177,14 +170,7 @@ impl Draw for CapacityChart<'_> {
             .map(|m| format!("M{:02} ({:.0})", m.month + 1, m.headcount))
             .collect();
         theme::column_labels(&mut chart, &names, theme::LABEL)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .margin(16)
-            .label_font(theme::text(theme::NOTE, INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        theme::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         theme::footnote(
             root,
             "Under each month: the expected headcount after attrition, with the planned hires.",

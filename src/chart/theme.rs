@@ -188,6 +188,22 @@ pub fn column_labels<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Draws the legend in the house style (small text on a near-white box) at `pos`.
+pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    pos: SeriesLabelPosition,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin(16)
+        .label_font(text(NOTE, INK))
+        .background_style(WHITE.mix(0.92))
+        .border_style(GRID)
+        .draw()?;
+    Ok(())
+}
+
 /// Something that draws itself on a plotters area of any backend.
 pub trait Draw {
     /// The chart's title (also the SVG `<title>`).
