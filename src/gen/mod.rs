@@ -114,15 +114,7 @@ pub fn generate(
 /// Writes reps.csv.
 fn write_reps(setup: &Setup, reps: &[GenRep], out: impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "rep_id",
-        "name",
-        "scheme",
-        "territory",
-        "manager_id",
-        "hire_date",
-        "end_date",
-    ])?;
+    w.write_record(crate::plan::load::FILE_COLUMNS[0].1)?;
     let (mut hire, mut end) = (String::new(), String::new());
     for r in reps {
         match r.hire {

@@ -48,15 +48,7 @@ fn base_rate(setup: &Setup, k: usize) -> f64 {
 /// Writes `count` opportunities for the sellers of `reps`.
 pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], count: u64, rng: &mut GenRng, out: W) -> io::Result<OppStats> {
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
-    w.write_record([
-        "opp_id",
-        "rep_id",
-        "created_date",
-        "stage",
-        "status",
-        "amount",
-        "closed_date",
-    ])?;
+    w.write_record(crate::plan::load::FILE_COLUMNS[2].1)?;
     let mut stats = OppStats::default();
     let sellers: Vec<usize> = (0..reps.len()).filter(|&i| reps[i].sells()).collect();
     let stages = setup.stages.len();
