@@ -101,21 +101,18 @@ impl Draw for CostChart<'_> {
             .x_label_area_size(60)
             .y_label_area_size(80)
             .build_cartesian_2d((x0 - pad)..(x1 + pad), 0f64..y_max)?;
-        chart
-            .configure_mesh()
-            .x_desc(format!("Incentive cost of the plan year ({})", d.currency))
-            .y_desc("Simulated years (trials)")
-            .x_label_formatter(&|v| theme::money_tick(*v))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .x_labels(10)
-            .y_labels(8)
-            .disable_x_mesh()
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc(format!("Incentive cost of the plan year ({})", d.currency))
+                .y_desc("Simulated years (trials)")
+                .x_label_formatter(&|v| theme::money_tick(*v))
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .x_labels(10)
+                .y_labels(8)
+                .disable_x_mesh(),
+        )
+        .draw()?;
         chart
             .draw_series(d.bins.iter().filter(|b| b.2 > 0).map(|b| {
                 let mut r = Rectangle::new([(b.0, 0.0), (b.1, b.2 as f64)], BLUE_.mix(0.8).filled());
@@ -328,20 +325,17 @@ impl Draw for CurveOverlayChart<'_> {
             .x_label_area_size(60)
             .y_label_area_size(95)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-        chart
-            .configure_mesh()
-            .x_desc("Attainment (credit ÷ quota)")
-            .y_desc(format!("Annual incentive ({})", d.currency))
-            .x_label_formatter(&|v| theme::pct(*v))
-            .y_label_formatter(&|v| theme::money_tick(*v))
-            .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
-            .y_labels(11)
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc("Attainment (credit ÷ quota)")
+                .y_desc(format!("Annual incentive ({})", d.currency))
+                .x_label_formatter(&|v| theme::pct(*v))
+                .y_label_formatter(&|v| theme::money_tick(*v))
+                .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
+                .y_labels(11),
+        )
+        .draw()?;
         chart.draw_series(DashedLineSeries::new(
             vec![(1.0, 0.0), (1.0, y_max)],
             6,

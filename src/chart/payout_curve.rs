@@ -1,7 +1,7 @@
 //! The payout curve of a scheme: annual incentive and total pay against
 //! attainment, with threshold, target and cap marked and every rep as a dot.
 
-use super::theme::{self, Draw, BLUE_, GRID, INK, MUTED, ORANGE, VERMILLION};
+use super::theme::{self, Draw, BLUE_, INK, MUTED, ORANGE, VERMILLION};
 use super::ChartError;
 use crate::report::series::{CurvePoint, PayoutCurve};
 use plotters::coord::Shift;
@@ -64,20 +64,17 @@ impl Draw for PayoutCurveChart<'_> {
             .x_label_area_size(60)
             .y_label_area_size(95)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-        chart
-            .configure_mesh()
-            .x_desc("Attainment (credit ÷ quota)")
-            .y_desc(format!("Annual pay ({cur})"))
-            .x_label_formatter(&|v| theme::pct(*v))
-            .y_label_formatter(&|v| theme::money_tick(*v))
-            .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
-            .y_labels(11)
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc("Attainment (credit ÷ quota)")
+                .y_desc(format!("Annual pay ({cur})"))
+                .x_label_formatter(&|v| theme::pct(*v))
+                .y_label_formatter(&|v| theme::money_tick(*v))
+                .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
+                .y_labels(11),
+        )
+        .draw()?;
 
         chart.draw_series(DashedLineSeries::new(
             vec![(1.0, 0.0), (1.0, y_max)],

@@ -2,7 +2,7 @@
 //! sorted from the highest paid, with each rep's year attainment at the bar's end.
 //! Negative parts (caps, clawbacks, recoveries) stack left of zero.
 
-use super::theme::{self, Draw, GRID, INK, MUTED, PARTS};
+use super::theme::{self, Draw, INK, PARTS};
 use super::ChartError;
 use crate::report::series::RepPayouts;
 use plotters::coord::Shift;
@@ -62,21 +62,18 @@ impl Draw for PayoutsChart<'_> {
             .build_cartesian_2d(x_min..x_max, 0f64..n as f64)?;
         // Row 0 is at the bottom: the highest paid rep gets the top row.
         let at = |i: usize| (n - 1 - i) as f64;
-        chart
-            .configure_mesh()
-            .x_desc(format!("Incentive paid over the plan year ({})", d.currency))
-            .y_desc("Rep")
-            .x_label_formatter(&|v| theme::money_tick(*v))
-            .x_labels(9)
-            .y_labels(1)
-            .y_label_formatter(&|_| String::new())
-            .disable_y_mesh()
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc(format!("Incentive paid over the plan year ({})", d.currency))
+                .y_desc("Rep")
+                .x_label_formatter(&|v| theme::money_tick(*v))
+                .x_labels(9)
+                .y_labels(1)
+                .y_label_formatter(&|_| String::new())
+                .disable_y_mesh(),
+        )
+        .draw()?;
         theme::row_labels(&mut chart, &names, label)?;
         // Thin bars when there are few reps; a small gap when there are many.
         let band = chart.plotting_area().dim_in_pixel().1 as f64 / n as f64;

@@ -1,7 +1,7 @@
 //! Planning charts: territory balance (`fuerza quota`) and the capacity plan
 //! (`fuerza capacity`).
 
-use super::theme::{self, Draw, BLUE_, GREEN_, GRID, INK, MUTED, ORANGE, VERMILLION};
+use super::theme::{self, Draw, BLUE_, GREEN_, INK, ORANGE, VERMILLION};
 use super::ChartError;
 use crate::planning::balance::Balance;
 use crate::planning::capacity::CapacityPlan;
@@ -37,18 +37,15 @@ impl Draw for BalanceChart<'_> {
             .x_label_area_size(60)
             .y_label_area_size(70)
             .build_cartesian_2d(0f64..n, 0f64..theme::nice_max(top))?;
-        chart
-            .configure_mesh()
-            .x_desc("Territory")
-            .y_desc("Index (100 = mean of territories)")
-            .x_labels(0)
-            .disable_x_mesh()
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc("Territory")
+                .y_desc("Index (100 = mean of territories)")
+                .x_labels(0)
+                .disable_x_mesh(),
+        )
+        .draw()?;
         let bars = |off: f64, pick: fn(&Balance) -> Option<rust_decimal::Decimal>, c: RGBColor| {
             rows.iter()
                 .enumerate()
@@ -129,19 +126,16 @@ impl Draw for CapacityChart<'_> {
             .y_label_area_size(90)
             .build_cartesian_2d(0f64..12.0, 0f64..theme::nice_max(top * 1.1))?;
         let currency = self.currency.to_string();
-        chart
-            .configure_mesh()
-            .x_desc("Month of the plan year")
-            .y_desc(format!("Credit per month ({currency})"))
-            .x_labels(0)
-            .y_label_formatter(&|v| theme::money_tick(*v))
-            .disable_x_mesh()
-            .label_style(theme::text(theme::LABEL, INK))
-            .axis_desc_style(theme::text(theme::AXIS, INK))
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()?;
+        theme::house_mesh(
+            chart
+                .configure_mesh()
+                .x_desc("Month of the plan year")
+                .y_desc(format!("Credit per month ({currency})"))
+                .x_labels(0)
+                .y_label_formatter(&|v| theme::money_tick(*v))
+                .disable_x_mesh(),
+        )
+        .draw()?;
         chart
             .draw_series(cp.months.iter().map(|m| {
                 let x = m.month as f64;

@@ -188,6 +188,24 @@ pub fn column_labels<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The house style of axes and grid: tick and axis text, horizontal grid lines only in light grey.
+pub fn house_mesh<
+    'a,
+    'b,
+    'm,
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(text(LABEL, INK))
+        .axis_desc_style(text(AXIS, INK))
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+}
+
 /// Draws the legend in the house style (small text on a near-white box) at `pos`.
 pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
