@@ -11,6 +11,7 @@ pub mod comp;
 pub mod credit;
 pub mod data;
 pub mod diag;
+pub mod fmath;
 pub mod funnel;
 pub mod gen;
 pub mod output;

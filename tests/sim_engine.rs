@@ -303,11 +303,7 @@ fn same_cents(seed: u64, kernel: bool) -> Result<(), TestCaseError> {
     prop_assert_eq!(fast.is_kernel(), kernel, "kernel or not:\n{}", src);
     let won = fuerza::sim::price::won_draw(&model, std::slice::from_ref(&fast));
     let mut sc = Scenario::new(&model);
-    let detailed = || Paid {
-        detail: true,
-        ..Paid::default()
-    };
-    let (mut a, mut b) = (detailed(), detailed());
+    let (mut a, mut b) = (Paid::detailed(), Paid::detailed());
     for trial in 0..6 {
         draw(&model, seed, trial, won.as_ref(), &mut sc);
         if trial % 2 == 1 {
@@ -336,8 +332,63 @@ fn same_cents(seed: u64, kernel: bool) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Two runs' outcomes are the same numbers (NaN equal to NaN).
+fn same_outcome(a: &fuerza::sim::Outcome, b: &fuerza::sim::Outcome) -> Result<(), TestCaseError> {
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    prop_assert_eq!(&a.incentive, &b.incentive);
+    prop_assert_eq!(&a.credit, &b.credit);
+    prop_assert_eq!(&a.rep_pay, &b.rep_pay);
+    prop_assert_eq!(&a.rep_incentive_sum, &b.rep_incentive_sum);
+    prop_assert_eq!(&a.rep_attained, &b.rep_attained);
+    prop_assert_eq!(&a.at_quota, &b.at_quota);
+    prop_assert_eq!(&a.above_ote, &b.above_ote);
+    prop_assert_eq!(bits(&a.top10_share), bits(&b.top10_share));
+    prop_assert_eq!(bits(&a.correlation), bits(&b.correlation));
+    Ok(())
+}
+
+/// The rep-by-rep loop of kernel plans against the trial-by-trial loop: two
+/// plans compared on the same years, with pipeline wins, over chunks of
+/// trials that do not divide evenly.
+fn same_run(seed: u64) -> Result<(), TestCaseError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (a, b) = (load(&random_plan(&mut rng, true)), load(&random_plan(&mut rng, true)));
+    let cal = Calendar::new(b.year_start, b.period).unwrap();
+    let roster = roster(&mut rng);
+    let h = history(&mut rng, &roster);
+    let mut model = fuerza::sim::fit(&b, &roster, &cal, &h, &[]);
+    let start = day_number(date("2025-10-01"));
+    model.pipeline = (0..rng.random_range(0..30))
+        .map(|_| fuerza::sim::model::PipeOpp {
+            rep: rng.random_range(0..roster.reps.len()),
+            p_win: rng.random_range(0.0..1.0),
+            cents: rng.random_range(1..5_000_000),
+            created: start + rng.random_range(0..400),
+        })
+        .collect();
+    model.cycles = vec![0, 20, 75, 160];
+    let quotas = Quotas::new();
+    let pricers = [
+        Pricer::new(&a, &roster, &cal, &quotas, &model, false),
+        Pricer::new(&b, &roster, &cal, &quotas, &model, false),
+    ];
+    prop_assert!(pricers.iter().all(Pricer::is_kernel));
+    let trials = rng.random_range(1..200);
+    let by_rep = fuerza::sim::run(&model, &pricers, seed, trials, true, &|_| {});
+    let by_trial = fuerza::sim::run::run_by_trial(&model, &pricers, seed, trials, true, &|_| {});
+    for (x, y) in by_rep.iter().zip(&by_trial) {
+        same_outcome(x, y)?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 160, .. ProptestConfig::default() })]
+
+    #[test]
+    fn rep_by_rep_runs_give_the_numbers_of_trial_by_trial_runs(seed in any::<u64>()) {
+        same_run(seed)?;
+    }
 
     #[test]
     fn fast_path_pays_the_same_cents_as_the_engine(seed in any::<u64>()) {

@@ -8,7 +8,7 @@
 //! (bookings, cancellations, won rows, pipeline) have separate streams, so
 //! drawing SPIFF rows for one plan does not move the bookings of another.
 
-use super::model::{Body, Model};
+use super::model::{Body, Model, RepModel};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
@@ -121,6 +121,8 @@ pub struct Scenario {
     pub won: Vec<SimWon>,
     /// Cancellations.
     pub cancels: Vec<SimCancel>,
+    /// Scratch for [`draw_rep`].
+    amounts: Vec<f64>,
 }
 
 impl Scenario {
@@ -139,6 +141,7 @@ impl Scenario {
             pipe: vec![0; model.reps.len() * model.periods],
             won: Vec::new(),
             cancels: Vec::new(),
+            amounts: Vec::new(),
         }
     }
 
@@ -167,38 +170,10 @@ pub struct WonDraw {
 pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mut Scenario) {
     let n = model.periods;
     let t = &model.timeline;
-    let mut rng = TrialRng::new(seed, BOOKINGS, trial);
+    let mut rng = [bookings_rng(seed, trial)];
     for (r, m) in model.reps.iter().enumerate() {
-        let k = m.mix.len();
-        let base = sc.offsets[r];
-        for p in 0..n {
-            let zero = m.dist.p_zero >= 1.0 || (m.dist.p_zero > 0.0 && rng.unit() < m.dist.p_zero);
-            let scale = m.scale[p];
-            let total = if zero || scale <= 0.0 {
-                0
-            } else {
-                let x = match m.dist.body {
-                    Body::LogNormal { mu, sigma } => (mu + sigma * rng.normal()).exp() * scale,
-                    Body::Point(v) => v * scale,
-                };
-                (x.min(super::model::MAX_DRAW_CENTS) + 0.5) as i64
-            };
-            let cell = &mut sc.bookings[base + p * k..base + (p + 1) * k];
-            if k == 1 {
-                cell[0] = total;
-            } else {
-                let mut left = total;
-                for (j, (_, share)) in m.mix.iter().enumerate() {
-                    let v = if j + 1 == k {
-                        left
-                    } else {
-                        ((total as f64 * share + 0.5).floor() as i64).min(left)
-                    };
-                    cell[j] = v;
-                    left -= v;
-                }
-            }
-        }
+        let block = &mut sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
+        draw_rep(m, n, &mut rng, block, &mut sc.amounts);
     }
     sc.cancels.clear();
     let mut rng = TrialRng::new(seed, CANCELS, trial);
@@ -256,6 +231,69 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
         }
     }
     sc.pipe.iter_mut().for_each(|x| *x = 0);
+    draw_pipeline(model, seed, trial, |i, cents| sc.pipe[i] += cents);
+}
+
+/// The stream trial `trial`'s bookings are drawn from, rep after rep ([`draw_rep`]).
+pub fn bookings_rng(seed: u64, trial: u64) -> TrialRng {
+    TrialRng::new(seed, BOOKINGS, trial)
+}
+
+/// Draws one rep's bookings for every period in a batch of trials, one
+/// bookings stream per trial, into `blocks` (per trial `periods × keys`,
+/// period-major, trial after trial). Each stream is read in the same order
+/// whatever the batch, so a trial's bookings do not depend on it; the random
+/// draws come first and the exponentials then run as one batch.
+pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64], amounts: &mut Vec<f64>) {
+    // Per trial and period: the bookings before scaling (first their log, for a lognormal).
+    amounts.clear();
+    for rng in rngs.iter_mut() {
+        for &scale in &m.scale[..n] {
+            let zero = m.dist.p_zero >= 1.0 || (m.dist.p_zero > 0.0 && rng.unit() < m.dist.p_zero);
+            amounts.push(match m.dist.body {
+                Body::LogNormal { .. } if zero || scale <= 0.0 => f64::NEG_INFINITY,
+                Body::LogNormal { mu, sigma } => mu + sigma * rng.normal(),
+                Body::Point(_) if zero || scale <= 0.0 => 0.0,
+                Body::Point(v) => v,
+            });
+        }
+    }
+    if let Body::LogNormal { .. } = m.dist.body {
+        for a in amounts.iter_mut() {
+            *a = if *a == f64::NEG_INFINITY {
+                0.0
+            } else {
+                crate::fmath::exp(*a)
+            };
+        }
+    }
+    let k = m.mix.len();
+    for (block, amounts) in blocks.chunks_exact_mut(n * k).zip(amounts.chunks_exact(n)) {
+        for (p, (cell, &a)) in block.chunks_exact_mut(k).zip(amounts).enumerate() {
+            let total = ((a * m.scale[p]).min(super::model::MAX_DRAW_CENTS) + 0.5) as i64;
+            if k == 1 {
+                cell[0] = total;
+            } else {
+                let mut left = total;
+                for (j, (_, share)) in m.mix.iter().enumerate() {
+                    let v = if j + 1 == k {
+                        left
+                    } else {
+                        ((total as f64 * share + 0.5).floor() as i64).min(left)
+                    };
+                    cell[j] = v;
+                    left -= v;
+                }
+            }
+        }
+    }
+}
+
+/// Draws trial `trial`'s pipeline wins: `add(r × periods + p, cents)` for each
+/// opportunity won in a plan period, in pipeline order.
+pub fn draw_pipeline(model: &Model, seed: u64, trial: u64, mut add: impl FnMut(usize, i64)) {
+    let n = model.periods;
+    let t = &model.timeline;
     let mut rng = TrialRng::new(seed, PIPELINE, trial);
     for o in &model.pipeline {
         let u = rng.unit();
@@ -274,7 +312,7 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
         }
         let p = t.period_of(close);
         if (0..n as i64).contains(&p) {
-            sc.pipe[o.rep * n + p as usize] += o.cents;
+            add(o.rep * n + p as usize, o.cents);
         }
     }
 }

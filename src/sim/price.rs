@@ -48,6 +48,18 @@ pub struct Paid {
     pub year: Vec<(i64, i64, i128)>,
     /// Per period: total incentive paid (cents) and total own credit (units).
     pub period: Vec<(i64, i128)>,
+    /// The kernel's scratch: one rep's pay.
+    batch: RepBatch,
+}
+
+impl Paid {
+    /// Buffers that keep every rep's credit per period, also on the kernel path.
+    pub fn detailed() -> Self {
+        Self {
+            detail: true,
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +199,123 @@ struct Kernel {
     recoverable: Vec<bool>,
     /// Per scheme: period and year caps (`i64::MAX`: none).
     caps: Vec<(i64, i64)>,
+}
+
+/// A kernel-paid plan, one rep at a time: what the trial loop calls to pay a
+/// rep in a batch of trials (see `run`).
+#[derive(Clone, Copy)]
+pub struct RepKernel<'p, 'a> {
+    pr: &'p Pricer<'a>,
+    kn: &'p Kernel,
+}
+
+/// One rep's pay in a batch of `m` trials, from [`RepKernel::pay_batch`].
+#[derive(Debug, Clone, Default)]
+pub struct RepBatch {
+    /// Credit per period and trial (`p × m + j`), credit units.
+    pub credit: Vec<i64>,
+    /// Incentive paid per period and trial (`p × m + j`), cents.
+    pub paid: Vec<i64>,
+    /// Per trial: the year's total pay, incentive paid (cents) and credit (units).
+    pub year: Vec<(i64, i64, i128)>,
+    /// Earned before the plan's caps and draws (`p × m + j`), cents.
+    earned: Vec<i64>,
+}
+
+impl RepKernel<'_, '_> {
+    /// Pays rep `r` in `m` trials from its bookings `blocks` (per trial
+    /// `periods × keys`, period-major, trial after trial) and pipeline wins
+    /// `pipes` (per trial, one per period). Component by component, the tables
+    /// of a period serve the whole batch; caps and draws then run trial by trial.
+    pub fn pay_batch(&self, r: usize, m: usize, blocks: &[i64], pipes: &[i64], out: &mut RepBatch) {
+        let (pr, kn) = (self.pr, self.kn);
+        let n = pr.cal.periods();
+        let (rounding, scale) = (pr.plan.rounding, pr.scale);
+        let code = &pr.reps[r];
+        let wm = &kn.wm[code.scheme];
+        let mix = &pr.model.reps[r].mix;
+        let k = mix.len();
+        out.credit.clear();
+        out.credit.resize(n * m, 0);
+        out.earned.clear();
+        out.earned.resize(n * m, 0);
+        for (j, (block, pipe)) in blocks.chunks_exact(n * k).zip(pipes.chunks_exact(n)).enumerate() {
+            for p in 0..n {
+                let mut credit = pipe[p] * wm[0];
+                for (c, (key, _)) in block[p * k..(p + 1) * k].iter().zip(mix) {
+                    credit += c * wm[*key as usize];
+                }
+                out.credit[p * m + j] = credit;
+            }
+        }
+        for p in 0..n {
+            let quota = kn.quota[r * n + p];
+            let credit = &out.credit[p * m..(p + 1) * m];
+            let earned = &mut out.earned[p * m..(p + 1) * m];
+            for (c, &(off, aoff)) in kn.comps[code.scheme].iter().zip(&kn.offs[r]) {
+                if c.attainment && quota == 0 {
+                    continue;
+                }
+                let at = off + p * c.k;
+                let (lo, prefix) = (&kn.lo[at..at + c.k], &kn.prefix[at..at + c.k]);
+                if c.marginal {
+                    for (e, &x) in earned.iter_mut().zip(credit) {
+                        // Bounds increase: the tier is a count, without branches.
+                        let reached = lo.iter().map(|&l| usize::from(x > l)).sum::<usize>();
+                        let a = match reached.checked_sub(1) {
+                            Some(t) if x > 0 => prefix[t] + kline(x - lo[t], c, t, scale, rounding),
+                            _ => 0,
+                        };
+                        *e += a.min(c.cap);
+                    }
+                } else {
+                    let ab = kn.above[aoff + p];
+                    for (e, &x) in earned.iter_mut().zip(credit) {
+                        let reached = lo.iter().map(|&l| usize::from(l <= x)).sum::<usize>();
+                        let a = match reached.checked_sub(1) {
+                            Some(t) if x > 0 => {
+                                let base = if ab == i64::MIN { x } else { (x - ab).max(0) };
+                                kline(base, c, t, scale, rounding)
+                            }
+                            _ => 0,
+                        };
+                        *e += a.min(c.cap);
+                    }
+                }
+            }
+        }
+        let (cap_p, cap_y) = kn.caps[code.scheme];
+        out.paid.clear();
+        out.paid.resize(n * m, 0);
+        out.year.clear();
+        for j in 0..m {
+            let (mut so_far, mut balance) = (0i64, 0i64);
+            let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i64);
+            for p in 0..n {
+                let i = r * n + p;
+                cy += out.credit[p * m + j];
+                let e = out.earned[p * m + j].min(cap_p).min((cap_y - so_far).max(0));
+                so_far += e;
+                let d = kn.guarantee[i];
+                let paid = if e >= d {
+                    let recovered = balance.min(e - d).max(0);
+                    balance -= recovered;
+                    e - recovered
+                } else {
+                    let topup = d - e.max(0);
+                    balance += (-e).max(0);
+                    if kn.recoverable[i] {
+                        balance += topup;
+                    }
+                    d
+                };
+                out.paid[p * m + j] = paid;
+                iy += paid;
+                ty += kn.base[i] + paid;
+            }
+            out.year.push((ty, iy, i128::from(cy)));
+        }
+    }
 }
 
 /// A plan compiled against a roster and a model's keys.
@@ -689,84 +818,33 @@ impl<'a> Pricer<'a> {
 
     fn pay_kernel(&self, kn: &Kernel, sc: &Scenario, out: &mut Paid) {
         let n = self.cal.periods();
-        let rounding = self.plan.rounding;
-        let scale = self.scale;
+        let rk = RepKernel { pr: self, kn };
         out.summed = true;
         out.year.clear();
         out.period.clear();
         out.period.resize(n, (0, 0));
-        let detail = out.detail;
-        for (r, code) in self.reps.iter().enumerate() {
-            let wm = &kn.wm[code.scheme];
-            let mix = &self.model.reps[r].mix;
-            let k = mix.len();
-            let block = &sc.bookings[sc.offsets[r]..sc.offsets[r] + k * n];
-            let pipe = &sc.pipe[r * n..(r + 1) * n];
-            let comps = &kn.comps[code.scheme];
-            let offs = &kn.offs[r];
-            let (cap_p, cap_y) = kn.caps[code.scheme];
-            let (mut so_far, mut balance) = (0i64, 0i64);
-            let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i64);
+        for r in 0..self.reps.len() {
+            let block = &sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
+            rk.pay_batch(r, 1, block, &sc.pipe[r * n..(r + 1) * n], &mut out.batch);
             for p in 0..n {
-                let i = r * n + p;
-                let mut credit = pipe[p] * wm[0];
-                for (c, (key, _)) in block[p * k..(p + 1) * k].iter().zip(mix) {
-                    credit += c * wm[*key as usize];
-                }
-                if detail {
+                let (i, credit, paid) = (r * n + p, out.batch.credit[p], out.batch.paid[p]);
+                out.incentive[i] = paid;
+                out.total[i] = kn.base[i] + paid;
+                if out.detail {
                     out.own[i] = i128::from(credit);
                     out.credit[i] = i128::from(credit);
                 }
-                cy += credit;
-                let quota = kn.quota[i];
-                let mut e = 0i64;
-                for (c, &(off, aoff)) in comps.iter().zip(offs) {
-                    let mut a = 0i64;
-                    if credit > 0 && !(c.attainment && quota == 0) {
-                        let at = off + p * c.k;
-                        let lo = &kn.lo[at..at + c.k];
-                        // Bounds increase: the tier is a count, without branches.
-                        if c.marginal {
-                            let reached = lo.iter().map(|&l| usize::from(credit > l)).sum::<usize>();
-                            if let Some(j) = reached.checked_sub(1) {
-                                a = kn.prefix[at + j] + kline(credit - lo[j], c, j, scale, rounding);
-                            }
-                        } else {
-                            let reached = lo.iter().map(|&l| usize::from(l <= credit)).sum::<usize>();
-                            if let Some(j) = reached.checked_sub(1) {
-                                let ab = kn.above[aoff + p];
-                                let base = if ab == i64::MIN { credit } else { (credit - ab).max(0) };
-                                a = kline(base, c, j, scale, rounding);
-                            }
-                        }
-                    }
-                    e += a.min(c.cap);
-                }
-                e = e.min(cap_p).min((cap_y - so_far).max(0));
-                so_far += e;
-                let d = kn.guarantee[i];
-                let paid = if e >= d {
-                    let recovered = balance.min(e - d).max(0);
-                    balance -= recovered;
-                    e - recovered
-                } else {
-                    let topup = d - e.max(0);
-                    balance += (-e).max(0);
-                    if kn.recoverable[i] {
-                        balance += topup;
-                    }
-                    d
-                };
-                out.incentive[i] = paid;
-                out.total[i] = kn.base[i] + paid;
-                iy += paid;
-                ty += kn.base[i] + paid;
                 let per = &mut out.period[p];
                 per.0 += paid;
                 per.1 += i128::from(credit);
             }
-            out.year.push((ty, iy, i128::from(cy)));
+            out.year.push(out.batch.year[0]);
         }
+    }
+
+    /// The commission-only kernel, one rep at a time, when it pays this plan.
+    pub fn rep_kernel(&self) -> Option<RepKernel<'_, 'a>> {
+        self.kernel.as_ref().map(|kn| RepKernel { pr: self, kn })
     }
 
     fn dec(&self, u: i128) -> Decimal {

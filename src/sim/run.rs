@@ -3,9 +3,9 @@
 //! fixed chunks whose results are merged in trial order, so the numbers do not
 //! depend on the number of threads.
 
-use super::draw::{draw, Scenario};
+use super::draw::{bookings_rng, draw, draw_pipeline, draw_rep, Scenario, TrialRng};
 use super::model::Model;
-use super::price::{Paid, Pricer};
+use super::price::{Paid, Pricer, RepBatch, RepKernel};
 use rayon::prelude::*;
 
 /// Trials per unit of parallel work (and per progress tick).
@@ -86,11 +86,13 @@ fn summarise(
     out: &mut ChunkOut,
     att: &mut Vec<(f64, f64, usize)>,
 ) {
-    let base = out.incentive.len();
+    let j = out.at_quota.len();
+    let base = j * (n + 1);
     out.incentive.resize(base + n + 1, 0);
     out.credit.resize(base + n + 1, 0);
+    out.at_quota.push(0);
+    out.above_ote.push(0);
     att.clear();
-    let (mut above_ote, mut at_quota) = (0u32, 0u32);
     if paid.summed {
         for (p, &(inc, own)) in paid.period.iter().enumerate() {
             out.incentive[base + p] = inc;
@@ -98,12 +100,10 @@ fn summarise(
         }
     }
     for r in 0..nr {
-        let qy = pr.quota_year[r];
-        let (cy, iy, ty) = if paid.summed {
-            let (ty, iy, cy) = paid.year[r];
-            (cy, iy, ty)
+        let year = if paid.summed {
+            paid.year[r]
         } else {
-            let (mut cy, mut iy, mut ty) = (0i128, 0i64, 0i64);
+            let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i128);
             for p in 0..n {
                 let i = r * n + p;
                 out.incentive[base + p] += paid.incentive[i];
@@ -112,41 +112,138 @@ fn summarise(
                 iy += paid.incentive[i];
                 ty += paid.total[i];
             }
-            (cy, iy, ty)
+            (ty, iy, cy)
         };
-        out.pay.push(ty);
-        out.rep_incentive[r] += i128::from(iy);
-        above_ote += u32::from(ty > pr.ote[r]);
-        if qy > 0 {
-            let hit = cy >= qy;
-            out.attained[r] += u64::from(hit);
-            at_quota += u32::from(hit);
-            if extras {
-                att.push((cy as f64 / qy as f64, iy as f64, r));
+        out.pay.push(year.0);
+        tally(pr, r, j, year, out, extras.then_some(&mut *att));
+    }
+    close_trial(n, j, extras, out, att);
+}
+
+/// Counts rep `r`'s year (total pay, incentive paid, credit) in the chunk's
+/// trial `j`, and its (attainment, incentive) in `att` when given.
+#[inline]
+fn tally(
+    pr: &Pricer,
+    r: usize,
+    j: usize,
+    year: (i64, i64, i128),
+    out: &mut ChunkOut,
+    att: Option<&mut Vec<(f64, f64, usize)>>,
+) {
+    let (ty, iy, cy) = year;
+    out.rep_incentive[r] += i128::from(iy);
+    out.above_ote[j] += u32::from(ty > pr.ote[r]);
+    let qy = pr.quota_year[r];
+    if qy > 0 {
+        let hit = cy >= qy;
+        out.attained[r] += u64::from(hit);
+        out.at_quota[j] += u32::from(hit);
+        if let Some(att) = att {
+            att.push((cy as f64 / qy as f64, iy as f64, r));
+        }
+    }
+}
+
+/// Ends the chunk's trial `j`: its year totals, and the comparison's cross-rep statistics.
+fn close_trial(n: usize, j: usize, extras: bool, out: &mut ChunkOut, att: &[(f64, f64, usize)]) {
+    let base = j * (n + 1);
+    out.incentive[base + n] = out.incentive[base..base + n].iter().sum();
+    out.credit[base + n] = out.credit[base..base + n].iter().sum();
+    let (top10, corr) = if extras { cross_rep(att) } else { (f64::NAN, f64::NAN) };
+    out.top10.push(top10);
+    out.corr.push(corr);
+}
+
+/// Runs the chunk's trials `a..b` rep by rep when every plan is paid by the
+/// kernel: each trial keeps its own bookings stream, and a rep's draws in it
+/// come in the same order as [`draw`] makes them, so the numbers are those of
+/// the trial-by-trial loop, while one rep's tables stay in cache for the chunk.
+#[allow(clippy::too_many_arguments)] // one chunk's whole job
+fn chunk_by_rep(
+    model: &Model,
+    pricers: &[Pricer],
+    kernels: &[RepKernel],
+    seed: u64,
+    a: u64,
+    b: u64,
+    extras: bool,
+) -> Vec<ChunkOut> {
+    let (n, nr, m) = (model.periods, model.reps.len(), (b - a) as usize);
+    let mut rngs: Vec<TrialRng> = (a..b).map(|t| bookings_rng(seed, t)).collect();
+    // Pipeline wins per trial, by rep and period.
+    let pipes: Vec<Vec<(usize, i64)>> = (a..b)
+        .map(|t| {
+            let mut wins = Vec::new();
+            draw_pipeline(model, seed, t, |i, cents| wins.push((i, cents)));
+            wins.sort_by_key(|w| w.0);
+            wins
+        })
+        .collect();
+    let mut next = vec![0usize; m];
+    let mut outs: Vec<ChunkOut> = kernels
+        .iter()
+        .map(|_| {
+            let mut o = ChunkOut::new(nr);
+            o.incentive = vec![0; m * (n + 1)];
+            o.credit = vec![0; m * (n + 1)];
+            o.pay = vec![0; m * nr];
+            o.at_quota = vec![0; m];
+            o.above_ote = vec![0; m];
+            o
+        })
+        .collect();
+    let mut atts: Vec<Vec<Vec<(f64, f64, usize)>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
+    let (mut blocks, mut pipe, mut batch, mut amounts) =
+        (Vec::new(), vec![0i64; m * n], RepBatch::default(), Vec::new());
+    for (r, rm) in model.reps.iter().enumerate() {
+        let kn = rm.mix.len() * n;
+        blocks.resize(m * kn, 0);
+        pipe.fill(0);
+        draw_rep(rm, n, &mut rngs, &mut blocks, &mut amounts);
+        for j in 0..m {
+            let wins = &pipes[j];
+            while let Some(&(i, cents)) = wins.get(next[j]).filter(|w| w.0 < (r + 1) * n) {
+                pipe[j * n + i - r * n] += cents;
+                next[j] += 1;
+            }
+        }
+        for (x, k) in kernels.iter().enumerate() {
+            k.pay_batch(r, m, &blocks, &pipe, &mut batch);
+            let o = &mut outs[x];
+            for (j, &year) in batch.year.iter().enumerate() {
+                let base = j * (n + 1);
+                for p in 0..n {
+                    o.incentive[base + p] += batch.paid[p * m + j];
+                    o.credit[base + p] += i128::from(batch.credit[p * m + j]);
+                }
+                o.pay[j * nr + r] = year.0;
+                tally(&pricers[x], r, j, year, o, atts[x].get_mut(j));
             }
         }
     }
-    out.incentive[base + n] = out.incentive[base..base + n].iter().sum();
-    out.credit[base + n] = out.credit[base..base + n].iter().sum();
-    out.at_quota.push(at_quota);
-    out.above_ote.push(above_ote);
-    if extras {
-        // Top 10% of reps with a quota by attainment (ties: roster order).
-        let total_inc: f64 = att.iter().map(|a| a.1).sum();
-        let top10 = if att.is_empty() || total_inc <= 0.0 {
-            f64::NAN
-        } else {
-            let k = att.len().div_ceil(10);
-            let mut order = att.clone();
-            order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-            order[..k].iter().map(|a| a.1).sum::<f64>() / total_inc
-        };
-        out.top10.push(top10);
-        out.corr.push(pearson(att));
-    } else {
-        out.top10.push(f64::NAN);
-        out.corr.push(f64::NAN);
+    for (o, att) in outs.iter_mut().zip(&atts) {
+        for j in 0..m {
+            close_trial(n, j, extras, o, att.get(j).map_or(&[], Vec::as_slice));
+        }
     }
+    outs
+}
+
+/// A trial's comparison statistics across reps with a quota, from their
+/// (attainment, incentive, rep) in roster order: the share of incentive paid to
+/// the top 10% by attainment (ties: roster order), and the correlation.
+fn cross_rep(att: &[(f64, f64, usize)]) -> (f64, f64) {
+    let total_inc: f64 = att.iter().map(|a| a.1).sum();
+    let top10 = if att.is_empty() || total_inc <= 0.0 {
+        f64::NAN
+    } else {
+        let k = att.len().div_ceil(10);
+        let mut order = att.to_vec();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        order[..k].iter().map(|a| a.1).sum::<f64>() / total_inc
+    };
+    (top10, pearson(att))
 }
 
 /// Pearson correlation of the first two fields (NaN when either does not vary).
@@ -172,7 +269,40 @@ pub fn pearson(xy: &[(f64, f64, usize)]) -> f64 {
 
 /// Runs `trials` trials of `model` under every plan; `extras` adds the
 /// comparison's cross-rep statistics; `tick(k)` reports k more trials done.
+/// When every plan is paid by the kernel, a chunk's trials run rep by rep.
 pub fn run(
+    model: &Model,
+    pricers: &[Pricer],
+    seed: u64,
+    trials: u64,
+    extras: bool,
+    tick: &(dyn Fn(u64) + Sync),
+) -> Vec<Outcome> {
+    run_in(Order::ByRep, model, pricers, seed, trials, extras, tick)
+}
+
+/// [`run`] with every trial drawn and paid whole, one after the other: the
+/// reference the rep-by-rep loop is tested against (the same numbers).
+pub fn run_by_trial(
+    model: &Model,
+    pricers: &[Pricer],
+    seed: u64,
+    trials: u64,
+    extras: bool,
+    tick: &(dyn Fn(u64) + Sync),
+) -> Vec<Outcome> {
+    run_in(Order::ByTrial, model, pricers, seed, trials, extras, tick)
+}
+
+/// The loop order within a chunk of trials.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    ByRep,
+    ByTrial,
+}
+
+fn run_in(
+    order: Order,
     model: &Model,
     pricers: &[Pricer],
     seed: u64,
@@ -186,24 +316,35 @@ pub fn run(
     let chunks: Vec<(u64, u64)> = (0..trials.div_ceil(CHUNK))
         .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(trials)))
         .collect();
-    let results: Vec<Vec<ChunkOut>> = chunks
-        .par_iter()
-        .map_init(
-            || (Scenario::new(model), vec![Paid::default(); pricers.len()], Vec::new()),
-            |(sc, paid, att), &(a, b)| {
-                let mut outs: Vec<ChunkOut> = (0..pricers.len()).map(|_| ChunkOut::new(nr)).collect();
-                for t in a..b {
-                    draw(model, seed, t, won.as_ref(), sc);
-                    for (i, pr) in pricers.iter().enumerate() {
-                        pr.pay(sc, &mut paid[i]);
-                        summarise(pr, &paid[i], nr, n, extras, &mut outs[i], att);
-                    }
-                }
+    let kernels: Option<Vec<RepKernel>> = pricers.iter().map(Pricer::rep_kernel).collect();
+    let results: Vec<Vec<ChunkOut>> = match kernels.filter(|_| won.is_none() && order == Order::ByRep) {
+        Some(kernels) => chunks
+            .par_iter()
+            .map(|&(a, b)| {
+                let outs = chunk_by_rep(model, pricers, &kernels, seed, a, b, extras);
                 tick(b - a);
                 outs
-            },
-        )
-        .collect();
+            })
+            .collect(),
+        None => chunks
+            .par_iter()
+            .map_init(
+                || (Scenario::new(model), vec![Paid::default(); pricers.len()], Vec::new()),
+                |(sc, paid, att), &(a, b)| {
+                    let mut outs: Vec<ChunkOut> = (0..pricers.len()).map(|_| ChunkOut::new(nr)).collect();
+                    for t in a..b {
+                        draw(model, seed, t, won.as_ref(), sc);
+                        for (i, pr) in pricers.iter().enumerate() {
+                            pr.pay(sc, &mut paid[i]);
+                            summarise(pr, &paid[i], nr, n, extras, &mut outs[i], att);
+                        }
+                    }
+                    tick(b - a);
+                    outs
+                },
+            )
+            .collect(),
+    };
     let tu = trials as usize;
     pricers
         .iter()
