@@ -6,7 +6,8 @@
 //! straight-line arithmetic (no call into libm per draw, no branches).
 //!
 //! exp(x) = 2^k × e^r with k = round(x / ln 2) and |r| ≤ ln 2 / 2; e^r by its
-//! Taylor series to r^12 (truncation below 2 × 10^-16 relative), 2^k by
+//! Taylor series to r^12 (truncation below 2 × 10^-16 relative, summed by
+//! Estrin's scheme), 2^k by
 //! building the float's exponent bits. Inputs are clamped to [-708, 709], the
 //! range where e^x is a normal, finite double.
 
@@ -19,8 +20,10 @@ const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 /// 1.5 × 2^52: adding it rounds a double of magnitude below 2^51 to an integer
 /// held in the low bits of the sum.
 const ROUNDER: f64 = 6_755_399_441_055_744.0;
-/// 1 / k! for k = 2..=12.
-const INV_FACT: [f64; 11] = [
+/// 1 / k! for k = 0..=12.
+const C: [f64; 13] = [
+    1.0,
+    1.0,
     1.0 / 2.0,
     1.0 / 6.0,
     1.0 / 24.0,
@@ -41,12 +44,13 @@ pub fn exp(x: f64) -> f64 {
     let shifted = x * LOG2_E + ROUNDER;
     let k = shifted - ROUNDER;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    // Horner on 1 + r + r²/2! + … + r¹²/12!
-    let mut p = INV_FACT[10];
-    for c in INV_FACT[..10].iter().rev() {
-        p = p * r + c;
-    }
-    let p = (p * r + 1.0) * r + 1.0;
+    // Σ r^i / i! by Estrin's scheme: a short chain of dependent operations.
+    let (r2, r4) = (r * r, r * r * (r * r));
+    let r8 = r4 * r4;
+    let q0 = (C[0] + C[1] * r) + (C[2] + C[3] * r) * r2;
+    let q1 = (C[4] + C[5] * r) + (C[6] + C[7] * r) * r2;
+    let q2 = (C[8] + C[9] * r) + (C[10] + C[11] * r) * r2;
+    let p = (q0 + q1 * r4) + (q2 + C[12] * r4) * r8;
     // 2^k from its exponent bits: k sits in the low bits of `shifted`.
     let two_k = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
     p * two_k

@@ -259,12 +259,10 @@ pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64
         }
     }
     if let Body::LogNormal { .. } = m.dist.body {
+        // Both sides of the choice, so that the loop runs without branches.
         for a in amounts.iter_mut() {
-            *a = if *a == f64::NEG_INFINITY {
-                0.0
-            } else {
-                crate::fmath::exp(*a)
-            };
+            let e = crate::fmath::exp(*a);
+            *a = if *a == f64::NEG_INFINITY { 0.0 } else { e };
         }
     }
     let k = m.mix.len();

@@ -258,36 +258,39 @@ impl RepKernel<'_, '_> {
                 }
                 let at = off + p * c.k;
                 let (lo, prefix) = (&kn.lo[at..at + c.k], &kn.prefix[at..at + c.k]);
-                if c.marginal {
-                    for (e, &x) in earned.iter_mut().zip(credit) {
-                        // Bounds increase: the tier is a count, without branches.
-                        let reached = lo.iter().map(|&l| usize::from(x > l)).sum::<usize>();
-                        let a = match reached.checked_sub(1) {
-                            Some(t) if x > 0 => prefix[t] + kline(x - lo[t], c, t, scale, rounding),
-                            _ => 0,
-                        };
-                        *e += a.min(c.cap);
-                    }
-                } else {
-                    let ab = kn.above[aoff + p];
-                    for (e, &x) in earned.iter_mut().zip(credit) {
-                        let reached = lo.iter().map(|&l| usize::from(l <= x)).sum::<usize>();
-                        let a = match reached.checked_sub(1) {
-                            Some(t) if x > 0 => {
-                                let base = if ab == i64::MIN { x } else { (x - ab).max(0) };
-                                kline(base, c, t, scale, rounding)
-                            }
-                            _ => 0,
-                        };
-                        *e += a.min(c.cap);
-                    }
+                let ab = kn.above[aoff + p];
+                let mut add =
+                    |lo: &[i64], prefix: &[i64]| commission(c, lo, prefix, ab, credit, earned, scale, rounding);
+                // Tier counts known when compiled: the tier search unrolls.
+                match c.k {
+                    1 => fixed::<1>(lo, prefix, add),
+                    2 => fixed::<2>(lo, prefix, add),
+                    3 => fixed::<3>(lo, prefix, add),
+                    4 => fixed::<4>(lo, prefix, add),
+                    5 => fixed::<5>(lo, prefix, add),
+                    6 => fixed::<6>(lo, prefix, add),
+                    _ => add(lo, prefix),
                 }
             }
         }
         let (cap_p, cap_y) = kn.caps[code.scheme];
+        out.year.clear();
+        if cap_p == i64::MAX && cap_y == i64::MAX && kn.guarantee[r * n..(r + 1) * n].iter().all(|&d| d == 0) {
+            // No scheme cap and no draw: what is earned is paid.
+            std::mem::swap(&mut out.paid, &mut out.earned);
+            let base: i64 = kn.base[r * n..(r + 1) * n].iter().sum();
+            out.year.resize(m, (base, 0, 0));
+            for (paid, credit) in out.paid.chunks_exact(m).zip(out.credit.chunks_exact(m)) {
+                for ((y, &a), &c) in out.year.iter_mut().zip(paid).zip(credit) {
+                    y.0 += a;
+                    y.1 += a;
+                    y.2 += i128::from(c);
+                }
+            }
+            return;
+        }
         out.paid.clear();
         out.paid.resize(n * m, 0);
-        out.year.clear();
         for j in 0..m {
             let (mut so_far, mut balance) = (0i64, 0i64);
             let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i64);
@@ -1236,6 +1239,54 @@ fn kernel(
         recoverable,
         caps,
     })
+}
+
+/// Calls `f` with `lo` and `prefix` as arrays of `K` tiers (when they are).
+#[inline(always)]
+fn fixed<const K: usize>(lo: &[i64], prefix: &[i64], f: impl FnOnce(&[i64], &[i64])) {
+    if let (Ok(lo), Ok(prefix)) = (<&[i64; K]>::try_from(lo), <&[i64; K]>::try_from(prefix)) {
+        f(lo, prefix);
+    }
+}
+
+/// Adds a commission component's amount, capped, to `earned` for each
+/// trial's `credit`: tier lower bounds `lo`, full tiers below each `prefix`,
+/// the `above` bound `ab` (`i64::MIN`: none).
+#[allow(clippy::too_many_arguments)] // one component of one period, for the whole batch
+#[inline(always)]
+fn commission(
+    c: &KComp,
+    lo: &[i64],
+    prefix: &[i64],
+    ab: i64,
+    credit: &[i64],
+    earned: &mut [i64],
+    scale: u32,
+    rounding: Rounding,
+) {
+    if c.marginal {
+        for (e, &x) in earned.iter_mut().zip(credit) {
+            // Bounds increase: the tier is a count, without branches.
+            let reached = lo.iter().map(|&l| usize::from(x > l)).sum::<usize>();
+            let a = match reached.checked_sub(1) {
+                Some(t) if x > 0 => prefix[t] + kline(x - lo[t], c, t, scale, rounding),
+                _ => 0,
+            };
+            *e += a.min(c.cap);
+        }
+    } else {
+        for (e, &x) in earned.iter_mut().zip(credit) {
+            let reached = lo.iter().map(|&l| usize::from(l <= x)).sum::<usize>();
+            let a = match reached.checked_sub(1) {
+                Some(t) if x > 0 => {
+                    let base = if ab == i64::MIN { x } else { (x - ab).max(0) };
+                    kline(base, c, t, scale, rounding)
+                }
+                _ => 0,
+            };
+            *e += a.min(c.cap);
+        }
+    }
 }
 
 /// A kernel tier line: [`line`] on 64-bit credit units with the tier's divider.

@@ -122,7 +122,7 @@ fn summarise(
 
 /// Counts rep `r`'s year (total pay, incentive paid, credit) in the chunk's
 /// trial `j`, and its (attainment, incentive) in `att` when given.
-#[inline]
+#[inline(always)]
 fn tally(
     pr: &Pricer,
     r: usize,
