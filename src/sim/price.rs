@@ -1290,7 +1290,7 @@ fn commission(
 }
 
 /// A kernel tier line: [`line`] on 64-bit credit units with the tier's divider.
-#[inline]
+#[inline(always)]
 fn kline(slice: i64, c: &KComp, j: usize, scale: u32, rounding: Rounding) -> i64 {
     if slice <= 0 {
         return 0;

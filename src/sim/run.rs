@@ -46,7 +46,8 @@ pub struct Outcome {
     pub above_ote: Vec<u32>,
 }
 
-/// One chunk's numbers for one plan, trial-major.
+/// One chunk's numbers for one plan: per trial `j` of the chunk, per period
+/// then FY (`j × (periods + 1) + p`); pay per rep and trial (`r × m + j`).
 struct ChunkOut {
     incentive: Vec<i64>,
     credit: Vec<i128>,
@@ -60,17 +61,18 @@ struct ChunkOut {
 }
 
 impl ChunkOut {
-    fn new(nr: usize) -> Self {
+    /// Zeros for `m` trials of `nr` reps over `n` periods.
+    fn new(m: usize, nr: usize, n: usize) -> Self {
         Self {
-            incentive: Vec::new(),
-            credit: Vec::new(),
-            pay: Vec::new(),
+            incentive: vec![0; m * (n + 1)],
+            credit: vec![0; m * (n + 1)],
+            pay: vec![0; nr * m],
             rep_incentive: vec![0; nr],
             attained: vec![0; nr],
-            at_quota: Vec::new(),
-            top10: Vec::new(),
-            corr: Vec::new(),
-            above_ote: Vec::new(),
+            at_quota: vec![0; m],
+            top10: Vec::with_capacity(m),
+            corr: Vec::with_capacity(m),
+            above_ote: vec![0; m],
         }
     }
 }
@@ -86,12 +88,8 @@ fn summarise(
     out: &mut ChunkOut,
     att: &mut Vec<(f64, f64, usize)>,
 ) {
-    let j = out.at_quota.len();
+    let j = out.top10.len();
     let base = j * (n + 1);
-    out.incentive.resize(base + n + 1, 0);
-    out.credit.resize(base + n + 1, 0);
-    out.at_quota.push(0);
-    out.above_ote.push(0);
     att.clear();
     if paid.summed {
         for (p, &(inc, own)) in paid.period.iter().enumerate() {
@@ -114,7 +112,6 @@ fn summarise(
             }
             (ty, iy, cy)
         };
-        out.pay.push(year.0);
         tally(pr, r, j, year, out, extras.then_some(&mut *att));
     }
     close_trial(n, j, extras, out, att);
@@ -132,6 +129,8 @@ fn tally(
     att: Option<&mut Vec<(f64, f64, usize)>>,
 ) {
     let (ty, iy, cy) = year;
+    let m = out.above_ote.len();
+    out.pay[r * m + j] = ty;
     out.rep_incentive[r] += i128::from(iy);
     out.above_ote[j] += u32::from(ty > pr.ote[r]);
     let qy = pr.quota_year[r];
@@ -181,18 +180,7 @@ fn chunk_by_rep(
         })
         .collect();
     let mut next = vec![0usize; m];
-    let mut outs: Vec<ChunkOut> = kernels
-        .iter()
-        .map(|_| {
-            let mut o = ChunkOut::new(nr);
-            o.incentive = vec![0; m * (n + 1)];
-            o.credit = vec![0; m * (n + 1)];
-            o.pay = vec![0; m * nr];
-            o.at_quota = vec![0; m];
-            o.above_ote = vec![0; m];
-            o
-        })
-        .collect();
+    let mut outs: Vec<ChunkOut> = kernels.iter().map(|_| ChunkOut::new(m, nr, n)).collect();
     let mut atts: Vec<Vec<Vec<(f64, f64, usize)>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
     let (mut blocks, mut pipe, mut batch, mut amounts) =
         (Vec::new(), vec![0i64; m * n], RepBatch::default(), Vec::new());
@@ -217,7 +205,6 @@ fn chunk_by_rep(
                     o.incentive[base + p] += batch.paid[p * m + j];
                     o.credit[base + p] += i128::from(batch.credit[p * m + j]);
                 }
-                o.pay[j * nr + r] = year.0;
                 tally(&pricers[x], r, j, year, o, atts[x].get_mut(j));
             }
         }
@@ -331,7 +318,9 @@ fn run_in(
             .map_init(
                 || (Scenario::new(model), vec![Paid::default(); pricers.len()], Vec::new()),
                 |(sc, paid, att), &(a, b)| {
-                    let mut outs: Vec<ChunkOut> = (0..pricers.len()).map(|_| ChunkOut::new(nr)).collect();
+                    let mut outs: Vec<ChunkOut> = (0..pricers.len())
+                        .map(|_| ChunkOut::new((b - a) as usize, nr, n))
+                        .collect();
                     for t in a..b {
                         draw(model, seed, t, won.as_ref(), sc);
                         for (i, pr) in pricers.iter().enumerate() {
@@ -378,10 +367,7 @@ fn run_in(
                 o.credit.extend(&c.credit);
                 let k = c.at_quota.len();
                 for r in 0..nr {
-                    let dst = &mut o.rep_pay[r * tu + t..r * tu + t + k];
-                    for (j, d) in dst.iter_mut().enumerate() {
-                        *d = c.pay[j * nr + r];
-                    }
+                    o.rep_pay[r * tu + t..r * tu + t + k].copy_from_slice(&c.pay[r * k..(r + 1) * k]);
                     o.rep_incentive_sum[r] += c.rep_incentive[r];
                     o.rep_attained[r] += c.attained[r];
                 }
