@@ -247,22 +247,37 @@ pub fn bookings_rng(seed: u64, trial: u64) -> TrialRng {
 pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64], amounts: &mut Vec<f64>) {
     // Per trial and period: the bookings before scaling (first their log, for a lognormal).
     amounts.clear();
-    for rng in rngs.iter_mut() {
-        for &scale in &m.scale[..n] {
-            let zero = m.dist.p_zero >= 1.0 || (m.dist.p_zero > 0.0 && rng.unit() < m.dist.p_zero);
-            amounts.push(match m.dist.body {
-                Body::LogNormal { .. } if zero || scale <= 0.0 => f64::NEG_INFINITY,
-                Body::LogNormal { mu, sigma } => mu + sigma * rng.normal(),
-                Body::Point(_) if zero || scale <= 0.0 => 0.0,
-                Body::Point(v) => v,
-            });
+    let always = m.dist.p_zero <= 0.0 && m.scale[..n].iter().all(|&s| s > 0.0);
+    match m.dist.body {
+        Body::LogNormal { mu, sigma } if always => {
+            // The common case: a normal draw for every period, nothing else.
+            amounts.resize(rngs.len() * n, 0.0);
+            for (rng, z) in rngs.iter_mut().zip(amounts.chunks_exact_mut(n)) {
+                z.iter_mut().for_each(|z| *z = rng.normal());
+            }
+            for a in amounts.iter_mut() {
+                *a = crate::fmath::exp(mu + sigma * *a);
+            }
         }
-    }
-    if let Body::LogNormal { .. } = m.dist.body {
-        // Both sides of the choice, so that the loop runs without branches.
-        for a in amounts.iter_mut() {
-            let e = crate::fmath::exp(*a);
-            *a = if *a == f64::NEG_INFINITY { 0.0 } else { e };
+        body => {
+            for rng in rngs.iter_mut() {
+                for &scale in &m.scale[..n] {
+                    let zero = m.dist.p_zero >= 1.0 || (m.dist.p_zero > 0.0 && rng.unit() < m.dist.p_zero);
+                    amounts.push(match body {
+                        Body::LogNormal { .. } if zero || scale <= 0.0 => f64::NEG_INFINITY,
+                        Body::LogNormal { mu, sigma } => mu + sigma * rng.normal(),
+                        Body::Point(_) if zero || scale <= 0.0 => 0.0,
+                        Body::Point(v) => v,
+                    });
+                }
+            }
+            if let Body::LogNormal { .. } = body {
+                // Both sides of the choice, so that the loop runs without branches.
+                for a in amounts.iter_mut() {
+                    let e = crate::fmath::exp(*a);
+                    *a = if *a == f64::NEG_INFINITY { 0.0 } else { e };
+                }
+            }
         }
     }
     let k = m.mix.len();

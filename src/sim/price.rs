@@ -1297,6 +1297,12 @@ fn kline(slice: i64, c: &KComp, j: usize, scale: u32, rounding: Rounding) -> i64
     }
     if let Some((mant, div)) = c.krates[j] {
         if let Some(v) = (slice as u64).checked_mul(mant) {
+            if rounding == Rounding::HalfUp && div.d > 1 {
+                // d is an even power of ten: ⌊(v + d/2) / d⌋ rounds half up.
+                if let Some(w) = v.checked_add(div.d / 2) {
+                    return div.div(w) as i64;
+                }
+            }
             let q = div.div(v);
             let twice = 2 * (v - q * div.d); // < 2d ≤ 2 × 10^18: fits
                                              // Without branches: which way a cent rounds is a coin toss to the predictor.
