@@ -281,25 +281,43 @@ pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64
         }
     }
     let k = m.mix.len();
+    if k == 1 {
+        for (block, amounts) in blocks.chunks_exact_mut(n).zip(amounts.chunks_exact(n)) {
+            for ((cell, &a), &scale) in block.iter_mut().zip(amounts).zip(&m.scale[..n]) {
+                *cell = to_cents(a * scale);
+            }
+        }
+        return;
+    }
     for (block, amounts) in blocks.chunks_exact_mut(n * k).zip(amounts.chunks_exact(n)) {
         for (p, (cell, &a)) in block.chunks_exact_mut(k).zip(amounts).enumerate() {
-            let total = ((a * m.scale[p]).min(super::model::MAX_DRAW_CENTS) + 0.5) as i64;
-            if k == 1 {
-                cell[0] = total;
-            } else {
-                let mut left = total;
-                for (j, (_, share)) in m.mix.iter().enumerate() {
-                    let v = if j + 1 == k {
-                        left
-                    } else {
-                        ((total as f64 * share + 0.5).floor() as i64).min(left)
-                    };
-                    cell[j] = v;
-                    left -= v;
-                }
+            let total = to_cents(a * m.scale[p]);
+            let mut left = total;
+            for (j, (_, share)) in m.mix.iter().enumerate() {
+                let v = if j + 1 == k {
+                    left
+                } else {
+                    ((total as f64 * share + 0.5).floor() as i64).min(left)
+                };
+                cell[j] = v;
+                left -= v;
             }
         }
     }
+}
+
+/// Whole cents from an amount of cents: ⌊x + ½⌋ for x in [0, MAX_DRAW_CENTS]
+/// (below: 0, above: the maximum), in float operations only, so that a batch
+/// of them runs without branches or calls.
+#[inline(always)]
+#[allow(clippy::manual_clamp)] // not `clamp`: a NaN must give 0, not NaN
+fn to_cents(x: f64) -> i64 {
+    // 2^52: adding it leaves a double below 2^52 rounded to an integer.
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    let t = x.max(0.0).min(super::model::MAX_DRAW_CENTS) + 0.5;
+    let r = (t + TWO52) - TWO52;
+    let r = if r > t { r - 1.0 } else { r };
+    (r + TWO52).to_bits().wrapping_sub(TWO52.to_bits()) as i64
 }
 
 /// Draws trial `trial`'s pipeline wins: `add(r × periods + p, cents)` for each
@@ -327,5 +345,38 @@ pub fn draw_pipeline(model: &Model, seed: u64, trial: u64, mut add: impl FnMut(u
         if (0..n as i64).contains(&p) {
             add(o.rep * n + p as usize, o.cents);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_cents;
+    use crate::sim::model::MAX_DRAW_CENTS;
+
+    #[test]
+    fn to_cents_is_floor_of_x_plus_a_half() {
+        // Halves, just either side of them, integers, and spread over the range.
+        let mut xs = vec![
+            0.0,
+            0.25,
+            0.5,
+            0.499_999_999,
+            1.5,
+            2.5,
+            1e15,
+            123_456.5,
+            9_007_199.499_999,
+        ];
+        let mut x = 0.37;
+        while x < MAX_DRAW_CENTS {
+            xs.extend([x, x.floor() + 0.5, f64::from_bits((x.floor() + 0.5).to_bits() - 1)]);
+            x *= 1.37;
+        }
+        for x in xs {
+            assert_eq!(to_cents(x), (x + 0.5) as i64, "{x}");
+        }
+        assert_eq!(to_cents(-3.2), 0);
+        assert_eq!(to_cents(f64::INFINITY), 1_000_000_000_000_000);
+        assert_eq!(to_cents(f64::NAN), 0);
     }
 }

@@ -239,13 +239,23 @@ impl RepKernel<'_, '_> {
         out.credit.resize(n * m, 0);
         out.earned.clear();
         out.earned.resize(n * m, 0);
-        for (j, (block, pipe)) in blocks.chunks_exact(n * k).zip(pipes.chunks_exact(n)).enumerate() {
-            for p in 0..n {
-                let mut credit = pipe[p] * wm[0];
-                for (c, (key, _)) in block[p * k..(p + 1) * k].iter().zip(mix) {
-                    credit += c * wm[*key as usize];
+        if k == 1 {
+            // One deal type and product (the common case): one multiply per period.
+            let (w0, w) = (wm[0], wm[mix[0].0 as usize]);
+            for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
+                for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
+                    out.credit[p * m + j] = win * w0 + c * w;
                 }
-                out.credit[p * m + j] = credit;
+            }
+        } else {
+            for (j, (block, pipe)) in blocks.chunks_exact(n * k).zip(pipes.chunks_exact(n)).enumerate() {
+                for (p, (cell, &win)) in block.chunks_exact(k).zip(pipe).enumerate() {
+                    let mut credit = win * wm[0];
+                    for (c, (key, _)) in cell.iter().zip(mix) {
+                        credit += c * wm[*key as usize];
+                    }
+                    out.credit[p * m + j] = credit;
+                }
             }
         }
         for p in 0..n {

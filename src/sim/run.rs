@@ -184,6 +184,8 @@ fn chunk_by_rep(
     let mut atts: Vec<Vec<Vec<(f64, f64, usize)>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
     let (mut blocks, mut pipe, mut batch, mut amounts) =
         (Vec::new(), vec![0i64; m * n], RepBatch::default(), Vec::new());
+    // Per plan: incentive paid and credit per period and trial (`p × m + j`), summed over reps.
+    let mut sums: Vec<(Vec<i64>, Vec<i128>)> = vec![(vec![0; n * m], vec![0; n * m]); kernels.len()];
     for (r, rm) in model.reps.iter().enumerate() {
         let kn = rm.mix.len() * n;
         blocks.resize(m * kn, 0);
@@ -198,18 +200,22 @@ fn chunk_by_rep(
         }
         for (x, k) in kernels.iter().enumerate() {
             k.pay_batch(r, m, &blocks, &pipe, &mut batch);
-            let o = &mut outs[x];
+            let (inc, cred) = &mut sums[x];
+            inc.iter_mut().zip(&batch.paid).for_each(|(s, &v)| *s += v);
+            cred.iter_mut()
+                .zip(&batch.credit)
+                .for_each(|(s, &v)| *s += i128::from(v));
             for (j, &year) in batch.year.iter().enumerate() {
-                let base = j * (n + 1);
-                for p in 0..n {
-                    o.incentive[base + p] += batch.paid[p * m + j];
-                    o.credit[base + p] += i128::from(batch.credit[p * m + j]);
-                }
-                tally(&pricers[x], r, j, year, o, atts[x].get_mut(j));
+                tally(&pricers[x], r, j, year, &mut outs[x], atts[x].get_mut(j));
             }
         }
     }
-    for (o, att) in outs.iter_mut().zip(&atts) {
+    for ((o, att), (inc, cred)) in outs.iter_mut().zip(&atts).zip(&sums) {
+        for (i, (&v, &c)) in inc.iter().zip(cred).enumerate() {
+            let (p, j) = (i / m, i % m);
+            o.incentive[j * (n + 1) + p] = v;
+            o.credit[j * (n + 1) + p] = c;
+        }
         for j in 0..m {
             close_trial(n, j, extras, o, att.get(j).map_or(&[], Vec::as_slice));
         }
