@@ -46,6 +46,9 @@ pub struct Outcome {
     pub above_ote: Vec<u32>,
 }
 
+/// A rep's year attainment, incentive paid and roster index, in one trial.
+type Att = (f64, f64, usize);
+
 /// One chunk's numbers for one plan: per trial `j` of the chunk, per period
 /// then FY (`j × (periods + 1) + p`); pay per rep and trial (`r × m + j`).
 struct ChunkOut {
@@ -79,15 +82,7 @@ impl ChunkOut {
 
 /// Adds one trial's pay to the chunk; the cross-rep statistics of a
 /// comparison (top 10% share, correlation) only when `extras`.
-fn summarise(
-    pr: &Pricer,
-    paid: &Paid,
-    nr: usize,
-    n: usize,
-    extras: bool,
-    out: &mut ChunkOut,
-    att: &mut Vec<(f64, f64, usize)>,
-) {
+fn summarise(pr: &Pricer, paid: &Paid, nr: usize, n: usize, extras: bool, out: &mut ChunkOut, att: &mut Vec<Att>) {
     let j = out.top10.len();
     let base = j * (n + 1);
     att.clear();
@@ -112,40 +107,54 @@ fn summarise(
             }
             (ty, iy, cy)
         };
-        tally(pr, r, j, year, out, extras.then_some(&mut *att));
+        tally(pr, r, j, &[year], out, extras.then_some(std::slice::from_mut(att)));
     }
     close_trial(n, j, extras, out, att);
 }
 
-/// Counts rep `r`'s year (total pay, incentive paid, credit) in the chunk's
-/// trial `j`, and its (attainment, incentive) in `att` when given.
+/// Counts rep `r`'s years (total pay, incentive paid, credit) in the chunk's
+/// trials from `j0` on, and its (attainment, incentive) in those trials' `atts` when given.
 #[inline(always)]
 fn tally(
     pr: &Pricer,
     r: usize,
-    j: usize,
-    year: (i64, i64, i128),
+    j0: usize,
+    years: &[(i64, i64, i128)],
     out: &mut ChunkOut,
-    att: Option<&mut Vec<(f64, f64, usize)>>,
+    atts: Option<&mut [Vec<Att>]>,
 ) {
-    let (ty, iy, cy) = year;
     let m = out.above_ote.len();
-    out.pay[r * m + j] = ty;
-    out.rep_incentive[r] += i128::from(iy);
-    out.above_ote[j] += u32::from(ty > pr.ote[r]);
-    let qy = pr.quota_year[r];
+    let (ote, qy) = (pr.ote[r], pr.quota_year[r]);
+    let mut incentive = 0i128;
+    let trials = j0..j0 + years.len();
+    for ((&(ty, iy, _), pay), above) in years
+        .iter()
+        .zip(&mut out.pay[r * m..][trials.clone()])
+        .zip(&mut out.above_ote[trials.clone()])
+    {
+        *pay = ty;
+        incentive += i128::from(iy);
+        *above += u32::from(ty > ote);
+    }
+    out.rep_incentive[r] += incentive;
     if qy > 0 {
-        let hit = cy >= qy;
-        out.attained[r] += u64::from(hit);
-        out.at_quota[j] += u32::from(hit);
-        if let Some(att) = att {
-            att.push((cy as f64 / qy as f64, iy as f64, r));
+        let mut hits = 0u64;
+        for (&(_, _, cy), at) in years.iter().zip(&mut out.at_quota[trials]) {
+            let hit = cy >= qy;
+            hits += u64::from(hit);
+            *at += u32::from(hit);
+        }
+        out.attained[r] += hits;
+        if let Some(atts) = atts {
+            for (&(_, iy, cy), att) in years.iter().zip(atts) {
+                att.push((cy as f64 / qy as f64, iy as f64, r));
+            }
         }
     }
 }
 
 /// Ends the chunk's trial `j`: its year totals, and the comparison's cross-rep statistics.
-fn close_trial(n: usize, j: usize, extras: bool, out: &mut ChunkOut, att: &[(f64, f64, usize)]) {
+fn close_trial(n: usize, j: usize, extras: bool, out: &mut ChunkOut, att: &[Att]) {
     let base = j * (n + 1);
     out.incentive[base + n] = out.incentive[base..base + n].iter().sum();
     out.credit[base + n] = out.credit[base..base + n].iter().sum();
@@ -181,7 +190,7 @@ fn chunk_by_rep(
         .collect();
     let mut next = vec![0usize; m];
     let mut outs: Vec<ChunkOut> = kernels.iter().map(|_| ChunkOut::new(m, nr, n)).collect();
-    let mut atts: Vec<Vec<Vec<(f64, f64, usize)>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
+    let mut atts: Vec<Vec<Vec<Att>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
     let (mut blocks, mut pipe, mut batch, mut amounts) =
         (Vec::new(), vec![0i64; m * n], RepBatch::default(), Vec::new());
     // Per plan: incentive paid and credit per period and trial (`p × m + j`), summed over reps.
@@ -205,9 +214,14 @@ fn chunk_by_rep(
             cred.iter_mut()
                 .zip(&batch.credit)
                 .for_each(|(s, &v)| *s += i128::from(v));
-            for (j, &year) in batch.year.iter().enumerate() {
-                tally(&pricers[x], r, j, year, &mut outs[x], atts[x].get_mut(j));
-            }
+            tally(
+                &pricers[x],
+                r,
+                0,
+                &batch.year,
+                &mut outs[x],
+                extras.then_some(&mut atts[x][..]),
+            );
         }
     }
     for ((o, att), (inc, cred)) in outs.iter_mut().zip(&atts).zip(&sums) {
@@ -226,7 +240,7 @@ fn chunk_by_rep(
 /// A trial's comparison statistics across reps with a quota, from their
 /// (attainment, incentive, rep) in roster order: the share of incentive paid to
 /// the top 10% by attainment (ties: roster order), and the correlation.
-fn cross_rep(att: &[(f64, f64, usize)]) -> (f64, f64) {
+fn cross_rep(att: &[Att]) -> (f64, f64) {
     let total_inc: f64 = att.iter().map(|a| a.1).sum();
     let top10 = if att.is_empty() || total_inc <= 0.0 {
         f64::NAN
@@ -240,7 +254,7 @@ fn cross_rep(att: &[(f64, f64, usize)]) -> (f64, f64) {
 }
 
 /// Pearson correlation of the first two fields (NaN when either does not vary).
-pub fn pearson(xy: &[(f64, f64, usize)]) -> f64 {
+pub fn pearson(xy: &[Att]) -> f64 {
     let m = xy.len() as f64;
     if xy.len() < 2 {
         return f64::NAN;
