@@ -48,7 +48,7 @@ pub fn forecast(
     }
     let mut bars: Vec<(String, f64)> = reps
         .iter()
-        .filter(|r| o.rep_pay.len() > r.rep && has_quota(o, r.rep))
+        .filter(|r| o.trials > 0 && has_quota(o, r.rep))
         .map(|r| (roster.reps[r.rep].name.clone(), f(r.p_attain)))
         .collect();
     bars.sort_by(|a, b| b.1.total_cmp(&a.1));

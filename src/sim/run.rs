@@ -26,8 +26,8 @@ pub struct Outcome {
     pub incentive: Vec<i64>,
     /// Per trial, per period then FY: total own credit, credit units.
     pub credit: Vec<i128>,
-    /// Per rep, per trial: the year's total pay, cents (`r × trials + t`).
-    pub rep_pay: Vec<i64>,
+    /// Per rep, per trial: the year's total pay, cents.
+    pub rep_pay: RepPay,
     /// Per rep: Σ over trials of the year's incentive paid, cents.
     pub rep_incentive_sum: Vec<i128>,
     /// Per rep: trials in which the rep reached its year quota.
@@ -355,49 +355,74 @@ fn run_in(
             .collect(),
     };
     let tu = trials as usize;
-    pricers
+    let mut outcomes: Vec<Outcome> = pricers
         .iter()
-        .enumerate()
-        .map(|(i, pr)| {
-            let mut o = Outcome {
-                trials,
-                periods: n,
-                scale: pr.scale,
-                fast: pr.is_fast(),
-                incentive: Vec::with_capacity(tu * (n + 1)),
-                credit: Vec::with_capacity(tu * (n + 1)),
-                rep_pay: vec![0; nr * tu],
-                rep_incentive_sum: vec![0; nr],
-                rep_attained: vec![0; nr],
-                with_quota: (0..nr)
-                    .filter(|&r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
-                    .count(),
-                rep_quota: (0..nr)
-                    .map(|r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
-                    .collect(),
-                at_quota: Vec::with_capacity(tu),
-                top10_share: Vec::with_capacity(tu),
-                correlation: Vec::with_capacity(tu),
-                above_ote: Vec::with_capacity(tu),
-            };
-            let mut t = 0usize;
-            for chunk in &results {
-                let c = &chunk[i];
-                o.incentive.extend(&c.incentive);
-                o.credit.extend(&c.credit);
-                let k = c.at_quota.len();
-                for r in 0..nr {
-                    o.rep_pay[r * tu + t..r * tu + t + k].copy_from_slice(&c.pay[r * k..(r + 1) * k]);
-                    o.rep_incentive_sum[r] += c.rep_incentive[r];
-                    o.rep_attained[r] += c.attained[r];
-                }
-                o.at_quota.extend(&c.at_quota);
-                o.top10_share.extend(&c.top10);
-                o.correlation.extend(&c.corr);
-                o.above_ote.extend(&c.above_ote);
-                t += k;
-            }
-            o
+        .map(|pr| Outcome {
+            trials,
+            periods: n,
+            scale: pr.scale,
+            fast: pr.is_fast(),
+            incentive: Vec::with_capacity(tu * (n + 1)),
+            credit: Vec::with_capacity(tu * (n + 1)),
+            rep_pay: RepPay {
+                reps: nr,
+                chunks: Vec::with_capacity(results.len()),
+            },
+            rep_incentive_sum: vec![0; nr],
+            rep_attained: vec![0; nr],
+            with_quota: (0..nr)
+                .filter(|&r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
+                .count(),
+            rep_quota: (0..nr)
+                .map(|r| pr.quota_units[r * n..(r + 1) * n].iter().sum::<i128>() > 0)
+                .collect(),
+            at_quota: Vec::with_capacity(tu),
+            top10_share: Vec::with_capacity(tu),
+            correlation: Vec::with_capacity(tu),
+            above_ote: Vec::with_capacity(tu),
         })
-        .collect()
+        .collect();
+    for chunk in results {
+        for (o, c) in outcomes.iter_mut().zip(chunk) {
+            o.incentive.extend(&c.incentive);
+            o.credit.extend(&c.credit);
+            for r in 0..nr {
+                o.rep_incentive_sum[r] += c.rep_incentive[r];
+                o.rep_attained[r] += c.attained[r];
+            }
+            o.at_quota.extend(&c.at_quota);
+            o.top10_share.extend(&c.top10);
+            o.correlation.extend(&c.corr);
+            o.above_ote.extend(&c.above_ote);
+            o.rep_pay.chunks.push(c.pay);
+        }
+    }
+    outcomes
+}
+
+/// Every rep's year pay in every trial, cents, kept in the chunks of trials
+/// the run produced (within a chunk: rep after rep, trial after trial).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepPay {
+    reps: usize,
+    chunks: Vec<Vec<i64>>,
+}
+
+impl RepPay {
+    /// Rep `r`'s pay in every trial, in trial order, into `out`.
+    pub fn rep(&self, r: usize, out: &mut Vec<i64>) {
+        out.clear();
+        if r >= self.reps {
+            return;
+        }
+        for c in &self.chunks {
+            let m = c.len() / self.reps;
+            out.extend_from_slice(&c[r * m..(r + 1) * m]);
+        }
+    }
+
+    /// Σ over every rep and trial.
+    pub fn total(&self) -> i128 {
+        self.chunks.iter().flatten().map(|&v| i128::from(v)).sum()
+    }
 }

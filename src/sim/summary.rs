@@ -143,9 +143,10 @@ pub fn quantile_select(values: &mut [i64], q: Decimal) -> Decimal {
 pub fn reps(o: &Outcome, r: Rounding) -> Vec<RepForecast> {
     let t = o.trials as usize;
     let nr = o.rep_attained.len();
+    let mut v = Vec::with_capacity(t);
     (0..nr)
         .map(|i| {
-            let mut v = o.rep_pay[i * t..(i + 1) * t].to_vec();
+            o.rep_pay.rep(i, &mut v);
             let sum: i128 = v.iter().map(|&x| i128::from(x)).sum();
             let mean = money(mean_cents(sum, t as u64), r);
             let p90 = money(quantile_select(&mut v, Q90), r);
@@ -208,7 +209,7 @@ pub fn plan_summary(o: &Outcome, r: Rounding) -> PlanSummary {
     let n = o.periods;
     let t = o.trials as usize;
     let nr = o.rep_attained.len();
-    let total: i128 = o.rep_pay.iter().map(|&v| i128::from(v)).sum();
+    let total: i128 = o.rep_pay.total();
     let total_pay = money(mean_cents(total, o.trials), r);
     let mean_pay = if nr == 0 {
         Decimal::ZERO
