@@ -374,8 +374,9 @@ fn same_run(seed: u64) -> Result<(), TestCaseError> {
     ];
     prop_assert!(pricers.iter().all(Pricer::is_kernel));
     let trials = rng.random_range(1..200);
-    let by_rep = fuerza::sim::run(&model, &pricers, seed, trials, true, &|_| {});
-    let by_trial = fuerza::sim::run::run_by_trial(&model, &pricers, seed, trials, true, &|_| {});
+    use fuerza::sim::run::{run_in, Order};
+    let by_rep = run_in(Order::ByRep, &model, &pricers, seed, trials, true, &|_| {});
+    let by_trial = run_in(Order::ByTrial, &model, &pricers, seed, trials, true, &|_| {});
     for (x, y) in by_rep.iter().zip(&by_trial) {
         same_outcome(x, y)?;
     }

@@ -309,19 +309,7 @@ impl RepKernel<'_, '_> {
                 cy += out.credit[p * m + j];
                 let e = out.earned[p * m + j].min(cap_p).min((cap_y - so_far).max(0));
                 so_far += e;
-                let d = kn.guarantee[i];
-                let paid = if e >= d {
-                    let recovered = balance.min(e - d).max(0);
-                    balance -= recovered;
-                    e - recovered
-                } else {
-                    let topup = d - e.max(0);
-                    balance += (-e).max(0);
-                    if kn.recoverable[i] {
-                        balance += topup;
-                    }
-                    d
-                };
+                let paid = settle(e, kn.guarantee[i], kn.recoverable[i], &mut balance);
                 out.paid[p * m + j] = paid;
                 iy += paid;
                 ty += kn.base[i] + paid;
@@ -1006,18 +994,7 @@ impl<'a> Pricer<'a> {
                 }
                 let net = e + claw;
                 let (d, recoverable) = pc.guarantee.unwrap_or((0, false));
-                let paid = if net >= d {
-                    let recovered = balance.min(net - d).max(0);
-                    balance -= recovered;
-                    net - recovered
-                } else {
-                    let topup = d - net.max(0);
-                    balance += (-net).max(0);
-                    if recoverable {
-                        balance += topup;
-                    }
-                    d
-                };
+                let paid = settle(net, d, recoverable, &mut balance);
                 out.incentive[r * n + p] = paid;
                 out.total[r * n + p] = pc.base + paid;
             }
@@ -1249,6 +1226,26 @@ fn kernel(
         recoverable,
         caps,
     })
+}
+
+/// A period's pay under a draw guaranteeing `d` cents (0: none) from its
+/// earnings `e`: the guarantee when earnings fall short (the top-up, and any
+/// negative earnings, carried in `balance` when recoverable), else the
+/// earnings less what the balance recovers. The engine's rule, in cents.
+#[inline(always)]
+fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> i64 {
+    if e >= d {
+        let recovered = (*balance).min(e - d).max(0);
+        *balance -= recovered;
+        e - recovered
+    } else {
+        let topup = d - e.max(0);
+        *balance += (-e).max(0);
+        if recoverable {
+            *balance += topup;
+        }
+        d
+    }
 }
 
 /// Calls `f` with `lo` and `prefix` as arrays of `K` tiers (when they are).

@@ -288,27 +288,18 @@ pub fn run(
     run_in(Order::ByRep, model, pricers, seed, trials, extras, tick)
 }
 
-/// [`run`] with every trial drawn and paid whole, one after the other: the
-/// reference the rep-by-rep loop is tested against (the same numbers).
-pub fn run_by_trial(
-    model: &Model,
-    pricers: &[Pricer],
-    seed: u64,
-    trials: u64,
-    extras: bool,
-    tick: &(dyn Fn(u64) + Sync),
-) -> Vec<Outcome> {
-    run_in(Order::ByTrial, model, pricers, seed, trials, extras, tick)
-}
-
 /// The loop order within a chunk of trials.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Order {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Rep by rep over the chunk's trials, when every plan is paid by the kernel.
     ByRep,
+    /// Every trial drawn and paid whole, one after the other: the reference
+    /// the rep-by-rep loop is tested against (the same numbers).
     ByTrial,
 }
 
-fn run_in(
+/// [`run`] in the given loop order.
+pub fn run_in(
     order: Order,
     model: &Model,
     pricers: &[Pricer],
