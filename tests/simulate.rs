@@ -38,19 +38,78 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-#[test]
-fn the_same_seed_gives_the_same_bytes_for_any_number_of_threads() {
-    let plan = root().join("plans/acme.toml");
+/// 30 reps on one scheme with eight quarters of varied bookings, for `benches/sim_plan.toml`.
+fn bench_data(dir: &Path) {
+    let mut reps = String::from("rep_id,name,scheme\n");
+    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
+    let mut x: u64 = 7;
+    let mut next = |m: u64| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (x >> 33) % m
+    };
+    for r in 0..30 {
+        reps.push_str(&format!("R{r},Rep {r},ae\n"));
+        for (i, month) in [
+            "2024-02", "2024-05", "2024-08", "2024-11", "2025-02", "2025-05", "2025-08", "2025-11",
+        ]
+        .iter()
+        .enumerate()
+        {
+            for k in 0..1 + next(3) {
+                let cents = 5_000_000 + next(40_000_000);
+                deals.push_str(&format!(
+                    "D{r}-{i}-{k},R{r},{month}-{:02},{}.{:02}\n",
+                    1 + next(28),
+                    cents / 100,
+                    cents % 100
+                ));
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("reps.csv"), reps).unwrap();
+    std::fs::write(dir.join("deals.csv"), deals).unwrap();
+}
+
+/// Runs `simulate` with 1, 2 and 8 threads; returns each run's files.
+fn runs_by_threads(plan: &Path, data: Option<&Path>) -> Vec<BTreeMap<String, Vec<u8>>> {
     let mut runs = Vec::new();
     for threads in ["1", "2", "8"] {
         let dir = tempfile::tempdir().unwrap();
-        fuerza(dir.path())
-            .args(["simulate", plan.to_str().unwrap(), "--trials", "300", "--seed", "11"])
-            .args(["--threads", threads, "--out", "out"])
-            .assert()
-            .success();
+        let mut c = fuerza(dir.path());
+        c.args(["simulate", plan.to_str().unwrap(), "--trials", "300", "--seed", "11"]);
+        if let Some(d) = data {
+            c.args(["--data", d.to_str().unwrap()]);
+        }
+        c.args(["--threads", threads, "--out", "out"]).assert().success();
         runs.push(files(&dir.path().join("out")));
     }
+    runs
+}
+
+#[test]
+fn the_commission_kernel_gives_the_same_bytes_for_any_number_of_threads() {
+    let data = tempfile::tempdir().unwrap();
+    bench_data(data.path());
+    let runs = runs_by_threads(&root().join("benches/sim_plan.toml"), Some(data.path()));
+    assert!(
+        read_str(&runs[0]["forecast.csv"]).lines().count() == 6,
+        "4 quarters and FY"
+    );
+    assert_eq!(runs[0], runs[1], "--threads 1 and 2 differ");
+    assert_eq!(runs[0], runs[2], "--threads 1 and 8 differ");
+}
+
+fn read_str(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_for_any_number_of_threads() {
+    let plan = root().join("plans/acme.toml");
+    let runs = runs_by_threads(&plan, None);
     assert!(runs[0].contains_key("forecast.csv") && runs[0].contains_key("reps_forecast.csv"));
     assert!(runs[0].contains_key("manifest.json") && runs[0].contains_key("model.csv"));
     assert_eq!(runs[0], runs[1], "--threads 1 and 2 differ");
@@ -130,13 +189,11 @@ fn forecast_has_the_spec_columns_and_sane_values() {
 }
 
 /// A year where every rep books the same each quarter: tiers with a cap, a
-/// bonus curve, a milestone, a draw, a period cap, and a manager on team credit
-/// with an override.
-fn zero_variance_case(dir: &Path) {
+/// draw, a period cap, and (unless `commission_only`, the simulation's
+/// kernel) a bonus curve, a milestone and a manager on team credit with an override.
+fn zero_variance_case(dir: &Path, commission_only: bool) {
     std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::write(
-        dir.join("plan.toml"),
-        r#"
+    let plan = r#"
 [plan]
 name = "Zero variance"
 currency = "USD"
@@ -159,7 +216,8 @@ kind = "commission"
 name = "Commission"
 tiers = [ { from = 0.0, rate = "3%" }, { from = 0.5, rate = "1.5x" }, { from = 1.0, rate = "9.5%" }, { from = 1.5, rate = "12%" } ]
 cap = 25_000
-
+"#;
+    let rest = r#"
 [[schemes.components]]
 kind = "bonus"
 name = "Bonus"
@@ -191,10 +249,17 @@ kind = "bonus"
 name = "Team bonus"
 target = 30_000
 curve = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]]
-"#,
-    )
-    .unwrap();
-    let mut reps = String::from("rep_id,name,scheme,manager_id\nM1,Mia,mgr,\n");
+"#;
+    let plan = if commission_only {
+        plan.to_string()
+    } else {
+        format!("{plan}{rest}")
+    };
+    std::fs::write(dir.join("plan.toml"), plan).unwrap();
+    let mut reps = String::from("rep_id,name,scheme,manager_id\n");
+    if !commission_only {
+        reps.push_str("M1,Mia,mgr,\n");
+    }
     let mut deals = String::from("deal_id,rep_id,product,deal_type,close_date,amount\n");
     let books = [
         ("A1", "101234.57", "40000.00"),
@@ -205,7 +270,8 @@ curve = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]]
     ];
     let mut d = 0;
     for (id, new_amount, renewal) in books {
-        reps.push_str(&format!("{id},Rep {id},ae,M1\n"));
+        let manager = if commission_only { "" } else { "M1" };
+        reps.push_str(&format!("{id},Rep {id},ae,{manager}\n"));
         for (q, day) in ["2026-01-05", "2026-04-09", "2026-07-20", "2026-12-15"]
             .iter()
             .enumerate()
@@ -231,8 +297,17 @@ fn money_cents(s: &str) -> i64 {
 
 #[test]
 fn zero_variance_history_replays_evaluate_to_the_cent() {
+    replays_evaluate(false);
+}
+
+#[test]
+fn zero_variance_history_replays_evaluate_to_the_cent_on_the_commission_kernel() {
+    replays_evaluate(true);
+}
+
+fn replays_evaluate(commission_only: bool) {
     let dir = tempfile::tempdir().unwrap();
-    zero_variance_case(dir.path());
+    zero_variance_case(dir.path(), commission_only);
     fuerza(dir.path())
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()
