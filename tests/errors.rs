@@ -889,6 +889,23 @@ fn duplicate_rep_id() {
         "A1",
         "duplicate rep_id \"A1\" (first at line 2)",
     );
+    // A first row that is itself rejected still counts.
+    let case = Case::new();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS}C3,Cy,nope,,,,\nC3,Cy,ae,,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/reps.csv", 4, 3, "nope", "unknown scheme");
+    csv_error(
+        &d,
+        "data/reps.csv",
+        5,
+        1,
+        "C3",
+        "duplicate rep_id \"C3\" (first at line 4)",
+    );
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
 }
 
 #[test]
@@ -1078,6 +1095,26 @@ fn unknown_opportunity_stage_and_status() {
         5,
         "pending",
         "unknown status \"pending\"",
+    );
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn a_duplicate_opp_id_is_reported_even_when_its_first_row_is_rejected() {
+    let case = Case::new();
+    case.write(
+        "data/opportunities.csv",
+        format!("{OPPS_HEADER}O1,A1,2026-01-01,closing,open,,\nO1,A1,2026-01-01,qualify,open,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/opportunities.csv", 2, 4, "closing", "unknown stage");
+    csv_error(
+        &d,
+        "data/opportunities.csv",
+        3,
+        1,
+        "O1",
+        "duplicate opp_id \"O1\" (first at line 2)",
     );
     assert_eq!(error_count(&d), 2, "{}", show(&d));
 }

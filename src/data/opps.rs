@@ -88,8 +88,14 @@ pub fn read<R: Read>(
         let n_err = problems.errors.len() + problems.rejects.len() + problems.more_errors;
         let id = t.id(0, problems);
         if let Some(id) = id {
-            if let Some(first) = seen.get(id) {
-                problems.row_error(t.err(Some(0), format!("duplicate opp_id {id:?} (first at line {first})")));
+            // The first row of an id counts even when it is itself rejected.
+            match seen.get(id) {
+                Some(first) => {
+                    problems.row_error(t.err(Some(0), format!("duplicate opp_id {id:?} (first at line {first})")))
+                }
+                None => {
+                    seen.insert(id.to_string(), t.line);
+                }
             }
         }
         let rep = t.req_text(1, problems).and_then(|r| match roster.find(r) {
@@ -168,7 +174,6 @@ pub fn read<R: Read>(
         let (Some(id), Some(rep), Some(created), Some(stage), Some(status)) = (id, rep, created, stage, status) else {
             continue;
         };
-        seen.insert(id.to_string(), t.line);
         out.push(Opp {
             id: id.to_string(),
             rep,

@@ -117,6 +117,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     let mut reps: Vec<Rep> = Vec::new();
     let mut managers: Vec<Option<(String, usize)>> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
     while t.next_row(problems) {
         let before = problems.errors.len() + problems.rejects.len();
         let id = t.id(ID, problems).map(str::to_string);
@@ -154,11 +155,14 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
             }
         }
         if let Some(id) = &id {
-            if let Some(&first) = by_id.get(id) {
-                problems.row_error(t.err(
-                    Some(ID),
-                    format!("duplicate rep_id {id:?} (first at line {})", reps[first].line),
-                ));
+            // The first row of an id counts even when it is itself rejected.
+            match first_line.get(id) {
+                Some(first) => {
+                    problems.row_error(t.err(Some(ID), format!("duplicate rep_id {id:?} (first at line {first})")))
+                }
+                None => {
+                    first_line.insert(id.clone(), t.line);
+                }
             }
         }
         if problems.errors.len() + problems.rejects.len() > before {
