@@ -1,15 +1,17 @@
-//! Float functions that give the same bits on every platform, whichever libm
-//! it ships, for the random draws of the generator and the simulation: a
-//! seed gives the same files everywhere.
+//! Float functions written out in basic arithmetic, so that they give the
+//! same bits for the same inputs on every platform, whichever libm it ships.
+//! The generator draws its lognormal amounts with them, and the simulation
+//! its lognormal bookings. (The simulation's fit and the rare tail of its
+//! normal draws still use the standard library's `ln` and `exp`.)
 //!
 //! [`exp`] is also written so that a batch of lognormal draws compiles to
 //! straight-line arithmetic (no call into libm per draw, no branches).
 //!
 //! exp(x) = 2^k × e^r with k = round(x / ln 2) and |r| ≤ ln 2 / 2; e^r by its
 //! Taylor series to r^12 (truncation below 2 × 10^-16 relative, summed by
-//! Estrin's scheme), 2^k by
-//! building the float's exponent bits. Inputs are clamped to [-708, 709], the
-//! range where e^x is a normal, finite double.
+//! Estrin's scheme), 2^k by building the float's exponent bits. Inputs are
+//! clamped to [-708, 709], inside the range where e^x is a normal, finite
+//! double.
 
 /// 1 / ln 2.
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
@@ -37,7 +39,8 @@ const C: [f64; 13] = [
     1.0 / 479_001_600.0,
 ];
 
-/// e^x, within a few units in the last place (see the module notes). NaN gives NaN.
+/// e^x, within a few units in the last place, for x in [-708, 709]; outside,
+/// e^-708 (about 3.3 × 10^-308, not 0) or e^709 (finite). NaN gives NaN.
 #[inline]
 pub fn exp(x: f64) -> f64 {
     let x = x.clamp(-708.0, 709.0);

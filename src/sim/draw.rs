@@ -297,7 +297,7 @@ pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64
                 let v = if j + 1 == k {
                     left
                 } else {
-                    ((total as f64 * share + 0.5).floor() as i64).min(left)
+                    to_cents(total as f64 * share).min(left)
                 };
                 cell[j] = v;
                 left -= v;
@@ -307,8 +307,10 @@ pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64
 }
 
 /// Whole cents from an amount of cents: ⌊x + ½⌋ for x in [0, MAX_DRAW_CENTS]
-/// (below: 0, above: the maximum), in float operations only, so that a batch
-/// of them runs without branches or calls.
+/// (above: the maximum), in float operations only, so that a batch of them
+/// runs without branches or calls. Drawn amounts are never negative or NaN
+/// (a fitted body is at least half a cent, scales are positive); were one
+/// so, it would give 0.
 #[inline(always)]
 #[allow(clippy::manual_clamp)] // not `clamp`: a NaN must give 0, not NaN
 fn to_cents(x: f64) -> i64 {
@@ -369,8 +371,10 @@ mod tests {
         ];
         let mut x = 0.37;
         while x < MAX_DRAW_CENTS {
-            xs.extend([x, x.floor() + 0.5, f64::from_bits((x.floor() + 0.5).to_bits() - 1)]);
-            x *= 1.37;
+            let half = x.floor() + 0.5;
+            let (below, above) = (f64::from_bits(half.to_bits() - 1), f64::from_bits(half.to_bits() + 1));
+            xs.extend([x, half, below, above, x.floor(), x.floor() + 1.0]);
+            x *= 1.07;
         }
         for x in xs {
             assert_eq!(to_cents(x), (x + 0.5) as i64, "{x}");

@@ -230,6 +230,10 @@ impl RepKernel<'_, '_> {
     pub fn pay_batch(&self, r: usize, m: usize, blocks: &[i64], pipes: &[i64], out: &mut RepBatch) {
         let (pr, kn) = (self.pr, self.kn);
         let n = pr.cal.periods();
+        out.year.clear();
+        if m == 0 {
+            return;
+        }
         let (rounding, scale) = (pr.plan.rounding, pr.scale);
         let code = &pr.reps[r];
         let wm = &kn.wm[code.scheme];
@@ -1248,11 +1252,13 @@ fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> i64 {
     }
 }
 
-/// Calls `f` with `lo` and `prefix` as arrays of `K` tiers (when they are).
+/// Calls `f` with `lo` and `prefix` as arrays of `K` tiers (as the slices
+/// they are when their length is not `K`).
 #[inline(always)]
 fn fixed<const K: usize>(lo: &[i64], prefix: &[i64], f: impl FnOnce(&[i64], &[i64])) {
-    if let (Ok(lo), Ok(prefix)) = (<&[i64; K]>::try_from(lo), <&[i64; K]>::try_from(prefix)) {
-        f(lo, prefix);
+    match (<&[i64; K]>::try_from(lo), <&[i64; K]>::try_from(prefix)) {
+        (Ok(lo), Ok(prefix)) => f(lo, prefix),
+        _ => f(lo, prefix),
     }
 }
 
