@@ -2,6 +2,9 @@
 //!
 //! This is the only layer that reads files, the environment or the clock, and
 //! prints. Every subcommand returns `Result<(), Failure>`; `main` renders it.
+// The doc comments of the arguments are clap's `--help` text, written for the
+// terminal (`out/<plan file stem>`, `[capacity]`), not for rustdoc.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 pub mod chart;
 pub mod check;
