@@ -132,15 +132,6 @@ fn random_plan(rng: &mut ChaCha8Rng, kernel: bool) -> String {
     if rng.random_bool(0.4) {
         s += &commission(rng, "Large deals", true, !kernel);
     }
-    if kernel {
-        s += &format!(
-            "[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nbase_salary = 150_000\ntarget_incentive = 50_000\nquota = {}\n\n",
-            quota * 4
-        );
-        let amount_basis = rng.random_bool(0.3);
-        s += &commission(rng, "Own commission", amount_basis, false);
-        return s;
-    }
     if rng.random_bool(0.5) {
         s += &format!(
             "[[schemes.components]]\nkind = \"bonus\"\nname = \"Bonus\"\ntarget = {}\ncurve = [[0.{}, 0.5], [1.0, 1.0], [1.{}, 1.{}]]\n\n",
@@ -156,6 +147,15 @@ fn random_plan(rng: &mut ChaCha8Rng, kernel: bool) -> String {
             rng.random_range(0..5),
             rng.random_range(1..5) * 1000
         );
+    }
+    if kernel {
+        s += &format!(
+            "[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nbase_salary = 150_000\ntarget_incentive = 50_000\nquota = {}\n\n",
+            quota * 4
+        );
+        let amount_basis = rng.random_bool(0.3);
+        s += &commission(rng, "Own commission", amount_basis, false);
+        return s;
     }
     if rng.random_bool(0.4) {
         s += "[[schemes.components]]\nkind = \"spiff\"\nname = \"Launch\"\nproducts = [\"Platform\"]\nfrom = 2026-02-01\nto = 2026-07-31\nper_deal = 333.33\nmin_amount = 20_000\n\n";
@@ -251,7 +251,8 @@ fn load(src: &str) -> Plan {
     }
 }
 
-/// Puts some reps' credit exactly on a tier bound of their own commission.
+/// Puts some reps' credit exactly on an attainment point of their scheme: a
+/// tier bound, a bonus curve point or a milestone.
 fn plant_bounds(
     rng: &mut ChaCha8Rng,
     plan: &Plan,
@@ -268,10 +269,19 @@ fn plant_bounds(
         let tenure = Tenure::of(rep, cal);
         for p in 0..cal.periods() {
             let q = quota::quota(plan, scheme, &tenure, cal, &Quotas::new(), r, p);
-            let fuerza::plan::ComponentKind::Commission { tiers, .. } = &scheme.components[0].kind else {
-                continue;
-            };
-            let f = tiers[rng.random_range(0..tiers.len())].from;
+            // Attainment points of the scheme: tier bounds, curve points, milestones.
+            let mut points = Vec::new();
+            for c in &scheme.components {
+                match &c.kind {
+                    fuerza::plan::ComponentKind::Commission { tiers, .. } => {
+                        points.extend(tiers.iter().map(|t| t.from))
+                    }
+                    fuerza::plan::ComponentKind::Bonus { curve, .. } => points.extend(curve.iter().map(|x| x.0)),
+                    fuerza::plan::ComponentKind::Milestone { at, .. } => points.push(*at),
+                    _ => {}
+                }
+            }
+            let f = points[rng.random_range(0..points.len())];
             let target = f * q * Decimal::ONE_HUNDRED;
             if target.fract().is_zero() {
                 // a single key "new, no product" carries it (weight 1)

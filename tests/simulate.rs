@@ -189,9 +189,9 @@ fn forecast_has_the_spec_columns_and_sane_values() {
 }
 
 /// A year where every rep books the same each quarter: tiers with a cap, a
-/// draw, a period cap, and (unless `commission_only`, the simulation's
-/// kernel) a bonus curve, a milestone and a manager on team credit with an override.
-fn zero_variance_case(dir: &Path, commission_only: bool) {
+/// draw, a period cap, a bonus curve, a milestone, and (unless `own_only`,
+/// which the simulation's kernel pays) a manager on team credit with an override.
+fn zero_variance_case(dir: &Path, own_only: bool) {
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let plan = r#"
 [plan]
@@ -229,7 +229,8 @@ kind = "milestone"
 name = "Club"
 at = 1.1
 amount = 1_500
-
+"#;
+    let manager = r#"
 [[schemes]]
 id = "mgr"
 name = "Manager"
@@ -250,14 +251,14 @@ name = "Team bonus"
 target = 30_000
 curve = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]]
 "#;
-    let plan = if commission_only {
-        plan.to_string()
-    } else {
+    let plan = if own_only {
         format!("{plan}{rest}")
+    } else {
+        format!("{plan}{rest}{manager}")
     };
     std::fs::write(dir.join("plan.toml"), plan).unwrap();
     let mut reps = String::from("rep_id,name,scheme,manager_id\n");
-    if !commission_only {
+    if !own_only {
         reps.push_str("M1,Mia,mgr,\n");
     }
     let mut deals = String::from("deal_id,rep_id,product,deal_type,close_date,amount\n");
@@ -270,7 +271,7 @@ curve = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]]
     ];
     let mut d = 0;
     for (id, new_amount, renewal) in books {
-        let manager = if commission_only { "" } else { "M1" };
+        let manager = if own_only { "" } else { "M1" };
         reps.push_str(&format!("{id},Rep {id},ae,{manager}\n"));
         for (q, day) in ["2026-01-05", "2026-04-09", "2026-07-20", "2026-12-15"]
             .iter()
@@ -301,13 +302,13 @@ fn zero_variance_history_replays_evaluate_to_the_cent() {
 }
 
 #[test]
-fn zero_variance_history_replays_evaluate_to_the_cent_on_the_commission_kernel() {
+fn zero_variance_history_replays_evaluate_to_the_cent_on_the_kernel() {
     replays_evaluate(true);
 }
 
-fn replays_evaluate(commission_only: bool) {
+fn replays_evaluate(own_only: bool) {
     let dir = tempfile::tempdir().unwrap();
-    zero_variance_case(dir.path(), commission_only);
+    zero_variance_case(dir.path(), own_only);
     fuerza(dir.path())
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()

@@ -1,10 +1,11 @@
-//! The commission kernel: plans whose schemes pay only unfiltered commission
-//! on own credit (any tiers, methods, bases, caps, draws; no clawback
-//! exposure), compiled into 64-bit integer tables and paid rep by rep for a
-//! batch of trials at a time. Same rules, same cents as the engine; tested
-//! against it in `tests/sim_engine.rs`.
+//! The kernel: plans whose schemes pay on own credit only unfiltered
+//! commission, bonus curves and milestones (any tiers, methods, bases, caps,
+//! draws; no clawback exposure), compiled into 64-bit integer tables and
+//! exact integer fractions, and paid rep by rep for a batch of trials at a
+//! time. Same rules, same cents as the engine; tested against it in
+//! `tests/sim_engine.rs`.
 
-use super::{line, settle, Comp, Pricer, Rate, RepCode, POW10_U64};
+use super::{bonus_cents, line, pow10, scale_of, settle, units, Comp, Pricer, Rate, RepCode, POW10_U64};
 use super::{Paid, Scenario};
 use crate::data::Roster;
 use crate::plan::{ComponentKind, Plan};
@@ -63,9 +64,10 @@ impl Divider {
     }
 }
 
-/// The hot path for plans whose schemes pay only unfiltered commission on own
-/// credit (any tiers, methods, bases, caps, draws; no clawback exposure):
-/// 64-bit integers, flat tables, one pass per rep. Same rules, same cents.
+/// The hot path for plans whose schemes pay only unfiltered commission,
+/// bonuses and milestones on own credit (any tiers, methods, bases, caps,
+/// draws; no clawback exposure): 64-bit integers, flat tables, one pass per
+/// rep. Same rules, same cents.
 #[derive(Debug, Clone)]
 pub(super) struct Kernel {
     /// Per scheme: credit units per cent, per key.
@@ -86,6 +88,35 @@ pub(super) struct Kernel {
     recoverable: Vec<bool>,
     /// Per scheme: period and year caps (`i64::MAX`: none).
     caps: Vec<(i64, i64)>,
+    /// Per scheme: its bonuses and milestones.
+    extras: Vec<Vec<KExtra>>,
+    /// Per rep, period and extra (rep r's at `xoff[r] + p × extras + e`): a
+    /// bonus's target × active share of the period as a fraction (`None`: a
+    /// milestone, or numbers too large, left to the engine's operations).
+    xscale: Vec<Option<(i128, i128)>>,
+    xoff: Vec<usize>,
+}
+
+/// A bonus or milestone in the kernel: attainment compared and the curve
+/// interpolated in exact integer fractions, the engine's own `Decimal`
+/// operations only where a result lies within 2^-32 of a cent's half.
+#[derive(Debug, Clone)]
+struct KExtra {
+    /// The component's index among the scheme's (for the engine's operations).
+    ci: usize,
+    /// Decimals of the attainment values below (units of 10^-k).
+    k: u32,
+    kind: Extra,
+    /// Component cap in cents (`i64::MAX`: none).
+    cap: i64,
+}
+
+#[derive(Debug, Clone)]
+enum Extra {
+    /// Curve points (attainment, payout fraction) in units of 10^-k (`None`: too large).
+    Bonus(Option<Vec<(i128, i128)>>),
+    /// Pays `cents` from attainment `at` in units of 10^-k (`None`: too large).
+    Milestone { at: Option<i128>, cents: i64 },
 }
 
 /// A kernel-paid plan, one rep at a time: what the trial loop calls to pay a
@@ -173,6 +204,15 @@ impl RepKernel<'_, '_> {
                     _ => add(lo, prefix),
                 }
             }
+            let extras = &kn.extras[code.scheme];
+            if quota == 0 {
+                continue; // no attainment: no bonus, no milestone
+            }
+            for (x, xi) in extras.iter().zip(kn.xoff[r] + p * extras.len()..) {
+                for (e, &c) in earned.iter_mut().zip(credit) {
+                    *e += self.extra(x, kn.xscale[xi], r, p, c, quota).min(x.cap);
+                }
+            }
         }
         let (cap_p, cap_y) = kn.caps[code.scheme];
         out.year.clear();
@@ -208,11 +248,34 @@ impl RepKernel<'_, '_> {
             out.year.push((ty, iy, i128::from(cy)));
         }
     }
+
+    /// A bonus or milestone of rep `r` in period `p` at credit `c` (quota `q` > 0), in cents.
+    #[inline]
+    fn extra(&self, x: &KExtra, scale: Option<(i128, i128)>, r: usize, p: usize, c: i64, q: i64) -> i64 {
+        let rounding = self.pr.plan.rounding;
+        let (c, q) = (i128::from(c), i128::from(q));
+        let exact = match &x.kind {
+            Extra::Bonus(Some(points)) => scale.and_then(|(sn, sd)| bonus_exact(points, x.k, sn, sd, c, q)),
+            Extra::Milestone { at: Some(at), cents } => reached(c, q, x.k, *at).map(|hit| if hit { *cents } else { 0 }),
+            _ => None,
+        };
+        exact.unwrap_or_else(|| {
+            // The engine's operations, as in the fast path.
+            let code = &self.pr.reps[r];
+            let pc = &code.periods[p];
+            let a = self.pr.dec(c) / pc.quota;
+            match &code.comps[x.ci] {
+                Comp::Bonus { target, curve, .. } => bonus_cents(*target, curve, pc, a, rounding),
+                Comp::Milestone { at, cents, .. } if a >= *at => *cents,
+                _ => 0,
+            }
+        })
+    }
 }
 
-/// Builds the kernel when every rep's scheme pays only unfiltered commission
-/// on own credit, no rep is exposed to clawbacks, and every number fits 64 bits
-/// with room for the largest drawn bookings.
+/// Builds the kernel when every rep's scheme pays only unfiltered commission,
+/// bonuses and milestones on own credit, no rep is exposed to clawbacks, and
+/// every credit number fits 64 bits with room for the largest drawn bookings.
 #[allow(clippy::too_many_arguments)] // the compiled tables, handed over once
 pub(super) fn kernel(
     plan: &Plan,
@@ -242,6 +305,7 @@ pub(super) fn kernel(
         for c in &s.components {
             match &c.kind {
                 ComponentKind::Commission { filter, .. } if filter.is_all() => {}
+                ComponentKind::Bonus { .. } | ComponentKind::Milestone { .. } => {}
                 _ => return None,
             }
         }
@@ -277,10 +341,30 @@ pub(super) fn kernel(
     }
     // Components per scheme (the same for every rep on it); table offsets per rep.
     let mut comps: Vec<Option<Vec<KComp>>> = vec![None; plan.schemes.len()];
+    let mut extras: Vec<Option<Vec<KExtra>>> = vec![None; plan.schemes.len()];
     let mut offs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(reps.len());
+    let (mut xscale, mut xoff) = (Vec::new(), Vec::with_capacity(reps.len()));
     for code in reps {
         let mut v = Vec::new();
         let mut o = Vec::new();
+        let x: Vec<KExtra> = code
+            .comps
+            .iter()
+            .enumerate()
+            .filter_map(|(ci, c)| extra(ci, c))
+            .collect();
+        xoff.push(xscale.len());
+        for pc in &code.periods {
+            for e in &x {
+                xscale.push(match (&e.kind, &code.comps[e.ci]) {
+                    (Extra::Bonus(_), Comp::Bonus { target, .. }) => share(*target, pc.num, pc.den),
+                    _ => None,
+                });
+            }
+        }
+        if extras[code.scheme].is_none() {
+            extras[code.scheme] = Some(x);
+        }
         for c in &code.comps {
             if let Comp::Commission {
                 attainment,
@@ -319,7 +403,11 @@ pub(super) fn kernel(
         }
     }
     let comps = comps.into_iter().map(Option::unwrap_or_default).collect();
+    let extras = extras.into_iter().map(Option::unwrap_or_default).collect();
     Some(Kernel {
+        extras,
+        xscale,
+        xoff,
         wm: wm64,
         comps,
         offs,
@@ -438,10 +526,112 @@ impl<'a> Pricer<'a> {
         }
     }
 
-    /// The commission-only kernel, one rep at a time, when it pays this plan.
+    /// The kernel, one rep at a time, when it pays this plan.
     pub fn rep_kernel(&self) -> Option<RepKernel<'_, 'a>> {
         self.kernel.as_ref().map(|kn| RepKernel { pr: self, kn })
     }
+}
+
+/// The kernel's form of a bonus or milestone (`None` for other components).
+fn extra(ci: usize, c: &Comp) -> Option<KExtra> {
+    let (kind, k, cap) = match c {
+        Comp::Bonus { curve, cap, .. } => {
+            let k = curve
+                .iter()
+                .map(|(a, f)| scale_of(*a).max(scale_of(*f)))
+                .max()
+                .unwrap_or(0);
+            let points = curve
+                .iter()
+                .map(|(a, f)| Some((units(*a, k)?, units(*f, k)?)))
+                .collect();
+            (Extra::Bonus(points), k, cap)
+        }
+        Comp::Milestone { at, cents, cap } => {
+            let k = scale_of(*at);
+            (
+                Extra::Milestone {
+                    at: units(*at, k),
+                    cents: *cents,
+                },
+                k,
+                cap,
+            )
+        }
+        _ => return None,
+    };
+    Some(KExtra {
+        ci,
+        k,
+        kind,
+        cap: cap.unwrap_or(i64::MAX),
+    })
+}
+
+/// target × num / den as an exact fraction of integers (`None`: too large, or den ≤ 0).
+fn share(
+    target: rust_decimal::Decimal,
+    num: rust_decimal::Decimal,
+    den: rust_decimal::Decimal,
+) -> Option<(i128, i128)> {
+    let tn = target.checked_mul(num)?.normalize();
+    let den = den.normalize();
+    if den.mantissa() <= 0 {
+        return None;
+    }
+    let sn = tn.mantissa().checked_mul(pow10(den.scale()))?;
+    let sd = pow10(tn.scale()).checked_mul(den.mantissa())?;
+    Some((sn, sd))
+}
+
+/// Whether attainment c / q reaches `at` × 10^-k (q > 0), when the products fit.
+fn reached(c: i128, q: i128, k: u32, at: i128) -> Option<bool> {
+    Some(c.checked_mul(pow10(k))? >= at.checked_mul(q)?)
+}
+
+/// A bonus in cents from the exact fraction target × share × f(c / q), where
+/// the curve `points` are in units of 10^-k and target × share = sn / sd;
+/// `None` when a product does not fit, the fraction is negative, or it lies
+/// within 2^-32 of a cent's half (where the engine's rounding of its
+/// intermediate results could decide the cent).
+fn bonus_exact(points: &[(i128, i128)], k: u32, sn: i128, sd: i128, c: i128, q: i128) -> Option<i64> {
+    let ck = c.checked_mul(pow10(k))?;
+    let &(a0, _) = points.first()?;
+    if ck < a0.checked_mul(q)? {
+        return Some(0);
+    }
+    // f(a) = num / den: 0 below the first point, linear between, flat after the last.
+    let mut f = None;
+    for w in points.windows(2) {
+        let ((a0, f0), (a1, f1)) = (w[0], w[1]);
+        if ck < a1.checked_mul(q)? {
+            let (da, df) = (a1 - a0, f1 - f0);
+            let num = f0
+                .checked_mul(q)?
+                .checked_mul(da)?
+                .checked_add(ck.checked_sub(a0.checked_mul(q)?)?.checked_mul(df)?)?;
+            f = Some((num, pow10(k).checked_mul(q)?.checked_mul(da)?));
+            break;
+        }
+    }
+    let (num, den) = match f {
+        Some(f) => f,
+        None => (points.last()?.1, pow10(k)),
+    };
+    if num == 0 {
+        return Some(0);
+    }
+    let n = num.checked_mul(sn)?.checked_mul(100)?;
+    let d = den.checked_mul(sd)?;
+    if n < 0 || d <= 0 {
+        return None;
+    }
+    let (whole, rem) = (n / d, n % d);
+    let twice = rem.checked_mul(2)?;
+    if (twice - d).abs() <= d >> 32 {
+        return None;
+    }
+    i64::try_from(whole + i128::from(twice > d)).ok()
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //! comparisons, one multiply and one rounding per commission component. The
 //! steps that need a quotient (bonus curves, milestones, overrides, clawback
 //! rates) repeat the engine's own `Decimal` operations on the same values.
-//! For plans that pay only commission on own credit, the fast path runs as
-//! the `kernel` submodule: 64-bit tables, paid rep by rep for a batch of trials.
+//! For plans that pay only commission, bonuses and milestones on own credit,
+//! the fast path runs as the `kernel` submodule: 64-bit tables and exact
+//! integer fractions, paid rep by rep for a batch of trials.
 //! The **generic path** books the scenario into a `credit::Ledger` and calls
 //! `comp::evaluate`, line items and all; it serves plans the fast path does
 //! not cover (caps in fractions of a cent, credit finer than 10^-12), and
@@ -153,7 +154,7 @@ pub struct Pricer<'a> {
     prefix_flat: Vec<i64>,
     /// `above` bound per commission component and period (retroactive).
     above_flat: Vec<Option<i128>>,
-    /// The commission-only kernel, when the plan is one.
+    /// The kernel, when it pays the plan.
     kernel: Option<Kernel>,
     /// Per rep: on-target earnings for its active time in the year, cents.
     pub ote: Vec<i64>,
@@ -623,7 +624,7 @@ impl<'a> Pricer<'a> {
         }
     }
 
-    /// Whether the commission-only kernel pays this plan.
+    /// Whether the kernel pays this plan.
     pub fn is_kernel(&self) -> bool {
         self.kernel.is_some()
     }
@@ -718,14 +719,7 @@ impl<'a> Pricer<'a> {
                         }
                         Comp::Bonus { target, curve, cap } => {
                             let a = match attain() {
-                                Some(a) => {
-                                    let fa = curve_at(curve, a);
-                                    if fa.is_zero() {
-                                        0
-                                    } else {
-                                        money_cents(rounding.money(*target * pc.num * fa / pc.den))
-                                    }
-                                }
+                                Some(a) => bonus_cents(*target, curve, pc, a, rounding),
                                 None => 0,
                             };
                             capped(a, cap)
@@ -901,6 +895,17 @@ fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> i64 {
             *balance += topup;
         }
         d
+    }
+}
+
+/// A bonus at attainment `a`: target × f(a) for the active share of the
+/// period, in cents, by the engine's own `Decimal` operations.
+fn bonus_cents(target: Decimal, curve: &[(Decimal, Decimal)], pc: &PeriodCode, a: Decimal, rounding: Rounding) -> i64 {
+    let fa = curve_at(curve, a);
+    if fa.is_zero() {
+        0
+    } else {
+        money_cents(rounding.money(target * pc.num * fa / pc.den))
     }
 }
 
