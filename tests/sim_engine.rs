@@ -128,9 +128,9 @@ fn random_plan(rng: &mut ChaCha8Rng, kernel: bool) -> String {
         rng.random_range(40..120) * 1000,
         rng.random_range(20..120) * 1000 + 1,
     );
-    s += &commission(rng, "Bookings", false, !kernel);
+    s += &commission(rng, "Bookings", false, true);
     if rng.random_bool(0.4) {
-        s += &commission(rng, "Large deals", true, !kernel);
+        s += &commission(rng, "Large deals", true, true);
     }
     if rng.random_bool(0.5) {
         s += &format!(
@@ -154,7 +154,7 @@ fn random_plan(rng: &mut ChaCha8Rng, kernel: bool) -> String {
             quota * 4
         );
         let amount_basis = rng.random_bool(0.3);
-        s += &commission(rng, "Own commission", amount_basis, false);
+        s += &commission(rng, "Own commission", amount_basis, true);
         return s;
     }
     if rng.random_bool(0.4) {

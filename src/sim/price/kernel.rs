@@ -1,6 +1,6 @@
-//! The kernel: plans whose schemes pay on own credit only unfiltered
-//! commission, bonus curves and milestones (any tiers, methods, bases, caps,
-//! draws; no clawback exposure), compiled into 64-bit integer tables and
+//! The kernel: plans whose schemes pay on own credit only commission (with
+//! or without a deal-type or product filter), bonus curves and milestones
+//! (any tiers, methods, bases, caps, draws; no clawback exposure), compiled into 64-bit integer tables and
 //! exact integer fractions, and paid rep by rep for a batch of trials at a
 //! time. Same rules, same cents as the engine; tested against it in
 //! `tests/sim_engine.rs`.
@@ -24,6 +24,9 @@ struct KComp {
     krates: Vec<Option<(u64, Divider)>>,
     /// Component cap in cents (`i64::MAX`: none).
     cap: i64,
+    /// Per key: the scheme's weight where the component's filter passes, 0
+    /// where it does not (`None`: no filter, the rep's credit).
+    filtered: Option<Vec<i64>>,
 }
 
 /// Division by a fixed power of ten without a division instruction: a
@@ -64,8 +67,8 @@ impl Divider {
     }
 }
 
-/// The hot path for plans whose schemes pay only unfiltered commission,
-/// bonuses and milestones on own credit (any tiers, methods, bases, caps,
+/// The hot path for plans whose schemes pay only commission (filtered or
+/// not), bonuses and milestones on own credit (any tiers, methods, bases, caps,
 /// draws; no clawback exposure): 64-bit integers, flat tables, one pass per
 /// rep. Same rules, same cents.
 #[derive(Debug, Clone)]
@@ -138,6 +141,8 @@ pub struct RepBatch {
     pub year: Vec<(i64, i64, i128)>,
     /// Earned before the plan's caps and draws (`p × m + j`), cents.
     earned: Vec<i64>,
+    /// Per component with a filter: the credit it passes (`p × m + j`).
+    filtered: Vec<Vec<i64>>,
 }
 
 impl RepKernel<'_, '_> {
@@ -156,38 +161,27 @@ impl RepKernel<'_, '_> {
         let code = &pr.reps[r];
         let wm = &kn.wm[code.scheme];
         let mix = &pr.model.reps[r].mix;
-        let k = mix.len();
-        out.credit.clear();
-        out.credit.resize(n * m, 0);
-        out.earned.clear();
-        out.earned.resize(n * m, 0);
-        if k == 1 {
-            // One deal type and product (the common case): one multiply per period.
-            let (w0, w) = (wm[0], wm[mix[0].0 as usize]);
-            for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
-                for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
-                    out.credit[p * m + j] = win * w0 + c * w;
-                }
-            }
-        } else {
-            for (j, (block, pipe)) in blocks.chunks_exact(n * k).zip(pipes.chunks_exact(n)).enumerate() {
-                for (p, (cell, &win)) in block.chunks_exact(k).zip(pipe).enumerate() {
-                    let mut credit = win * wm[0];
-                    for (c, (key, _)) in cell.iter().zip(mix) {
-                        credit += c * wm[*key as usize];
-                    }
-                    out.credit[p * m + j] = credit;
-                }
+        let comps = &kn.comps[code.scheme];
+        credit_into(wm, mix, n, m, blocks, pipes, &mut out.credit);
+        out.filtered.resize_with(comps.len(), Vec::new);
+        for (c, f) in comps.iter().zip(&mut out.filtered) {
+            if let Some(w) = &c.filtered {
+                credit_into(w, mix, n, m, blocks, pipes, f);
             }
         }
+        out.earned.clear();
+        out.earned.resize(n * m, 0);
         for p in 0..n {
             let quota = kn.quota[r * n + p];
-            let credit = &out.credit[p * m..(p + 1) * m];
             let earned = &mut out.earned[p * m..(p + 1) * m];
-            for (c, &(off, aoff)) in kn.comps[code.scheme].iter().zip(&kn.offs[r]) {
+            for ((c, &(off, aoff)), f) in comps.iter().zip(&kn.offs[r]).zip(&out.filtered) {
                 if c.attainment && quota == 0 {
                     continue;
                 }
+                let credit = match c.filtered {
+                    Some(_) => &f[p * m..(p + 1) * m],
+                    None => &out.credit[p * m..(p + 1) * m],
+                };
                 let at = off + p * c.k;
                 let (lo, prefix) = (&kn.lo[at..at + c.k], &kn.prefix[at..at + c.k]);
                 let ab = kn.above[aoff + p];
@@ -208,6 +202,7 @@ impl RepKernel<'_, '_> {
             if quota == 0 {
                 continue; // no attainment: no bonus, no milestone
             }
+            let credit = &out.credit[p * m..(p + 1) * m];
             for (x, xi) in extras.iter().zip(kn.xoff[r] + p * extras.len()..) {
                 for (e, &c) in earned.iter_mut().zip(credit) {
                     *e += self.extra(x, kn.xscale[xi], r, p, c, quota).min(x.cap);
@@ -273,8 +268,36 @@ impl RepKernel<'_, '_> {
     }
 }
 
-/// Builds the kernel when every rep's scheme pays only unfiltered commission,
-/// bonuses and milestones on own credit, no rep is exposed to clawbacks, and
+/// Credit per period and trial (`p × m + j`) from `m` trials' bookings
+/// `blocks` and pipeline wins `pipes` (as in [`RepKernel::pay_batch`]) under
+/// the per-key weights `wm` (pipeline wins are key 0: new, no product).
+fn credit_into(wm: &[i64], mix: &[(u32, f64)], n: usize, m: usize, blocks: &[i64], pipes: &[i64], out: &mut Vec<i64>) {
+    out.clear();
+    out.resize(n * m, 0);
+    let k = mix.len();
+    if k == 1 {
+        // One deal type and product (the common case): one multiply per period.
+        let (w0, w) = (wm[0], wm[mix[0].0 as usize]);
+        for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
+            for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
+                out[p * m + j] = win * w0 + c * w;
+            }
+        }
+    } else {
+        for (j, (block, pipe)) in blocks.chunks_exact(n * k).zip(pipes.chunks_exact(n)).enumerate() {
+            for (p, (cell, &win)) in block.chunks_exact(k).zip(pipe).enumerate() {
+                let mut credit = win * wm[0];
+                for (c, (key, _)) in cell.iter().zip(mix) {
+                    credit += c * wm[*key as usize];
+                }
+                out[p * m + j] = credit;
+            }
+        }
+    }
+}
+
+/// Builds the kernel when every rep's scheme pays only commission (filtered
+/// or not), bonuses and milestones on own credit, no rep is exposed to clawbacks, and
 /// every credit number fits 64 bits with room for the largest drawn bookings.
 #[allow(clippy::too_many_arguments)] // the compiled tables, handed over once
 pub(super) fn kernel(
@@ -304,8 +327,7 @@ pub(super) fn kernel(
         }
         for c in &s.components {
             match &c.kind {
-                ComponentKind::Commission { filter, .. } if filter.is_all() => {}
-                ComponentKind::Bonus { .. } | ComponentKind::Milestone { .. } => {}
+                ComponentKind::Commission { .. } | ComponentKind::Bonus { .. } | ComponentKind::Milestone { .. } => {}
                 _ => return None,
             }
         }
@@ -370,10 +392,10 @@ pub(super) fn kernel(
                 attainment,
                 marginal,
                 rates,
+                pass,
                 off,
                 aoff,
                 cap,
-                ..
             } = c
             {
                 o.push((*off, *aoff));
@@ -394,6 +416,10 @@ pub(super) fn kernel(
                     rates: rates.clone(),
                     krates,
                     cap: cap.unwrap_or(i64::MAX),
+                    filtered: pass.as_ref().map(|pass| {
+                        let wm = &wm64[code.scheme];
+                        wm.iter().zip(pass).map(|(&w, &ok)| if ok { w } else { 0 }).collect()
+                    }),
                 });
             }
         }
