@@ -298,6 +298,20 @@ fn plant_bounds(
     }
 }
 
+/// Open opportunities, won or not in each trial: pipeline wins (new, no product).
+fn pipeline(rng: &mut ChaCha8Rng, model: &mut fuerza::sim::Model, roster: &Roster) {
+    let start = day_number(date("2025-10-01"));
+    model.pipeline = (0..rng.random_range(0..30))
+        .map(|_| fuerza::sim::model::PipeOpp {
+            rep: rng.random_range(0..roster.reps.len()),
+            p_win: rng.random_range(0.0..1.0),
+            cents: rng.random_range(1..5_000_000),
+            created: start + rng.random_range(0..400),
+        })
+        .collect();
+    model.cycles = vec![0, 20, 75, 160];
+}
+
 fn same_cents(seed: u64, kernel: bool) -> Result<(), TestCaseError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let src = random_plan(&mut rng, kernel);
@@ -305,7 +319,8 @@ fn same_cents(seed: u64, kernel: bool) -> Result<(), TestCaseError> {
     let cal = Calendar::new(plan.year_start, plan.period).unwrap();
     let roster = roster(&mut rng);
     let h = history(&mut rng, &roster);
-    let model = fuerza::sim::fit(&plan, &roster, &cal, &h, &[]);
+    let mut model = fuerza::sim::fit(&plan, &roster, &cal, &h, &[]);
+    pipeline(&mut rng, &mut model, &roster);
     let quotas = Quotas::new();
     let fast = Pricer::new(&plan, &roster, &cal, &quotas, &model, false);
     let slow = Pricer::new(&plan, &roster, &cal, &quotas, &model, true);
@@ -367,16 +382,7 @@ fn same_run(seed: u64) -> Result<(), TestCaseError> {
     let roster = roster(&mut rng);
     let h = history(&mut rng, &roster);
     let mut model = fuerza::sim::fit(&b, &roster, &cal, &h, &[]);
-    let start = day_number(date("2025-10-01"));
-    model.pipeline = (0..rng.random_range(0..30))
-        .map(|_| fuerza::sim::model::PipeOpp {
-            rep: rng.random_range(0..roster.reps.len()),
-            p_win: rng.random_range(0.0..1.0),
-            cents: rng.random_range(1..5_000_000),
-            created: start + rng.random_range(0..400),
-        })
-        .collect();
-    model.cycles = vec![0, 20, 75, 160];
+    pipeline(&mut rng, &mut model, &roster);
     let quotas = Quotas::new();
     let pricers = [
         Pricer::new(&a, &roster, &cal, &quotas, &model, false),

@@ -9,7 +9,7 @@ use super::{bonus_cents, line, pow10, scale_of, settle, units, Comp, Pricer, Rat
 use super::{Paid, Scenario};
 use crate::data::Roster;
 use crate::plan::{ComponentKind, Plan};
-use crate::sim::model::Model;
+use crate::sim::model::{Model, MAX_DRAW_CENTS};
 use crate::units::Rounding;
 /// One commission component in the kernel.
 #[derive(Debug, Clone)]
@@ -93,11 +93,21 @@ pub(super) struct Kernel {
     caps: Vec<(i64, i64)>,
     /// Per scheme: its bonuses and milestones.
     extras: Vec<Vec<KExtra>>,
-    /// Per rep, period and extra (rep r's at `xoff[r] + p × extras + e`): a
-    /// bonus's target × active share of the period as a fraction (`None`: a
-    /// milestone, or numbers too large, left to the engine's operations).
-    xscale: Vec<Option<(i128, i128)>>,
+    /// Per rep, period and extra (rep r's at `xoff[r] + p × extras + e`): how
+    /// it is worked out.
+    xscale: Vec<XCode>,
     xoff: Vec<usize>,
+}
+
+/// How a bonus or milestone is worked out for one rep and period.
+#[derive(Debug, Clone, Copy)]
+enum XCode {
+    /// By the engine's own `Decimal` operations: the numbers are so large or
+    /// so fine that its rounding at 28 digits could decide a cent.
+    Engine,
+    /// In exact integers; a bonus's target × active share of the period as
+    /// the fraction (numerator, denominator) (a milestone ignores it).
+    Exact(i128, i128),
 }
 
 /// A bonus or milestone in the kernel: attainment compared and the curve
@@ -246,12 +256,14 @@ impl RepKernel<'_, '_> {
 
     /// A bonus or milestone of rep `r` in period `p` at credit `c` (quota `q` > 0), in cents.
     #[inline]
-    fn extra(&self, x: &KExtra, scale: Option<(i128, i128)>, r: usize, p: usize, c: i64, q: i64) -> i64 {
+    fn extra(&self, x: &KExtra, code: XCode, r: usize, p: usize, c: i64, q: i64) -> i64 {
         let rounding = self.pr.plan.rounding;
         let (c, q) = (i128::from(c), i128::from(q));
-        let exact = match &x.kind {
-            Extra::Bonus(Some(points)) => scale.and_then(|(sn, sd)| bonus_exact(points, x.k, sn, sd, c, q)),
-            Extra::Milestone { at: Some(at), cents } => reached(c, q, x.k, *at).map(|hit| if hit { *cents } else { 0 }),
+        let exact = match (&x.kind, code) {
+            (Extra::Bonus(Some(points)), XCode::Exact(sn, sd)) => bonus_exact(points, x.k, sn, sd, c, q),
+            (Extra::Milestone { at: Some(at), cents }, XCode::Exact(..)) => {
+                reached(c, q, x.k, *at).map(|hit| if hit { *cents } else { 0 })
+            }
             _ => None,
         };
         exact.unwrap_or_else(|| {
@@ -316,12 +328,7 @@ pub(super) fn kernel(
     const LIMIT: i128 = 9_000;
     for (r, rep) in roster.reps.iter().enumerate() {
         let s = &plan.schemes[rep.scheme];
-        if s.credit != crate::plan::CreditScope::Own
-            || (s.clawback_days.is_some() && model.reps[r].cancels.rate > 0.0)
-            || model
-                .pipeline
-                .iter()
-                .any(|o| o.rep == r && o.cents > 1_000_000_000_000_000)
+        if s.credit != crate::plan::CreditScope::Own || (s.clawback_days.is_some() && model.reps[r].cancels.rate > 0.0)
         {
             return None;
         }
@@ -341,6 +348,22 @@ pub(super) fn kernel(
                 .collect()
         })
         .collect::<Option<Vec<Vec<i64>>>>()?;
+    // A rep's credit for the year stays in 64 bits: the largest draw and all
+    // its pipeline wins in every period, at its scheme's largest weight.
+    let n = reps.first().map_or(0, |c| c.periods.len()) as i128;
+    for (r, rep) in roster.reps.iter().enumerate() {
+        let pipe: i128 = model
+            .pipeline
+            .iter()
+            .filter(|o| o.rep == r)
+            .map(|o| i128::from(o.cents).abs())
+            .sum();
+        let wmax = wm64[rep.scheme].iter().map(|w| i128::from(*w).abs()).max().unwrap_or(0);
+        let most = (MAX_DRAW_CENTS as i128 + pipe).checked_mul(wmax)?.checked_mul(n)?;
+        if most > i128::from(i64::MAX) {
+            return None;
+        }
+    }
     let lo: Vec<i64> = lo_flat.iter().map(|&x| small(x)).collect::<Option<_>>()?;
     let above: Vec<i64> = above_flat
         .iter()
@@ -379,8 +402,14 @@ pub(super) fn kernel(
         for pc in &code.periods {
             for e in &x {
                 xscale.push(match (&e.kind, &code.comps[e.ci]) {
-                    (Extra::Bonus(_), Comp::Bonus { target, .. }) => share(*target, pc.num, pc.den),
-                    _ => None,
+                    (Extra::Bonus(Some(points)), Comp::Bonus { target, .. }) => match share(*target, pc.num, pc.den) {
+                        Some((sn, sd)) if exact_ok(points, e.k, pc.quota_units, Some((sn, sd))) => XCode::Exact(sn, sd),
+                        _ => XCode::Engine,
+                    },
+                    (Extra::Milestone { at: Some(at), .. }, _) if exact_ok(&[(*at, 0)], e.k, pc.quota_units, None) => {
+                        XCode::Exact(1, 1)
+                    }
+                    _ => XCode::Engine,
                 });
             }
         }
@@ -594,6 +623,36 @@ fn extra(ci: usize, c: &Comp) -> Option<KExtra> {
     })
 }
 
+/// Whether exact integers give the engine's cents for attainment `points`
+/// (units of 10^-k) against quota `q` (credit units) and, for a bonus,
+/// target × share `sn / sd`. The engine rounds attainment and its products to
+/// 28 significant digits: that cannot move attainment across a point while
+/// q × 10^k × (largest point + 2) stays below 10^27, nor a bonus by 10^-11 of
+/// a cent (far inside the kernel's 2^-33 margin round a cent's half) while
+/// 100 × target × share × (steepest slope + largest payout) × (largest point
+/// + 2) stays below 10^15.
+fn exact_ok(points: &[(i128, i128)], k: u32, q: i128, share: Option<(i128, i128)>) -> bool {
+    let Some(amax) = points.iter().map(|x| x.0).max() else {
+        return false;
+    };
+    let reach = amax / pow10(k) + 2;
+    let compares = q
+        .checked_mul(pow10(k))
+        .and_then(|v| v.checked_mul(reach))
+        .is_some_and(|v| v < pow10(27));
+    let Some((sn, sd)) = share else {
+        return compares;
+    };
+    let unit = 10f64.powi(k as i32);
+    let fmax = points.iter().map(|x| x.1).max().unwrap_or(0) as f64 / unit;
+    let slope = points
+        .windows(2)
+        .map(|w| ((w[1].1 - w[0].1) as f64 / (w[1].0 - w[0].0) as f64).abs())
+        .fold(0.0, f64::max);
+    let bound = 100.0 * (sn as f64 / sd as f64).abs() * (slope + fmax) * (reach as f64);
+    compares && bound.is_finite() && bound < 1e15
+}
+
 /// target × num / den as an exact fraction of integers (`None`: too large, or den ≤ 0).
 fn share(
     target: rust_decimal::Decimal,
@@ -691,5 +750,40 @@ mod tests {
                 assert_eq!(div.div(v), v / d, "{v} / {d}");
             }
         }
+    }
+
+    #[test]
+    fn exact_integers_only_where_the_engine_rounding_cannot_decide_a_cent() {
+        // A milestone at 1.1 on a 1,000,000.00 quota: exact.
+        assert!(exact_ok(&[(11, 0)], 1, 100_000_000, None));
+        // At 1.00999999999000000001 on 10,000,000.01: the engine's 28-digit
+        // attainment could round onto the point, so the engine decides.
+        let at = 100_999_999_999_000_000_001i128;
+        assert!(!exact_ok(&[(at, 0)], 20, 1_000_000_001, None));
+        // A bonus of 12,000 a year at a quarter's share on a gentle curve: exact.
+        let curve = [(60, 30), (100, 100), (140, 180)];
+        assert!(exact_ok(&curve, 2, 25_000_000_000, Some((12_000, 4))));
+        // A 10^15 target on a curve that climbs 0 to 100 between 1.0 and 1.0001: the engine.
+        let steep = [(10_000, 0), (10_001, 1_000_000)];
+        assert!(!exact_ok(&steep, 4, 296_658_900_156, Some((1_000_000_000_000_000, 1))));
+    }
+
+    #[test]
+    fn a_bonus_as_an_exact_fraction() {
+        // Curve [[0.6, 0.3], [1.0, 1.0], [1.4, 1.8]], target × share = 3,000.
+        let curve = [(60, 30), (100, 100), (140, 180)];
+        let q = 10_000_000; // 100,000.00 in cents
+                            // Below the first point: nothing.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 5_999_999, q), Some(0));
+        // On the first point: 0.3 × 3,000 = 900.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 6_000_000, q), Some(90_000));
+        // At 80%: 0.3 + 0.2 × 0.7 / 0.4 = 0.65 → 1,950.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 8_000_000, q), Some(195_000));
+        // Above the last point: flat at 1.8 → 5,400.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 90_000_000, q), Some(540_000));
+        // A one-point curve (flat at 1.0): 1/6 of a unit is 16.67 cents, so 17;
+        // 1/200 is exactly half a cent, which the engine decides.
+        assert_eq!(bonus_exact(&[(0, 100)], 2, 1, 6, 1, 1), Some(17));
+        assert_eq!(bonus_exact(&[(0, 100)], 2, 1, 200, 1, 1), None);
     }
 }
