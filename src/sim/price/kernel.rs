@@ -111,8 +111,10 @@ enum XCode {
 }
 
 /// A bonus or milestone in the kernel: attainment compared and the curve
-/// interpolated in exact integer fractions, the engine's own `Decimal`
-/// operations only where a result lies within 2^-32 of a cent's half.
+/// interpolated in exact integer fractions; the engine's own `Decimal`
+/// operations where a result lies within 2^-33 of a cent's half, or where
+/// [`exact_ok`] finds the numbers too large or fine for exact integers to
+/// agree with the engine.
 #[derive(Debug, Clone)]
 struct KExtra {
     /// The component's index among the scheme's (for the engine's operations).
@@ -628,7 +630,7 @@ fn extra(ci: usize, c: &Comp) -> Option<KExtra> {
 /// target × share `sn / sd`. The engine rounds attainment and its products to
 /// 28 significant digits: that cannot move attainment across a point while
 /// q × 10^k × (largest point + 2) stays below 10^27, nor a bonus by 10^-11 of
-/// a cent (far inside the kernel's 2^-33 margin round a cent's half) while
+/// a cent (far inside the kernel's 2^-33 margin around a cent's half) while
 /// 100 × target × share × (steepest slope + largest payout) × (largest point
 /// + 2) stays below 10^15.
 fn exact_ok(points: &[(i128, i128)], k: u32, q: i128, share: Option<(i128, i128)>) -> bool {
@@ -677,7 +679,7 @@ fn reached(c: i128, q: i128, k: u32, at: i128) -> Option<bool> {
 /// A bonus in cents from the exact fraction target × share × f(c / q), where
 /// the curve `points` are in units of 10^-k and target × share = sn / sd;
 /// `None` when a product does not fit, the fraction is negative, or it lies
-/// within 2^-32 of a cent's half (where the engine's rounding of its
+/// within 2^-33 of a cent's half (where the engine's rounding of its
 /// intermediate results could decide the cent).
 fn bonus_exact(points: &[(i128, i128)], k: u32, sn: i128, sd: i128, c: i128, q: i128) -> Option<i64> {
     let ck = c.checked_mul(pow10(k))?;
