@@ -3,7 +3,7 @@
 use super::{inputs, print_notes, print_warnings, Failure, Format};
 use crate::comp::evaluate;
 use crate::diag::Diagnostic;
-use crate::output::manifest::{Manifest, OutputStamp};
+use crate::output::manifest::Manifest;
 use crate::output::{files, tables, text, OutFile};
 use std::path::PathBuf;
 
@@ -80,18 +80,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         inputs: inp.stamps.clone(),
         rows_skipped: inp.problems.rejects.len() as u64,
         deals_outside_year: o.before + o.after,
-        outputs: out_files
-            .iter()
-            .map(|f| OutputStamp {
-                file: f.name.clone(),
-                sha256: files::sha256_hex(&f.bytes),
-            })
-            .collect(),
+        outputs: Vec::new(),
     };
-    out_files.push(OutFile {
-        name: "manifest.json".into(),
-        bytes: manifest.to_bytes(),
-    });
+    manifest.append_to(&mut out_files);
     let out_dir = args.out.clone().unwrap_or_else(|| default_out(&args.plan));
     files::write_all(&out_dir, &out_files).map_err(|e| {
         Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())

@@ -9,7 +9,7 @@ use super::inputs::{self, DealSink, Inputs};
 use super::{print_notes, print_warnings, Failure};
 use crate::data::DealRow;
 use crate::diag::Diagnostic;
-use crate::output::manifest::{Manifest, OutputStamp};
+use crate::output::manifest::Manifest;
 use crate::output::{files, forecast, text, OutFile};
 use crate::sim::{self, summary, History, Model, Outcome, Pricer};
 use std::io::IsTerminal;
@@ -138,18 +138,9 @@ pub fn write(out_dir: &Path, mut out_files: Vec<OutFile>, inp: &Inputs, argv: &[
         inputs: inp.stamps.clone(),
         rows_skipped: 0,
         deals_outside_year: o.before + o.after,
-        outputs: out_files
-            .iter()
-            .map(|f| OutputStamp {
-                file: f.name.clone(),
-                sha256: files::sha256_hex(&f.bytes),
-            })
-            .collect(),
+        outputs: Vec::new(),
     };
-    out_files.push(OutFile {
-        name: "manifest.json".into(),
-        bytes: manifest.to_bytes(),
-    });
+    manifest.append_to(&mut out_files);
     files::write_all(out_dir, &out_files).map_err(|e| {
         Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
     })?;

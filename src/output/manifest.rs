@@ -40,6 +40,22 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Stamps every file in `out_files` as this run's outputs, then appends
+    /// manifest.json itself.
+    pub fn append_to(mut self, out_files: &mut Vec<super::files::OutFile>) {
+        self.outputs = out_files
+            .iter()
+            .map(|f| OutputStamp {
+                file: f.name.clone(),
+                sha256: super::files::sha256_hex(&f.bytes),
+            })
+            .collect();
+        out_files.push(super::files::OutFile {
+            name: "manifest.json".into(),
+            bytes: self.to_bytes(),
+        });
+    }
+
     /// Pretty JSON with a final newline.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
