@@ -318,30 +318,7 @@ impl Draw for CurveOverlayChart<'_> {
             .max(1.0);
         let y_top = d.plans.iter().flat_map(|p| p.1.iter().map(|q| q.1)).fold(0.0, f64::max);
         let y_max = theme::nice_max(y_top * 1.08);
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(40)
-            .margin_top(10)
-            .x_label_area_size(60)
-            .y_label_area_size(95)
-            .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-        theme::house_mesh(
-            chart
-                .configure_mesh()
-                .x_desc("Attainment (credit ÷ quota)")
-                .y_desc(format!("Annual incentive ({})", d.currency))
-                .x_label_formatter(&|v| theme::pct(*v))
-                .y_label_formatter(&|v| theme::money_tick(*v))
-                .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
-                .y_labels(11),
-        )
-        .draw()?;
-        chart.draw_series(DashedLineSeries::new(
-            vec![(1.0, 0.0), (1.0, y_max)],
-            6,
-            6,
-            MUTED.stroke_width(1),
-        ))?;
+        let mut chart = theme::attainment_axes(&area, x_max, y_max, format!("Annual incentive ({})", d.currency))?;
         for (i, (name, pts)) in d.plans.iter().enumerate() {
             let c = [BLUE_, VERMILLION, GREEN_, ORANGE]
                 .get(i)

@@ -1,7 +1,7 @@
 //! The payout curve of a scheme: annual incentive and total pay against
 //! attainment, with threshold, target and cap marked and every rep as a dot.
 
-use super::theme::{self, Draw, BLUE_, INK, MUTED, ORANGE, VERMILLION};
+use super::theme::{self, Draw, BLUE_, INK, ORANGE, VERMILLION};
 use super::ChartError;
 use crate::report::series::{CurvePoint, PayoutCurve};
 use plotters::coord::Shift;
@@ -57,31 +57,7 @@ impl Draw for PayoutCurveChart<'_> {
             .chain(c.reps.iter().map(|r| f(r.total)))
             .fold(0.0, f64::max);
         let y_max = theme::nice_max(y_top * 1.05);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(20)
-            .margin_right(40)
-            .margin_top(10)
-            .x_label_area_size(60)
-            .y_label_area_size(95)
-            .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-        theme::house_mesh(
-            chart
-                .configure_mesh()
-                .x_desc("Attainment (credit ÷ quota)")
-                .y_desc(format!("Annual pay ({cur})"))
-                .x_label_formatter(&|v| theme::pct(*v))
-                .y_label_formatter(&|v| theme::money_tick(*v))
-                .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
-                .y_labels(11),
-        )
-        .draw()?;
-
-        chart.draw_series(DashedLineSeries::new(
-            vec![(1.0, 0.0), (1.0, y_max)],
-            6,
-            6,
-            MUTED.stroke_width(1),
-        ))?;
+        let mut chart = theme::attainment_axes(&plot, x_max, y_max, format!("Annual pay ({cur})"))?;
         chart
             .draw_series(LineSeries::new(
                 c.points.iter().map(|p| (f(p.attainment), f(p.total))),

@@ -271,6 +271,42 @@ pub fn png(chart: &impl Draw) -> Result<Vec<u8>, ChartError> {
     Ok(out)
 }
 
+/// Axes of a payout curve: attainment from 0 to `x_max` (ticks every 25%)
+/// against money from 0 to `y_max` (`y_desc`), the house mesh drawn, and the
+/// 100% attainment line dashed.
+pub fn attainment_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x_max: f64,
+    y_max: f64,
+    y_desc: String,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(40)
+        .margin_top(10)
+        .x_label_area_size(60)
+        .y_label_area_size(95)
+        .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
+    house_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("Attainment (credit ÷ quota)")
+            .y_desc(y_desc)
+            .x_label_formatter(&|v| pct(*v))
+            .y_label_formatter(&|v| money_tick(*v))
+            .x_labels(((x_max / 0.25).round() as usize + 1).min(21))
+            .y_labels(11),
+    )
+    .draw()?;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(1.0, 0.0), (1.0, y_max)],
+        6,
+        6,
+        MUTED.stroke_width(1),
+    ))?;
+    Ok(chart)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
