@@ -1353,3 +1353,136 @@ fn a_rep_id_that_looks_like_a_path_is_only_an_id() {
     assert!(explain.stdout.contains("../../etc/passwd"), "{}", explain.stdout);
     assert!(explain.stdout.contains("10.00"), "{}", explain.stdout);
 }
+
+// ---------------------------------------------------------------------------
+// Strict CSV: no row lost or read wrong without an error
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_unterminated_quote_in_an_ignored_column_is_an_error_not_lost_rows() {
+    // Before: the open quote swallowed every later row, and the run paid on
+    // 1,000.00 of the 3,000.00 booked, with exit status 0.
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date,note\n\
+         D1,A1,P,new,2026-01-15,1000.00,,,,\"call back\n\
+         D2,B2,P,new,2026-04-15,2000.00,,,,\n\
+         D3,B2,P,new,2026-05-15,3000.00,,,,\n"
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 2, "never closed: lines 2–4");
+    assert_eq!(e.col, Some(10), "{e:?}");
+    assert_eq!(error_count(&d), 1, "one root cause, one error: {}", show(&d));
+}
+
+#[test]
+fn an_unterminated_quote_in_a_middle_column_is_one_error() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,\"P,new,2026-01-15,1000.00,,,\nD4,B2,P,new,2026-04-15,2000.00,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 4, "never closed: lines 4–5");
+    assert_eq!(e.col, Some(3), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn a_quoted_cell_with_a_line_break_keeps_later_line_numbers_right() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,\"Plat\nform\",new,2026-01-15,1000.00,,,\nD4,B2,P,new,2026-04-15,abc,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 6, 6, "abc", "not a plain decimal");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn rows_with_more_or_fewer_fields_than_the_header_are_errors() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\nD4,B2,P,new,2026-04-15,2000.00,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    error_at(&d, "data/deals.csv", 4, "the row has 10 fields but the header has 9");
+    error_at(&d, "data/deals.csv", 5, "the row has 8 fields but the header has 9");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+}
+
+#[test]
+fn a_ragged_row_is_a_reject_in_lenient_mode() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\n").as_bytes(),
+    );
+    case.evaluate_ok(&["--lenient"]);
+    let rejects = read_csv(&case.read("out/rejects.csv"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["line"], "4");
+    assert_eq!(
+        payout(&read_csv(&case.read("out/payouts.csv")), "A1", "Q1", "credit"),
+        "1000.00"
+    );
+}
+
+#[test]
+fn a_column_named_twice_in_the_header_is_an_error() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,split,status,amount\nD1,A1,P,new,2026-01-15,1000.00,,,5\n"
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(
+        &d,
+        "data/deals.csv",
+        1,
+        "column `amount` appears twice in the header (columns 6 and 9)",
+    );
+    assert_eq!(e.col, Some(9));
+}
+
+#[test]
+fn a_mapped_column_named_twice_in_the_header_is_an_error() {
+    let case = Case::with_plan(&format!("{PLAN}\n[data.deals]\ncolumns = {{ amount = \"value\" }}\n"));
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,value,split,status,cancel_date,value\n\
+         D1,A1,P,new,2026-01-15,1000.00,,,,9\n"
+            .as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    error_at(&d, "data/deals.csv", 1, "column `value` appears twice");
+}
+
+#[test]
+fn crlf_files_report_the_right_line_numbers() {
+    let case = Case::new();
+    let deals = format!("{DEALS}D3,A1,P,new,2026-01-15,abc,,,\n").replace('\n', "\r\n");
+    case.write("data/deals.csv", deals.as_bytes());
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 4, 6, "abc", "not a plain decimal");
+    // And a valid CRLF file pays exactly as its LF twin.
+    case.write("data/deals.csv", DEALS.replace('\n', "\r\n").as_bytes());
+    case.write("data/reps.csv", REPS.replace('\n', "\r\n").as_bytes());
+    case.evaluate_ok(&[]);
+    let payouts = read_csv(&case.read("out/payouts.csv"));
+    assert_eq!(payout(&payouts, "A1", "Q1", "credit"), "1000.00");
+    assert_eq!(payout(&payouts, "B2", "Q2", "credit"), "2000.00");
+}
+
+#[test]
+fn bare_cr_line_endings_are_an_error() {
+    let case = Case::new();
+    case.write("data/deals.csv", DEALS.replace('\n', "\r").as_bytes());
+    let d = case.evaluate_fails();
+    error_at(&d, "data/deals.csv", 1, "bare carriage return");
+}

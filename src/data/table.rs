@@ -11,6 +11,22 @@ use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 use std::io::Read;
 
+/// A reader that counts the double quotes passing through it: an odd count at
+/// the end means a quoted field was never closed (the csv parser then reads the
+/// rest of the file as that one field, without an error).
+pub struct QuoteCount<R> {
+    inner: R,
+    quotes: u64,
+}
+
+impl<R: Read> Read for QuoteCount<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        Ok(n)
+    }
+}
+
 /// At most this many errors are kept in full; the rest are counted.
 pub const MAX_KEPT_ERRORS: usize = 1000;
 
@@ -125,7 +141,12 @@ pub struct Table<'m, R: Read> {
     pub filtered: u64,
     /// File name as shown.
     pub file: String,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<QuoteCount<R>>,
+    /// The last row whose cells hold a line break or a double quote: (line,
+    /// 1-based field, whether the row's bytes end with a line break).
+    quoted: Option<(usize, usize, bool)>,
+    /// A ragged-row error held back while its row may be an unclosed quote running to the end.
+    pending: Option<Diagnostic>,
     /// Index in the record of each known column (by position in `cols`).
     index: Vec<Option<usize>>,
     cols: &'static [Col],
@@ -160,10 +181,16 @@ impl<'m, R: Read> Table<'m, R> {
         map: Option<&'m crate::plan::FileMap>,
         problems: &mut Problems,
     ) -> Option<Self> {
+        // Only `\n` ends a record: a CRLF file's `\r` is trimmed from the last
+        // cell, and csv-core's line count is then right for CRLF files too.
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(QuoteCount {
+                inner: input,
+                quotes: 0,
+            });
         let mut header = ByteRecord::new();
         match reader.read_byte_record(&mut header) {
             Ok(true) => {}
@@ -187,6 +214,15 @@ impl<'m, R: Read> Table<'m, R> {
                 problems.fatal(csv_err(file, &e));
                 return None;
             }
+        }
+        if header.iter().any(|f| f.trim_ascii_end().contains(&b'\r')) {
+            problems.fatal(
+                Diagnostic::error("the file's lines end with a bare carriage return (CR), so it reads as one line")
+                    .in_file(file)
+                    .at(1, 1)
+                    .with_help("save the file with LF or CRLF line endings"),
+            );
+            return None;
         }
         let names: Vec<String> = header
             .iter()
@@ -251,13 +287,18 @@ impl<'m, R: Read> Table<'m, R> {
             }
         }
         for (i, n) in names.iter().enumerate() {
-            if names[..i].contains(n) && cols.iter().any(|c| c.name == n) {
+            if let Some(first) = names[..i].iter().position(|m| m == n).filter(|_| !n.is_empty()) {
                 ok = false;
                 problems.fatal(
-                    Diagnostic::error(format!("column `{n}` appears twice in the header"))
-                        .in_file(file)
-                        .at(1, i + 1)
-                        .column_named(n.clone()),
+                    Diagnostic::error(format!(
+                        "column `{n}` appears twice in the header (columns {} and {})",
+                        first + 1,
+                        i + 1
+                    ))
+                    .in_file(file)
+                    .at(1, i + 1)
+                    .column_named(n.clone())
+                    .with_help("rename or delete one of them, so every value is read from the column you mean"),
                 );
             }
         }
@@ -268,6 +309,8 @@ impl<'m, R: Read> Table<'m, R> {
             filtered: 0,
             file: file.to_string(),
             reader,
+            quoted: None,
+            pending: None,
             index,
             cols,
             header_len: names.len(),
@@ -288,11 +331,15 @@ impl<'m, R: Read> Table<'m, R> {
             }
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(true) => {
+                    if let Some(d) = self.pending.take() {
+                        problems.row_error(d);
+                    }
                     self.line = self
                         .record
                         .position()
                         .map(|p| p.line() as usize)
                         .unwrap_or(self.line + 1);
+                    let multiline = self.note_quotes();
                     // One UTF-8 check for the whole row; cells are then read as text.
                     match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
                         Ok(s) => {
@@ -307,6 +354,19 @@ impl<'m, R: Read> Table<'m, R> {
                     if (0..self.len()).all(|i| self.field(i).iter().all(u8::is_ascii_whitespace)) {
                         continue; // blank line (or a row of blank cells)
                     }
+                    if self.len() != self.header_len {
+                        self.rows += 1;
+                        let d = self
+                            .err(None, format!("the row has {} fields but the header has {}", self.len(), self.header_len))
+                            .with_help("each row needs exactly one value (or an empty cell) per column of the header; check for a missing or extra comma, or an unclosed quote");
+                        if multiline {
+                            // Perhaps an unclosed quote that ran to the end: decided at the end.
+                            self.pending = Some(d);
+                        } else {
+                            problems.row_error(d);
+                        }
+                        continue;
+                    }
                     if !self.passes_filter() {
                         self.filtered += 1;
                         continue;
@@ -315,26 +375,63 @@ impl<'m, R: Read> Table<'m, R> {
                     if !self.values_mapped(problems) {
                         continue;
                     }
-                    if self.len() < self.header_len {
-                        let missing_required = self
-                            .cols
-                            .iter()
-                            .zip(&self.index)
-                            .any(|(c, i)| c.required && i.is_some_and(|i| i >= self.len()));
-                        if missing_required {
-                            problems.row_error(self.err(None, format!("the row has {} fields but the header has {}", self.len(), self.header_len)).with_help("each row needs a value (or an empty cell) for every column of the header; check for a missing comma or an unclosed quote"));
-                            continue;
-                        }
-                    }
                     return true;
                 }
-                Ok(false) => return false,
+                Ok(false) => {
+                    self.finish(problems);
+                    return false;
+                }
                 Err(e) => {
+                    if let Some(d) = self.pending.take() {
+                        problems.row_error(d);
+                    }
                     problems.fatal(csv_err(&self.file, &e));
                     return false;
                 }
             }
         }
+    }
+
+    /// Remembers where the current (raw) row has a cell with a line break or a
+    /// double quote; returns whether a cell spans lines.
+    fn note_quotes(&mut self) -> bool {
+        if memchr::memchr2(b'\n', b'"', self.record.as_slice()).is_none() {
+            return false;
+        }
+        let at = |b: u8| self.record.iter().position(|f| f.contains(&b));
+        let multiline = at(b'\n');
+        let ends_nl = self.record.as_slice().ends_with(b"\n");
+        self.quoted = multiline.or_else(|| at(b'"')).map(|i| (self.line, i + 1, ends_nl));
+        multiline.is_some()
+    }
+
+    /// At the end of the file: an odd number of double quotes means a quoted
+    /// cell was never closed; the parser read the rest of the file into it.
+    fn finish(&mut self, problems: &mut Problems) {
+        // csv-core counts line breaks; a final one does not start a line.
+        let last_line = self.reader.position().line() as usize - usize::from(self.quoted.is_some_and(|q| q.2));
+        if self.reader.get_ref().quotes % 2 == 0 {
+            if let Some(d) = self.pending.take() {
+                problems.row_error(d);
+            }
+            return;
+        }
+        self.pending = None;
+        let mut d = match self.quoted {
+            Some((line, col, _)) if line == self.line && last_line > line => Diagnostic::error(format!(
+                "a quoted cell opens in this row and is never closed: lines {line}–{last_line} (the rest of the file) would be read as that one cell"
+            ))
+            .at(line, col),
+            Some((line, col, _)) => Diagnostic::error(format!(
+                "the file has an unmatched double quote (\"); the last row with a quote is line {line}"
+            ))
+            .at(line, col),
+            None => Diagnostic::error("the file has an unmatched double quote (\")"),
+        };
+        d = d.in_file(self.file.clone()).with_help(
+            "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
+        );
+        problems.fatal(d);
     }
 
     /// Fields in the current row.
