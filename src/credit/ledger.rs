@@ -62,6 +62,30 @@ pub struct Outside {
     pub cancel_no_clawback: u64,
 }
 
+/// The close dates of every deal row booked, in the plan year or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Closes {
+    /// Deal rows booked.
+    pub rows: u64,
+    /// The earliest close date.
+    pub first: Option<NaiveDate>,
+    /// The latest close date.
+    pub last: Option<NaiveDate>,
+}
+
+impl Closes {
+    fn see(&mut self, close: NaiveDate) {
+        self.rows += 1;
+        self.first = Some(self.first.map_or(close, |f| f.min(close)));
+        self.last = Some(self.last.map_or(close, |l| l.max(close)));
+    }
+
+    /// Rows that closed inside the plan year (all rows less those outside it).
+    pub fn in_year(&self, outside: &Outside) -> u64 {
+        self.rows.saturating_sub(outside.before + outside.after)
+    }
+}
+
 /// Relationship facts for the scorecard, per rep (own deals in the plan year).
 #[derive(Debug, Clone, Default)]
 pub struct Relationship {
@@ -315,6 +339,8 @@ pub struct Ledger {
     pub clawbacks: Vec<ClawHit>,
     /// Rows outside the rules.
     pub outside: Outside,
+    /// Close dates of every row booked.
+    pub closes: Closes,
     /// Relationship facts per rep.
     pub relationship: Relationships,
     /// Per rep: credit of the won deals closed in the 12 months before the plan year.
@@ -348,6 +374,7 @@ impl Ledger {
             spiffs: Vec::new(),
             clawbacks: Vec::new(),
             outside: Outside::default(),
+            closes: Closes::default(),
             relationship: Relationships::new(roster.reps.len()),
             prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
@@ -399,6 +426,7 @@ impl Ledger {
 
     /// Books one deal row.
     pub fn add(&mut self, row: &DealRow, plan: &Plan, roster: &Roster, cal: &Calendar) {
+        self.closes.see(row.close);
         let Some(period) = cal.period_of(row.close) else {
             if row.close < cal.start() {
                 self.outside.before += 1;
