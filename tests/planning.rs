@@ -149,7 +149,7 @@ fn evaluate_reads_the_written_quotas() {
 fn quota_reports_balance_and_span_of_control() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path(), "potential");
-    let (code, out, err) = fuerza(dir.path(), &["quota", "plan.toml", "--data", "data", "--out", "q.csv"]);
+    let (code, out, err) = fuerza(dir.path(), &["quota", "plan.toml", "--data", "data", "--out", "q"]);
     assert_eq!(code, 0, "{err}");
     // Potential per rep: N 3,000,000 / 2 = 1,500,000, S 1,000,000 → mean 1,250,000 → indexes 120, 80.
     // Accounts per rep: N 20, S 10 → mean 15 → 133.3 and 66.7: both territories are more than 20% off.
@@ -163,7 +163,7 @@ fn quota_reports_balance_and_span_of_control() {
         "{err}"
     );
     // The balance chart: two territories, two bars each (potential and accounts index).
-    let svg = std::fs::read_to_string(dir.path().join("charts/territory-balance.svg")).unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("q/charts/territory-balance.svg")).unwrap();
     assert!(svg.contains("<title>Territory balance</title>"), "{svg}");
     assert!(
         svg.contains("\nN *\n") && svg.contains("\nS *\n"),
@@ -193,7 +193,7 @@ fn capacity_hires_the_fewest_that_make_the_goal() {
         m03.contains("16.00") && m03.contains("11.50") && m03.contains("122,188.00") && m03.ends_with('6'),
         "{m03}"
     );
-    let svg = std::fs::read_to_string(dir.path().join("out/plan/charts/capacity.svg")).unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("out/plan-capacity/charts/capacity.svg")).unwrap();
     assert!(svg.contains("<title>Selling capacity against the goal</title>"));
     assert!(
         svg.contains("+6 hires") && svg.contains("M03 (16)"),

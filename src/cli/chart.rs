@@ -6,7 +6,8 @@ use crate::comp::{evaluate, Evaluation};
 use crate::credit::Ledger;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
-use crate::output::{files, OutFile};
+use crate::output::manifest::Manifest;
+use crate::output::OutFile;
 use std::path::PathBuf;
 
 /// Arguments of `chart`.
@@ -64,6 +65,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let mut warnings = plan.warnings.clone();
+    let mut stamps = vec![plan.stamp.clone()];
     let data = if args.kind == Kind::PayoutCurve && !dir.is_dir() {
         warnings.push(Diagnostic::warning(format!(
             "no data folder {}: the payout curves show no reps",
@@ -78,6 +80,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev, &[])
     } else {
         let inp = inputs::load(plan, &dir, false)?;
+        stamps.clone_from(&inp.stamps);
         let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
         let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
         ChartData::build(p, cal, roster, &inp.ledger, &ev, &inp.opps)
@@ -96,15 +99,16 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         return Err(Diagnostic::error(format!("nothing to draw: {why}")).into());
     }
     let out_files = chart_files(&rendered);
+    let names: Vec<String> = out_files.iter().map(|f| f.name.clone()).collect();
     let out_dir = args
         .out
         .clone()
-        .unwrap_or_else(|| super::evaluate::default_out(&args.plan));
-    files::write_all(&out_dir, &out_files).map_err(|e| {
-        Diagnostic::error(format!("cannot write the charts: {e}")).in_file(out_dir.display().to_string())
-    })?;
-    for f in &out_files {
-        println!("{}", out_dir.join(&f.name).display());
+        .unwrap_or_else(|| super::default_out(&args.plan, "-charts"));
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let guard = super::guard(&stamps, Some(&dir));
+    super::publish(&out_dir, out_files, Manifest::new("chart", argv, stamps), &guard)?;
+    for f in &names {
+        println!("{}", out_dir.join(f).display());
     }
     print_warnings(&warnings);
     Ok(())

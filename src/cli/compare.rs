@@ -121,7 +121,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("compare-{}", names.join("-vs-"))));
-    write(&out_dir, out_files, &base.inputs, &args.argv)?;
+    // Every plan compared is an input; the data files are the baseline's.
+    let mut stamps = base.inputs.stamps.clone();
+    stamps.extend(others.iter().map(|i| i.plan.stamp.clone()));
+    write("compare", &out_dir, out_files, &base.inputs, stamps, &args.argv)?;
 
     println!(
         "{} plans on the same {} scenarios of {} reps (seed {}; {})",

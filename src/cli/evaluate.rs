@@ -4,7 +4,7 @@ use super::{inputs, print_notes, print_warnings, Failure, Format};
 use crate::comp::evaluate;
 use crate::diag::Diagnostic;
 use crate::output::manifest::Manifest;
-use crate::output::{files, tables, text, OutFile};
+use crate::output::{tables, text, OutFile};
 use std::path::PathBuf;
 
 /// Arguments of `evaluate`.
@@ -25,11 +25,6 @@ pub struct Args {
     pub png: bool,
     /// Also write one statement file per rep.
     pub statements: bool,
-}
-
-/// The default output folder: out/<plan file stem>.
-pub fn default_out(plan: &std::path::Path) -> PathBuf {
-    PathBuf::from("out").join(plan.file_stem().unwrap_or_default())
 }
 
 /// Runs `evaluate`.
@@ -75,18 +70,16 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     })?);
     let o = &inp.ledger.outside;
     let manifest = Manifest {
-        fuerza_version: env!("CARGO_PKG_VERSION").to_string(),
-        command: args.argv.iter().skip(1).cloned().collect(),
-        inputs: inp.stamps.clone(),
         rows_skipped: inp.problems.rejects.len() as u64,
         deals_outside_year: o.before + o.after,
-        outputs: Vec::new(),
+        ..Manifest::new(
+            "evaluate",
+            args.argv.iter().skip(1).cloned().collect(),
+            inp.stamps.clone(),
+        )
     };
-    manifest.append_to(&mut out_files);
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out(&args.plan));
-    files::write_all(&out_dir, &out_files).map_err(|e| {
-        Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
-    })?;
+    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.plan, ""));
+    super::publish(&out_dir, out_files, manifest, &super::guard(&inp.stamps, Some(&dir)))?;
 
     let summary = crate::report::summary(p, roster, cal, &ev);
     match args.format {

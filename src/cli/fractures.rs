@@ -1,8 +1,8 @@
 //! `fuerza fractures`: pipeline-fracture diagnostics only.
 
 use super::{inputs, print_notes, print_warnings, Failure};
-use crate::diag::Diagnostic;
-use crate::output::{files, tables, text, OutFile};
+use crate::output::manifest::Manifest;
+use crate::output::{tables, text, OutFile};
 use std::path::{Path, PathBuf};
 
 /// Runs `fractures`: writes fractures.csv and funnel.csv, prints one line per fracture.
@@ -23,10 +23,10 @@ pub fn run(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) -> Resul
             bytes: tables::funnel(p, roster, &funnels, &team).finish(),
         },
     ];
-    let out_dir = out.unwrap_or_else(|| super::evaluate::default_out(plan_path));
-    files::write_all(&out_dir, &out_files).map_err(|e| {
-        Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
-    })?;
+    let out_dir = out.unwrap_or_else(|| super::default_out(plan_path, "-fractures"));
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let manifest = Manifest::new("fractures", argv, inp.stamps.clone());
+    super::publish(&out_dir, out_files, manifest, &super::guard(&inp.stamps, Some(&dir)))?;
     print!("{}", text::fractures(p, &roster.reps, &found, true));
     print_notes(&inp.problems.notes);
     print_warnings(&warnings);

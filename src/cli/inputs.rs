@@ -111,6 +111,8 @@ pub struct Inputs {
     pub stamps: Vec<InputStamp>,
     /// Warnings and rejects.
     pub problems: Problems,
+    /// The data folder the files were read from.
+    pub data_dir: PathBuf,
 }
 
 fn open(path: &Path) -> Result<Hashing<std::io::BufReader<File>>, Diagnostic> {
@@ -281,5 +283,6 @@ pub fn load_with(
         opps,
         stamps,
         problems,
+        data_dir: dir.to_path_buf(),
     })
 }

@@ -21,8 +21,11 @@ pub mod simulate;
 pub mod visuals;
 
 use crate::diag::Diagnostic;
+use crate::output::folder::{self, Guard};
+use crate::output::manifest::{InputStamp, Manifest};
+use crate::output::OutFile;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A failed run: the diagnostics to show (exit status 1).
 #[derive(Debug)]
@@ -112,7 +115,7 @@ pub enum Command {
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Output folder (default: out/<plan file stem>); charts go to its charts/.
+        /// Output folder (default: out/<plan file stem>-charts); charts go to its charts/.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Also write PNG.
@@ -138,20 +141,20 @@ pub enum Command {
         data: Option<PathBuf>,
     },
     /// Pipeline-fracture diagnostics only: where each rep's funnel breaks.
-    #[command(after_help = "Example:\n  fuerza fractures plans/acme.toml --out out/acme")]
+    #[command(after_help = "Example:\n  fuerza fractures plans/acme.toml --out out/acme-fractures")]
     Fractures {
         /// The plan (TOML).
         plan: PathBuf,
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Output folder (default: out/<plan file stem>).
+        /// Output folder (default: out/<plan file stem>-fractures).
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Allocate the annual goal to territories, reps and periods; write quotas.csv.
     #[command(
-        after_help = "Example:\n  fuerza quota plans/acme.toml --out data/acme/quotas.csv\n\nfuerza evaluate then reads data/acme/quotas.csv."
+        after_help = "Example:\n  fuerza quota plans/acme.toml --out /tmp/acme-data/quotas.csv\n\nfuerza evaluate --data /tmp/acme-data then reads that quotas.csv.\n--out FILE.csv writes that one file; --out DIR a run folder with the territory-balance chart."
     )]
     Quota {
         /// The plan (TOML).
@@ -159,7 +162,7 @@ pub enum Command {
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Where to write quotas.csv (default: out/<plan file stem>/quotas.csv).
+        /// A folder for quotas.csv and the balance chart, or a FILE.csv (default: out/<plan file stem>-quota).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -171,7 +174,7 @@ pub enum Command {
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Output folder for the chart (default: out/<plan file stem>).
+        /// Output folder for the chart (default: out/<plan file stem>-capacity).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -227,7 +230,7 @@ pub enum Command {
         /// Worker threads (default: one per core); the output does not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Output folder (default: out/<plan file stem>).
+        /// Output folder (default: out/<plan file stem>-forecast).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Pay every trial with the generic engine (slower; the same cents).
@@ -360,6 +363,25 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             argv,
         }),
     }
+}
+
+/// A command's default output folder: `out/<plan file stem><suffix>`; each
+/// command has its own, so one run never replaces another command's folder.
+pub fn default_out(plan: &Path, suffix: &str) -> PathBuf {
+    let stem = plan.file_stem().unwrap_or_default().to_string_lossy();
+    PathBuf::from("out").join(format!("{stem}{suffix}"))
+}
+
+/// What a run must not write over: the files it read and its data folder.
+pub fn guard(stamps: &[InputStamp], data: Option<&Path>) -> Guard {
+    Guard::new(stamps.iter().map(|s| Path::new(&s.file)), data)
+}
+
+/// Stamps `files` with `manifest` and replaces folder `out` with them, all or nothing.
+pub fn publish(out: &Path, mut files: Vec<OutFile>, manifest: Manifest, guard: &Guard) -> Result<(), Failure> {
+    manifest.append_to(&mut files);
+    folder::publish(out, &files, guard)?;
+    Ok(())
 }
 
 /// Prints notes (facts about the inputs) to stderr.

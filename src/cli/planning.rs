@@ -3,8 +3,9 @@
 use super::{inputs, print_notes, print_warnings, Failure};
 use crate::diag::Diagnostic;
 use crate::output::csv::{Cell, CsvDoc};
+use crate::output::manifest::Manifest;
 use crate::output::text::table;
-use crate::output::{files, OutFile};
+use crate::output::OutFile;
 use crate::planning::{balance, capacity, quota, recruit};
 use crate::units::{fmt_money, fmt_money_human, fmt_pct};
 use rust_decimal::prelude::FromPrimitive;
@@ -30,13 +31,17 @@ pub fn run_quota(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) ->
             ]);
         }
     }
-    let target = out.unwrap_or_else(|| super::evaluate::default_out(plan_path).join("quotas.csv"));
-    let (dir_out, name) = split_target(&target)?;
+    let quotas = doc.finish();
+    let guard = super::guard(&inp.stamps, Some(&dir));
+    let out = out.unwrap_or_else(|| super::default_out(plan_path, "-quota"));
+    // `--out FILE.csv` writes that one file; `--out FOLDER` a run folder.
+    let file_mode = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let target = if file_mode { out.clone() } else { out.join("quotas.csv") };
     let mut out_files = vec![OutFile {
-        name,
-        bytes: doc.finish(),
+        name: "quotas.csv".into(),
+        bytes: quotas,
     }];
-    if !p.territories.is_empty() {
+    if !p.territories.is_empty() && !file_mode {
         let (bal, _) = balance::balance(p, roster);
         let svg = crate::chart::theme::svg(&crate::chart::planning::BalanceChart(&bal))
             .map_err(|e| Diagnostic::error(e.to_string()))?;
@@ -45,9 +50,23 @@ pub fn run_quota(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) ->
             bytes: svg.into_bytes(),
         });
     }
-    files::write_all(&dir_out, &out_files).map_err(|e| {
-        Diagnostic::error(format!("cannot write quotas.csv: {e}")).in_file(target.display().to_string())
-    })?;
+    if file_mode {
+        crate::output::folder::publish_file(&target, &out_files[0].bytes, &guard)?;
+        if !p.territories.is_empty() {
+            print_notes(&[format!(
+                "the territory-balance chart is written only with --out FOLDER (this run wrote the one file {})",
+                target.display()
+            )]);
+        }
+    } else {
+        let argv: Vec<String> = std::env::args().skip(1).collect();
+        super::publish(
+            &out,
+            out_files,
+            Manifest::new("quota", argv, inp.stamps.clone()),
+            &guard,
+        )?;
+    }
 
     let goal = p.goal.annual.unwrap_or_default();
     println!(
@@ -138,17 +157,8 @@ pub fn run_quota(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) ->
     Ok(())
 }
 
-/// The folder and file name of an output path.
-fn split_target(target: &Path) -> Result<(PathBuf, String), Failure> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Diagnostic::error(format!("--out {} is not a file path", target.display())))?;
-    Ok((target.parent().map(Path::to_path_buf).unwrap_or_default(), name))
-}
-
 /// Runs `capacity`: the month-by-month cohort model and the hires to start;
-/// writes `charts/capacity.svg` under `out` (default out/<plan file stem>).
+/// writes `charts/capacity.svg` and manifest.json to the folder `out` (default out/<plan file stem>-capacity).
 pub fn run_capacity(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>) -> Result<(), Failure> {
     let plan = inputs::load_plan(plan_path)?;
     let dir = inputs::data_dir(data, &plan);
@@ -164,20 +174,24 @@ pub fn run_capacity(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>)
             Diagnostic::error("no scheme to plan capacity with: name one with [capacity] scheme = \"...\"").into(),
         );
     };
-    let out_dir = out.unwrap_or_else(|| super::evaluate::default_out(plan_path));
+    let out_dir = out.unwrap_or_else(|| super::default_out(plan_path, "-capacity"));
     let chart = crate::chart::planning::CapacityChart {
         plan: &cp,
         currency: &p.currency,
     };
     let svg = crate::chart::theme::svg(&chart).map_err(|e| Diagnostic::error(e.to_string()))?;
-    files::write_all(
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let files = vec![OutFile {
+        name: "charts/capacity.svg".into(),
+        bytes: svg.into_bytes(),
+    }];
+    let guard = super::guard(&inp.stamps, Some(&dir));
+    super::publish(
         &out_dir,
-        &[OutFile {
-            name: "charts/capacity.svg".into(),
-            bytes: svg.into_bytes(),
-        }],
-    )
-    .map_err(|e| Diagnostic::error(format!("cannot write the chart: {e}")).in_file(out_dir.display().to_string()))?;
+        files,
+        Manifest::new("capacity", argv, inp.stamps.clone()),
+        &guard,
+    )?;
     let money = |x: f64| fmt_money_human(Decimal::from_f64(x).unwrap_or_default().round_dp(0));
     println!(
         "{}: scheme {}, a ramped rep sells {} a year; monthly attrition {:.2}%",

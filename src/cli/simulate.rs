@@ -9,8 +9,8 @@ use super::inputs::{self, DealSink, Inputs};
 use super::{print_notes, print_warnings, Failure};
 use crate::data::DealRow;
 use crate::diag::Diagnostic;
-use crate::output::manifest::Manifest;
-use crate::output::{files, forecast, text, OutFile};
+use crate::output::manifest::{InputStamp, Manifest};
+use crate::output::{forecast, text, OutFile};
 use crate::sim::{self, summary, History, Model, Outcome, Pricer};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -129,22 +129,23 @@ pub fn recorded_command(argv: &[String]) -> Vec<String> {
     out
 }
 
-/// Adds manifest.json (stamping the others) and writes every file atomically.
-pub fn write(out_dir: &Path, mut out_files: Vec<OutFile>, inp: &Inputs, argv: &[String]) -> Result<(), Failure> {
+/// Adds manifest.json (stamping the others) and replaces `out_dir` with the
+/// files, all or nothing; `run` names the command, `stamps` every file it read.
+pub fn write(
+    run: &str,
+    out_dir: &Path,
+    out_files: Vec<OutFile>,
+    inp: &Inputs,
+    stamps: Vec<InputStamp>,
+    argv: &[String],
+) -> Result<(), Failure> {
     let o = &inp.ledger.outside;
     let manifest = Manifest {
-        fuerza_version: env!("CARGO_PKG_VERSION").to_string(),
-        command: recorded_command(argv),
-        inputs: inp.stamps.clone(),
-        rows_skipped: 0,
         deals_outside_year: o.before + o.after,
-        outputs: Vec::new(),
+        ..Manifest::new(run, recorded_command(argv), stamps)
     };
-    manifest.append_to(&mut out_files);
-    files::write_all(out_dir, &out_files).map_err(|e| {
-        Diagnostic::error(format!("cannot write the outputs: {e}")).in_file(out_dir.display().to_string())
-    })?;
-    Ok(())
+    let guard = super::guard(&manifest.inputs, Some(&inp.data_dir));
+    super::publish(out_dir, out_files, manifest, &guard)
 }
 
 /// The fit check: median coefficient of variation of period bookings, in
@@ -234,8 +235,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let out_dir = args
         .out
         .clone()
-        .unwrap_or_else(|| super::evaluate::default_out(&args.plan));
-    write(&out_dir, out_files, inp, &args.argv)?;
+        .unwrap_or_else(|| super::default_out(&args.plan, "-forecast"));
+    write("simulate", &out_dir, out_files, inp, inp.stamps.clone(), &args.argv)?;
 
     println!(
         "{} — forecast of {} reps, {} trials, seed {} ({})",

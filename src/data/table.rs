@@ -410,7 +410,7 @@ impl<'m, R: Read> Table<'m, R> {
     fn finish(&mut self, problems: &mut Problems) {
         // csv-core counts line breaks; a final one does not start a line.
         let last_line = self.reader.position().line() as usize - usize::from(self.quoted.is_some_and(|q| q.2));
-        if self.reader.get_ref().quotes % 2 == 0 {
+        if self.reader.get_ref().quotes.is_multiple_of(2) {
             if let Some(d) = self.pending.take() {
                 problems.row_error(d);
             }

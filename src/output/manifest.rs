@@ -27,6 +27,8 @@ pub struct OutputStamp {
 pub struct Manifest {
     /// fuerza's version.
     pub fuerza_version: String,
+    /// The command that made this folder: `evaluate`, `simulate`, `compare`, `quota`, ...
+    pub run: String,
     /// The command line, argument by argument.
     pub command: Vec<String>,
     /// Inputs, plan first.
@@ -40,6 +42,19 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The stamp of a `run` (a subcommand's name) of `command` over `inputs`.
+    pub fn new(run: &str, command: Vec<String>, inputs: Vec<InputStamp>) -> Self {
+        Self {
+            fuerza_version: env!("CARGO_PKG_VERSION").to_string(),
+            run: run.to_string(),
+            command,
+            inputs,
+            rows_skipped: 0,
+            deals_outside_year: 0,
+            outputs: Vec::new(),
+        }
+    }
+
     /// Stamps every file in `out_files` as this run's outputs, then appends
     /// manifest.json itself.
     pub fn append_to(mut self, out_files: &mut Vec<super::files::OutFile>) {

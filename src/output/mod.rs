@@ -1,7 +1,8 @@
-//! Renderers: CSV files, the manifest, text and JSON for stdout; atomic writes.
+//! Renderers: CSV files, the manifest, text and JSON for stdout; run folders written all or nothing.
 
 pub mod csv;
 pub mod files;
+pub mod folder;
 pub mod forecast;
 pub mod html;
 pub mod manifest;
@@ -10,4 +11,4 @@ pub mod scorecard;
 pub mod tables;
 pub mod text;
 
-pub use files::{write_all, OutFile};
+pub use files::OutFile;

@@ -1,0 +1,282 @@
+#![allow(clippy::unwrap_used)] // a test harness: a failure to set up its own files should panic
+//! One run, one folder, all or nothing: a run replaces its output folder whole
+//! or not at all (even when killed), leaves nothing of an earlier run in it,
+//! never writes over an input or into the data folder, and each command has a
+//! folder of its own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fuerza() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fuerza"));
+    c.env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Runs `fuerza ARGS` in `dir`; returns (status, stderr). Never a panic.
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = fuerza().args(args).current_dir(dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+/// A copy of the Acme plan and its data in a temporary folder: `plan.toml`, `data/`.
+fn acme() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::copy(repo("plans/acme.toml"), t.path().join("plan.toml")).unwrap();
+    std::fs::create_dir(t.path().join("data")).unwrap();
+    for f in ["reps.csv", "deals.csv", "opportunities.csv"] {
+        std::fs::copy(repo("data/acme").join(f), t.path().join("data").join(f)).unwrap();
+    }
+    t
+}
+
+/// Every file under `dir` (relative path → bytes).
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// The folder holds exactly the files its manifest stamps, each with its hash.
+fn consistent(dir: &Path) -> Result<serde_json::Value, String> {
+    let all = files(dir);
+    let m: serde_json::Value = serde_json::from_slice(all.get("manifest.json").ok_or("no manifest.json")?)
+        .map_err(|e| format!("manifest.json: {e}"))?;
+    let mut stamped = BTreeMap::new();
+    for o in m["outputs"].as_array().ok_or("no outputs")? {
+        stamped.insert(
+            o["file"].as_str().unwrap().to_string(),
+            o["sha256"].as_str().unwrap().to_string(),
+        );
+    }
+    for (name, bytes) in &all {
+        if name == "manifest.json" {
+            continue;
+        }
+        let want = stamped.get(name).ok_or(format!("{name} is not in the manifest"))?;
+        if *want != fuerza::output::files::sha256_hex(bytes) {
+            return Err(format!("{name} is not the file the manifest stamps"));
+        }
+    }
+    if stamped.len() + 1 != all.len() {
+        return Err(format!("{} files stamped, {} present", stamped.len(), all.len() - 1));
+    }
+    Ok(m)
+}
+
+/// Hidden siblings a run keeps beside its folder while it works.
+fn leftovers(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".fuerza-"))
+        .collect()
+}
+
+#[test]
+fn a_second_run_leaves_nothing_of_the_first_in_the_folder() {
+    let t = acme();
+    let d = t.path();
+    let (code, err) = run(
+        d,
+        &[
+            "evaluate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--out",
+            "out/run",
+            "--png",
+            "--statements",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(files(&d.join("out/run")).keys().any(|k| k.ends_with(".png")));
+    // The second run has neither PNGs nor statements: none of the first run's survive.
+    let (code, err) = run(d, &["evaluate", "plan.toml", "--data", "data", "--out", "out/run"]);
+    assert_eq!(code, 0, "{err}");
+    let after = files(&d.join("out/run"));
+    assert!(
+        !after
+            .keys()
+            .any(|k| k.ends_with(".png") || k.starts_with("statements/")),
+        "{:?}",
+        after.keys()
+    );
+    consistent(&d.join("out/run")).unwrap();
+    assert_eq!(manifest(&d.join("out/run"))["run"], "evaluate");
+    assert!(leftovers(&d.join("out")).is_empty());
+}
+
+#[test]
+fn each_command_has_its_own_default_folder_and_says_so_in_its_manifest() {
+    let t = acme();
+    let d = t.path();
+    for args in [
+        &["evaluate", "plan.toml", "--data", "data"][..],
+        &["simulate", "plan.toml", "--data", "data", "--trials", "50"],
+        &["fractures", "plan.toml", "--data", "data"],
+        &["quota", "plan.toml", "--data", "data"],
+        &["capacity", "plan.toml", "--data", "data"],
+        &["chart", "payout-curve", "plan.toml", "--data", "data"],
+    ] {
+        let (code, err) = run(d, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    for (folder, cmd, file) in [
+        ("out/plan", "evaluate", "payouts.csv"),
+        ("out/plan-forecast", "simulate", "forecast.csv"),
+        ("out/plan-fractures", "fractures", "fractures.csv"),
+        ("out/plan-quota", "quota", "quotas.csv"),
+        ("out/plan-capacity", "capacity", "charts/capacity.svg"),
+        ("out/plan-charts", "chart", "charts/payout-curve-ae.svg"),
+    ] {
+        let dir = d.join(folder);
+        let m = consistent(&dir).unwrap_or_else(|e| panic!("{folder}: {e}"));
+        assert_eq!(m["run"], cmd, "{folder}");
+        assert!(dir.join(file).exists(), "{folder}/{file}");
+    }
+    // evaluate's folder still holds its own manifest after simulate ran.
+    assert!(!d.join("out/plan/forecast.csv").exists());
+}
+
+#[test]
+fn no_command_writes_over_its_inputs_or_into_the_data_folder() {
+    let t = acme();
+    let d = t.path();
+    let before = files(d);
+    for args in [
+        &["quota", "plan.toml", "--data", "data", "--out", "plan.toml"][..],
+        &["quota", "plan.toml", "--data", "data", "--out", "data/deals.csv"],
+        &["quota", "plan.toml", "--data", "data", "--out", "data"],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "data"],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "data/out"],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "."],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "plan.toml"],
+        &[
+            "simulate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--trials",
+            "5",
+            "--out",
+            "data",
+        ],
+        &["fractures", "plan.toml", "--data", "data", "--out", "data/deals.csv"],
+    ] {
+        let (code, err) = run(d, args);
+        assert_eq!(code, 1, "{args:?} must be refused:\n{err}");
+        assert!(err.contains("cannot be written"), "{args:?}: {err}");
+        assert_eq!(files(d), before, "{args:?} changed a file");
+    }
+}
+
+#[test]
+fn a_folder_fuerza_did_not_write_is_never_replaced() {
+    let t = acme();
+    let d = t.path();
+    std::fs::create_dir(d.join("mine")).unwrap();
+    std::fs::write(d.join("mine/thesis.txt"), "two years of work").unwrap();
+    let (code, err) = run(d, &["evaluate", "plan.toml", "--data", "data", "--out", "mine"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no manifest.json from fuerza"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("mine/thesis.txt")).unwrap(),
+        "two years of work"
+    );
+}
+
+#[test]
+fn quota_with_a_csv_path_writes_that_one_file_atomically() {
+    let t = acme();
+    let d = t.path();
+    let (code, err) = run(d, &["quota", "plan.toml", "--data", "data", "--out", "alloc/q.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("territory-balance chart is written only with --out FOLDER"),
+        "{err}"
+    );
+    let names: Vec<String> = files(&d.join("alloc")).into_keys().collect();
+    assert_eq!(names, ["q.csv"], "no charts/ or temporary files beside it");
+    assert!(std::fs::read_to_string(d.join("alloc/q.csv"))
+        .unwrap()
+        .starts_with("rep_id,period,quota\n"));
+}
+
+#[test]
+fn a_killed_run_leaves_the_folder_wholly_old_or_wholly_new() {
+    let t = acme();
+    let d = t.path();
+    // A bigger year, so that a run lasts long enough to be killed at many points.
+    let (code, err) = run(
+        d,
+        &[
+            "generate",
+            "--plan",
+            "plan.toml",
+            "--out",
+            "data",
+            "--reps",
+            "60",
+            "--deals",
+            "40000",
+            "--opportunities",
+            "2000",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let args = ["evaluate", "plan.toml", "--data", "data", "--out", "out/run"];
+    let (code, err) = run(d, &args);
+    assert_eq!(code, 0, "{err}");
+    let old_deals = consistent(&d.join("out/run")).unwrap()["inputs"][2]["sha256"].clone();
+    let started = std::time::Instant::now();
+    let (code, err) = run(d, &args);
+    assert_eq!(code, 0, "{err}");
+    let span = started.elapsed();
+    // The new runs read other deals, so an old and a new folder can be told apart.
+    let deals = std::fs::read_to_string(d.join("data/deals.csv")).unwrap();
+    std::fs::write(d.join("data/deals.csv"), deals.replacen(",new,", ",renewal,", 500)).unwrap();
+    let (mut old, mut new) = (0, 0);
+    for i in 0..30u32 {
+        let mut child = fuerza().args(args).current_dir(d).spawn().unwrap();
+        std::thread::sleep(span.mul_f64(f64::from(i) / 24.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        let m = consistent(&d.join("out/run")).unwrap_or_else(|e| panic!("kill {i}: {e}"));
+        if m["inputs"][2]["sha256"] == old_deals {
+            old += 1;
+        } else {
+            new += 1;
+        }
+    }
+    // The next run starts clean: whatever the killed ones left beside the folder is gone.
+    let (code, err) = run(d, &args);
+    assert_eq!(code, 0, "{err}");
+    consistent(&d.join("out/run")).unwrap();
+    assert!(leftovers(&d.join("out")).is_empty(), "{:?}", leftovers(&d.join("out")));
+    eprintln!("killed runs: {old} left the old folder, {new} the new one");
+    assert!(old + new == 30 && new > 0, "old {old}, new {new}");
+}
