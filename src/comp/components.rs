@@ -1,6 +1,7 @@
 //! Component rules (SPEC 4): each turns a rep's period into rounded lines.
 
 use super::lines::{Line, LineKind};
+use crate::credit::{div, mul, TooLarge};
 use crate::plan::{Basis, Component, ComponentKind, Method, Tier};
 use crate::units::{fmt_money_human, fmt_pct, Rounding};
 use rust_decimal::Decimal;
@@ -37,6 +38,10 @@ fn line(c: &Component, label: String, basis: Option<Decimal>, rate: Option<Decim
 }
 
 /// The payout curve f(A): 0 below the first point, linear between, flat after the last.
+///
+/// Never overflows: between two points `a` is below the upper one (curve
+/// attainments are below 10^15, payouts at most 100), and past the last
+/// point nothing is computed.
 pub fn curve_at(curve: &[(Decimal, Decimal)], a: Decimal) -> Decimal {
     let Some(first) = curve.first() else {
         return Decimal::ZERO;
@@ -53,10 +58,11 @@ pub fn curve_at(curve: &[(Decimal, Decimal)], a: Decimal) -> Decimal {
     curve.last().map(|p| p.1).unwrap_or_default()
 }
 
-fn bound(basis: Basis, from: Decimal, quota: Decimal) -> Decimal {
+/// A tier bound in credit: at most 1000 × a quota, or an amount below 10^15.
+fn bound(basis: Basis, from: Decimal, quota: Decimal) -> Result<Decimal, TooLarge> {
     match basis {
-        Basis::Attainment => from * quota,
-        Basis::Amount => from,
+        Basis::Attainment => mul(from, quota),
+        Basis::Amount => Ok(from),
     }
 }
 
@@ -71,11 +77,18 @@ fn tier_label(basis: Basis, k: usize, tiers: &[Tier]) -> String {
     }
 }
 
-/// The lines of one component for one period (before its cap).
-pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
+/// The lines of one component for one period (before its cap), or the
+/// product that is beyond the range of exact decimals.
+pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
     let r = f.rounding;
-    let attainment = (!f.quota.is_zero()).then(|| f.credit / f.quota);
-    match &c.kind {
+    let attainment = || -> Result<Option<Decimal>, TooLarge> {
+        if f.quota.is_zero() {
+            Ok(None)
+        } else {
+            div(f.credit, f.quota).map(Some)
+        }
+    };
+    Ok(match &c.kind {
         ComponentKind::Commission {
             basis,
             method,
@@ -84,34 +97,37 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
             ..
         } => {
             if *basis == Basis::Attainment && f.quota.is_zero() {
-                return Vec::new();
+                return Ok(Vec::new());
             }
             let cr = f.filtered_credit;
             if cr <= Decimal::ZERO {
-                return Vec::new();
+                return Ok(Vec::new());
             }
-            let lo: Vec<Decimal> = tiers.iter().map(|t| bound(*basis, t.from, f.quota)).collect();
+            let lo: Vec<Decimal> = tiers
+                .iter()
+                .map(|t| bound(*basis, t.from, f.quota))
+                .collect::<Result<_, _>>()?;
             match method {
                 Method::Marginal => (0..tiers.len())
                     .filter(|&k| cr > lo[k])
                     .map(|k| {
                         let top = lo.get(k + 1).map_or(cr, |&hi| cr.min(hi));
                         let slice = top - lo[k];
-                        line(
+                        Ok(line(
                             c,
                             tier_label(*basis, k, tiers),
                             Some(slice),
                             Some(tiers[k].rate),
-                            r.money(slice * tiers[k].rate),
-                        )
+                            r.money(mul(slice, tiers[k].rate)?),
+                        ))
                     })
-                    .collect(),
+                    .collect::<Result<_, TooLarge>>()?,
                 Method::Retroactive => {
                     let Some(k) = (0..tiers.len()).rev().find(|&k| lo[k] <= cr) else {
-                        return Vec::new();
+                        return Ok(Vec::new());
                     };
                     let base = match above {
-                        Some(a) => (cr - bound(*basis, *a, f.quota)).max(Decimal::ZERO),
+                        Some(a) => (cr - bound(*basis, *a, f.quota)?).max(Decimal::ZERO),
                         None => cr,
                     };
                     vec![line(
@@ -119,17 +135,18 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
                         format!("{}, all credit", tier_label(*basis, k, tiers)),
                         Some(base),
                         Some(tiers[k].rate),
-                        r.money(base * tiers[k].rate),
+                        r.money(mul(base, tiers[k].rate)?),
                     )]
                 }
             }
         }
         ComponentKind::Bonus { target, curve } => {
-            let Some(a) = attainment else { return Vec::new() };
+            let Some(a) = attainment()? else { return Ok(Vec::new()) };
             let fa = curve_at(curve, a);
             if fa.is_zero() {
-                return Vec::new();
+                return Ok(Vec::new());
             }
+            // Below 10^15 × 366 × 100: no product here overflows.
             let target_p = *target * f.prorate_num / f.prorate_den;
             vec![line(
                 c,
@@ -139,7 +156,7 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
                 r.money(*target * f.prorate_num * fa / f.prorate_den),
             )]
         }
-        ComponentKind::Milestone { at, amount } => match attainment {
+        ComponentKind::Milestone { at, amount } => match attainment()? {
             Some(a) if a >= *at => vec![line(
                 c,
                 format!("attainment ≥ {}", fmt_pct(*at)),
@@ -156,17 +173,17 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Vec<Line> {
             .collect(),
         ComponentKind::Override { rate, .. } => {
             if f.override_credit.is_zero() {
-                return Vec::new();
+                return Ok(Vec::new());
             }
             vec![line(
                 c,
                 "reports' credit".to_string(),
                 Some(f.override_credit),
                 Some(*rate),
-                r.money(f.override_credit * *rate),
+                r.money(mul(f.override_credit, *rate)?),
             )]
         }
-    }
+    })
 }
 
 #[cfg(test)]

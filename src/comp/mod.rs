@@ -11,13 +11,21 @@ pub mod settle;
 pub use lines::{Line, LineKind, PeriodPay};
 
 use crate::calendar::Calendar;
-use crate::credit::{credit_set, quota, Ledger, Tenure};
+use crate::credit::{quota, sum, Ledger, Tenure, TooLarge, TreeSums};
 use crate::data::quotas::Quotas;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
-use crate::plan::{ComponentKind, Plan, Scope};
+use crate::plan::{ComponentKind, CreditScope, Plan, Scope};
 use components::PeriodFacts;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Per (scheme, filtered commission): each rep's credit through the filter
+/// per period, and its sums over the reporting tree per period.
+type Filtered = HashMap<(usize, usize), (Vec<Vec<Decimal>>, Vec<TreeSums>)>;
+
+/// A column of payouts: its name and how to read it.
+type Column = (&'static str, fn(&PeriodPay) -> Decimal);
 
 /// SPIFF hits by (rep, period, component): (deal id, split, amount).
 type SpiffIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal, Decimal)>>;
@@ -53,14 +61,143 @@ pub struct Evaluation {
 }
 
 /// Pays every rep of the roster for the plan year.
-#[allow(clippy::needless_range_loop)] // `p` indexes several per-period tables at once
+///
+/// Never panics. Should an amount be beyond the range of exact decimals
+/// ([`try_evaluate`] names it), every rep is paid nothing and the errors come
+/// first among the warnings; a caller that can stop uses [`try_evaluate`].
 pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, explicit: &Quotas) -> Evaluation {
+    try_evaluate(plan, roster, cal, ledger, explicit).unwrap_or_else(|errors| Evaluation {
+        reps: (0..roster.reps.len())
+            .map(|rep| RepPay {
+                rep,
+                periods: vec![PeriodPay::default(); cal.periods()],
+            })
+            .collect(),
+        warnings: errors,
+    })
+}
+
+/// What keeps a rep's pay from being computed: the period and the operation
+/// beyond the range of exact decimals, described.
+type Unpayable = (Option<usize>, String);
+
+/// Pays every rep of the roster for the plan year, or says which amounts
+/// cannot be represented.
+///
+/// Every amount is an exact decimal of at most 28 significant digits, below
+/// about 7.9 × 10^28 in absolute value. With amounts below 10^15 and weights,
+/// multipliers and rates at most 100, a rep's pay stays far inside that range
+/// unless tens of millions of deal rows are credited to one rep; the error,
+/// located at the rep's row of reps.csv, names the operation that would leave
+/// the range. So that no total of the evaluation can overflow either, the
+/// absolute values of each column of payouts summed over every rep and
+/// period must be in the range too.
+#[allow(clippy::needless_range_loop)] // `p` indexes several per-period tables at once
+pub fn try_evaluate(
+    plan: &Plan,
+    roster: &Roster,
+    cal: &Calendar,
+    ledger: &Ledger,
+    explicit: &Quotas,
+) -> Result<Evaluation, Vec<Diagnostic>> {
     let n = cal.periods();
-    let mut warnings = Vec::new();
-    // Own credit per rep and period (overrides and team credit sum these).
-    let own: Vec<Vec<Decimal>> = (0..roster.reps.len())
-        .map(|r| (0..n).map(|p| ledger.credit(r, p)).collect())
-        .collect();
+    let nr = roster.reps.len();
+    let too_large = |r: usize, (p, what): Unpayable| {
+        let when = p.map_or_else(
+            || "the year before the plan year".to_string(),
+            |p| cal.label(p).to_string(),
+        );
+        let id = roster.reps.get(r).map_or("?", |x| x.id.as_str());
+        roster.at_rep(
+            r,
+            Diagnostic::error(format!(
+                "the pay of rep {id} in {when} cannot be computed: {what} is beyond the range of exact amounts"
+            ))
+            .with_help(
+                "amounts are exact decimals of at most 28 digits (below 7.9 × 10^28); \
+                 this needs credit of tens of millions of deal rows at the largest amounts, weights and rates: check the data and the plan's rates",
+            ),
+        )
+    };
+    if let Some((r, p)) = ledger.overflow() {
+        return Err(vec![too_large(r, (p, "the sum of its credit".into()))]);
+    }
+    // Own credit per period and rep (team credit and overrides sum these).
+    let mut own: Vec<Vec<Decimal>> = vec![Vec::with_capacity(nr); n];
+    for (p, col) in own.iter_mut().enumerate() {
+        for r in 0..nr {
+            col.push(
+                ledger
+                    .try_credit(r, p)
+                    .map_err(|e| vec![too_large(r, (Some(p), format!("its credit ({})", e.0)))])?,
+            );
+        }
+    }
+    let order = roster.bottom_up();
+    let trees = |values: &[Vec<Decimal>], what: &str| -> Result<Vec<TreeSums>, Vec<Diagnostic>> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(p, v)| TreeSums::new(roster, &order, v).map_err(|r| vec![too_large(r, (Some(p), what.into()))]))
+            .collect()
+    };
+    let on_team = |s: usize| plan.schemes[s].credit != CreditScope::Own;
+    let team_tree = roster.reps.iter().any(|rep| {
+        let s = &plan.schemes[rep.scheme];
+        s.credit == CreditScope::Team
+            || s.components
+                .iter()
+                .any(|c| matches!(c.kind, ComponentKind::Override { scope: Scope::All, .. }))
+    });
+    let own_tree = if team_tree {
+        trees(&own, "the sum of its team's credit")?
+    } else {
+        Vec::new()
+    };
+    // Per (scheme on team credit, filtered commission): each rep's credit
+    // through the filter per period, and its sums over the tree.
+    let mut filtered: Filtered = HashMap::new();
+    for rep in &roster.reps {
+        let (si, s) = (rep.scheme, &plan.schemes[rep.scheme]);
+        if !on_team(si) {
+            continue;
+        }
+        for (ci, c) in s.components.iter().enumerate() {
+            let ComponentKind::Commission { filter, .. } = &c.kind else {
+                continue;
+            };
+            if filter.is_all() || filtered.contains_key(&(si, ci)) {
+                continue;
+            }
+            let mut values = vec![Vec::with_capacity(nr); n];
+            for (p, col) in values.iter_mut().enumerate() {
+                for x in 0..nr {
+                    col.push(
+                        ledger
+                            .try_credit_where(x, p, |t, pr| filter.passes(t, pr))
+                            .map_err(|e| vec![too_large(x, (Some(p), format!("its credit ({})", e.0)))])?,
+                    );
+                }
+            }
+            let t = if s.credit == CreditScope::Team {
+                trees(&values, "the sum of its team's credit")?
+            } else {
+                Vec::new()
+            };
+            filtered.insert((si, ci), (values, t));
+        }
+    }
+    // A rep's credit over its scheme's credit set, summed as the set lists it.
+    let set_sum = |r: usize, scope: CreditScope, values: &[Decimal], tree: Option<&TreeSums>| match scope {
+        CreditScope::Own => sum([values[r]]),
+        CreditScope::DirectTeam => sum(std::iter::once(r)
+            .chain(roster.reports[r].iter().copied())
+            .map(|x| values[x])),
+        CreditScope::Team => match tree {
+            Some(t) => t.team(roster, r, values),
+            None => sum(std::iter::once(r).chain(roster.descendants(r)).map(|x| values[x])),
+        },
+    };
     let mut spiffs: SpiffIndex = Default::default();
     for h in &ledger.spiffs {
         spiffs
@@ -68,21 +205,25 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
-    let mut reps = Vec::with_capacity(roster.reps.len());
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let mut reps = Vec::with_capacity(nr);
     for (r, rep) in roster.reps.iter().enumerate() {
         let scheme = &plan.schemes[rep.scheme];
         let tenure = Tenure::of(rep, cal);
-        let set = credit_set(plan, roster, r);
-        let override_set = |scope: Scope| match scope {
-            Scope::Direct => roster.reports[r].clone(),
-            Scope::All => roster.descendants(r),
-        };
         let mut periods: Vec<PeriodPay> = Vec::with_capacity(n);
         let mut year = settle::YearState::default();
-        for p in 0..n {
+        let mut pay_period = |p: usize, warnings: &mut Vec<Diagnostic>| -> Result<PeriodPay, Unpayable> {
+            fn at(p: usize, what: &str) -> impl Fn(TooLarge) -> Unpayable + '_ {
+                move |e| (Some(p), format!("{what} ({})", e.0))
+            }
             let q = quota::quota(plan, scheme, &tenure, cal, explicit, r, p);
-            let credit: Decimal = set.iter().map(|&x| own[x][p]).sum();
-            let attainment = (!q.is_zero()).then(|| credit / q);
+            let credit = set_sum(r, scheme.credit, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;
+            let attainment = if q.is_zero() {
+                None
+            } else {
+                Some(crate::credit::div(credit, q).map_err(at(p, "its attainment"))?)
+            };
             if q.is_zero() && (tenure.active(cal, p).0 > Decimal::ZERO || !credit.is_zero()) {
                 warnings.push(Diagnostic::warning(format!(
                     "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
@@ -94,17 +235,28 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
             let mut lines = Vec::new();
             let mut commission = Decimal::ZERO;
             for (ci, c) in scheme.components.iter().enumerate() {
+                let component = format!("component {:?}", c.name);
                 let filtered_credit = match &c.kind {
-                    ComponentKind::Commission { filter, .. } if !filter.is_all() => set
-                        .iter()
-                        .map(|&x| ledger.credit_where(x, p, |t, pr| filter.passes(t, pr)))
-                        .sum(),
+                    ComponentKind::Commission { filter, .. } if !filter.is_all() => {
+                        match filtered.get(&(rep.scheme, ci)) {
+                            Some((values, t)) => set_sum(r, scheme.credit, &values[p], t.get(p)),
+                            None => ledger.try_credit_where(r, p, |t, pr| filter.passes(t, pr)),
+                        }
+                        .map_err(at(p, &format!("the credit of {component}")))?
+                    }
                     _ => credit,
                 };
                 let override_credit = match &c.kind {
-                    ComponentKind::Override { scope, .. } => override_set(*scope).iter().map(|&x| own[x][p]).sum(),
-                    _ => Decimal::ZERO,
-                };
+                    ComponentKind::Override {
+                        scope: Scope::Direct, ..
+                    } => sum(roster.reports[r].iter().map(|&x| own[p][x])),
+                    ComponentKind::Override { scope: Scope::All, .. } => match own_tree.get(p) {
+                        Some(t) => t.below(roster, r, &own[p]),
+                        None => sum(roster.descendants(r).into_iter().map(|x| own[p][x])),
+                    },
+                    _ => Ok(Decimal::ZERO),
+                }
+                .map_err(at(p, &format!("the credit of {component}")))?;
                 let hits = spiffs.get(&(r, p, ci)).map(Vec::as_slice).unwrap_or(&[]);
                 let facts = PeriodFacts {
                     quota: q,
@@ -116,36 +268,50 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
                     spiff_hits: hits,
                     rounding: plan.rounding,
                 };
-                let mut cl = components::lines(c, &facts);
-                let amount = settle::cap_component(c, &mut cl);
+                let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
+                let amount = settle::cap_component(c, &mut cl).map_err(at(p, &component))?;
                 if matches!(c.kind, ComponentKind::Commission { .. }) {
-                    commission += amount;
+                    commission = crate::credit::add(commission, amount).map_err(at(p, "its commission"))?;
                 }
                 lines.extend(cl);
             }
             let mut pay = PeriodPay {
                 quota: q,
                 credit,
-                own_credit: own[r][p],
+                own_credit: own[p][r],
                 attainment,
                 lines,
                 ..PeriodPay::default()
             };
-            settle::scheme_caps(scheme, &mut pay, &mut year);
+            settle::scheme_caps(scheme, &mut pay, &mut year).map_err(at(p, "its earned incentive"))?;
             year.commission_rate.push((commission, credit));
-            settle::clawbacks(ledger, r, p, &mut pay, &year, plan.rounding);
+            settle::clawbacks(ledger, r, p, &mut pay, &year, plan.rounding).map_err(at(p, "a clawback"))?;
             let guarantee = match &scheme.draw {
                 Some(d) if tenure.draw_active(cal, p, d.months) => {
                     Some((plan.rounding.money(d.amount * num / den), d.recoverable))
                 }
                 _ => None,
             };
-            settle::draw(&mut pay, guarantee, &mut year);
+            settle::draw(&mut pay, guarantee, &mut year).map_err(at(p, "its draw and balance"))?;
             pay.base_pay = plan
                 .rounding
                 .money(scheme.base_salary * num / (den * Decimal::from(n as u64)));
-            pay.total_pay = pay.base_pay + pay.incentive_paid;
-            periods.push(pay);
+            pay.total_pay = crate::credit::add(pay.base_pay, pay.incentive_paid).map_err(at(p, "its total pay"))?;
+            Ok(pay)
+        };
+        let mut failed = None;
+        for p in 0..n {
+            match pay_period(p, &mut warnings) {
+                Ok(pay) => periods.push(pay),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            errors.push(too_large(r, e));
+            continue;
         }
         if !year.balance.is_zero() {
             warnings.push(Diagnostic::warning(format!(
@@ -156,5 +322,132 @@ pub fn evaluate(plan: &Plan, roster: &Roster, cal: &Calendar, ledger: &Ledger, e
         }
         reps.push(RepPay { rep: r, periods });
     }
-    Evaluation { reps, warnings }
+    if errors.is_empty() {
+        if let Some(what) = totals_overflow(&reps) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "the team's {what} summed over every rep and period is beyond the range of exact amounts"
+                ))
+                .with_help("amounts are exact decimals of at most 28 digits (below 7.9 × 10^28); check the data and the plan's rates"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(Evaluation { reps, warnings })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The first column of payouts whose absolute values, summed over every rep
+/// and period, overflow (so any total a report makes of it fits).
+fn totals_overflow(reps: &[RepPay]) -> Option<&'static str> {
+    let columns: [Column; 12] = [
+        ("quota", |p| p.quota),
+        ("credit", |p| p.credit),
+        ("own credit", |p| p.own_credit),
+        ("attainment", |p| p.attainment.unwrap_or_default()),
+        ("base pay", |p| p.base_pay),
+        ("earned incentive", |p| p.earned),
+        ("clawbacks", |p| p.clawback),
+        ("draw top-ups", |p| p.draw_topup),
+        ("recoveries", |p| p.recovered),
+        ("deficits", |p| p.deficit),
+        ("incentive paid", |p| p.incentive_paid),
+        ("total pay", |p| p.total_pay),
+    ];
+    columns.into_iter().find_map(|(name, f)| {
+        reps.iter()
+            .flat_map(|r| &r.periods)
+            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(f(p).abs()))
+            .is_none()
+            .then_some(name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Rep;
+    use crate::units::DealType;
+    use rust_decimal_macros::dec;
+
+    const PLAN: &str = r#"[plan]
+name = "Huge"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+quota = 400_000
+
+[[schemes.components]]
+kind = "commission"
+name = "Commission"
+tiers = [ { from = 0, rate = 100 } ]
+"#;
+
+    fn case(credit: Decimal) -> (Plan, Roster, Calendar, Ledger) {
+        let plan = crate::plan::load(PLAN, "plan.toml")
+            .map(|l| l.plan)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut roster = Roster::from_reps(vec![Rep {
+            id: "A1".into(),
+            name: "Ana".into(),
+            scheme: 0,
+            territory: None,
+            manager: None,
+            hire: None,
+            end: None,
+            line: 2,
+        }]);
+        roster.file = "data/reps.csv".into();
+        let cal = Calendar::new(plan.year_start, plan.period).unwrap_or_else(|| panic!("calendar"));
+        let mut ledger = Ledger::new(&plan, &roster, &cal, false);
+        ledger.add_credit(0, 1, DealType::New, None, credit);
+        (plan, roster, cal, ledger)
+    }
+
+    #[test]
+    fn pay_beyond_the_range_of_exact_amounts_is_a_located_error() {
+        // 10^27 of credit (beyond what deals.csv can hold) at 10,000%: 10^29.
+        let (plan, roster, cal, ledger) = case(dec!(1_000_000_000_000_000_000_000_000_000));
+        let errors = try_evaluate(&plan, &roster, &cal, &ledger, &Quotas::new())
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert!(e.is_error());
+        assert_eq!(
+            (e.file.as_deref(), e.line, e.column),
+            (Some("data/reps.csv"), Some(2), Some(1))
+        );
+        assert_eq!(e.value.as_deref(), Some("A1"));
+        assert!(
+            e.message.contains("rep A1 in Q2") && e.message.contains("\"Commission\""),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("1000000000000000000000000000 × 100"),
+            "{}",
+            e.message
+        );
+        // `evaluate` never panics: nothing is paid and the error leads the warnings.
+        let ev = evaluate(&plan, &roster, &cal, &ledger, &Quotas::new());
+        assert!(ev.warnings[0].is_error());
+        assert!(ev.reps[0].periods.iter().all(|p| p.total_pay.is_zero()));
+    }
+
+    #[test]
+    fn the_largest_representable_pay_is_paid() {
+        // 7 × 10^26 at 10,000% = 7 × 10^28, just inside the range: paid to the cent.
+        let (plan, roster, cal, ledger) = case(dec!(700_000_000_000_000_000_000_000_000));
+        let ev = try_evaluate(&plan, &roster, &cal, &ledger, &Quotas::new()).unwrap_or_else(|e| panic!("{e:?}"));
+        let q2 = &ev.reps[0].periods[1];
+        assert_eq!(q2.incentive_paid, dec!(70_000_000_000_000_000_000_000_000_000));
+        assert_eq!(q2.attainment, Some(dec!(7_000_000_000_000_000_000_000)));
+    }
 }

@@ -276,11 +276,16 @@ impl Relationships {
         self.merged.get_mut().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds credit of a deal type to a rep.
-    fn add_credit(&mut self, rep: usize, deal_type: DealType, credit: Decimal) {
+    /// Adds credit of a deal type to a rep; false when the sum overflows.
+    fn add_credit(&mut self, rep: usize, deal_type: DealType, credit: Decimal) -> bool {
         if let Some(r) = self.books().get_mut(rep) {
-            r.credit_by_type[deal_type.index()] += credit;
+            let c = &mut r.credit_by_type[deal_type.index()];
+            match c.checked_add(credit) {
+                Some(s) => *c = s,
+                None => return false,
+            }
         }
+        true
     }
 
     /// Queues one deal row for a rep's customer book.
@@ -349,6 +354,10 @@ pub struct Ledger {
     spiff_components: Vec<Vec<usize>>,
     /// Whether to keep relationship facts (costs memory per customer).
     keep_relationship: bool,
+    /// The first (rep, period) whose credit overflowed the range of exact
+    /// decimals (about 7.9 × 10^28: some 8 × 10^9 deal rows at the largest
+    /// amount and weights), if any; the engine then reports it.
+    overflow: Option<(usize, Option<usize>)>,
 }
 
 impl Ledger {
@@ -379,7 +388,18 @@ impl Ledger {
             prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
             keep_relationship,
+            overflow: None,
         }
+    }
+
+    /// The first rep and period (`None`: the year before the plan year) whose
+    /// credit could not be summed, if any.
+    pub fn overflow(&self) -> Option<(usize, Option<usize>)> {
+        self.overflow
+    }
+
+    fn overflowed(&mut self, rep: usize, period: Option<usize>) {
+        self.overflow.get_or_insert((rep, period));
     }
 
     fn product_id(&mut self, product: Option<&str>) -> u32 {
@@ -418,9 +438,15 @@ impl Ledger {
     fn add_credit_id(&mut self, rep: usize, period: usize, deal_type: DealType, pid: u32, credit: Decimal) {
         let key = pid * 3 + deal_type.index() as u32;
         let cell = &mut self.cells[rep * self.periods + period];
-        match cell.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => *c += credit,
-            None => cell.push((key, credit)),
+        let ok = match cell.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => c.checked_add(credit).map(|s| *c = s).is_some(),
+            None => {
+                cell.push((key, credit));
+                true
+            }
+        };
+        if !ok {
+            self.overflowed(rep, Some(period));
         }
     }
 
@@ -432,8 +458,13 @@ impl Ledger {
                 self.outside.before += 1;
                 if row.close >= cal.prior_start() && row.cancelled.is_none() {
                     let scheme = &plan.schemes[roster.reps[row.rep].scheme];
-                    self.prior_year[row.rep] +=
+                    // At most 10^15 × 1 × 100 × 100: the product fits; the sum may not.
+                    let credit =
                         row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
+                    match self.prior_year[row.rep].checked_add(credit) {
+                        Some(s) => self.prior_year[row.rep] = s,
+                        None => self.overflowed(row.rep, None),
+                    }
                 }
             } else {
                 self.outside.after += 1;
@@ -441,11 +472,15 @@ impl Ledger {
             return;
         };
         let scheme = &plan.schemes[roster.reps[row.rep].scheme];
+        // An amount below 10^15, a split ≤ 1, a weight and a multiplier ≤ 100:
+        // below 10^19, far inside the range of exact decimals.
         let credit = row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
         let pid = self.product_id(row.product);
         self.add_credit_id(row.rep, period, row.deal_type, pid, credit);
+        if self.keep_relationship && !self.relationship.add_credit(row.rep, row.deal_type, credit) {
+            self.overflowed(row.rep, Some(period));
+        }
         if self.keep_relationship {
-            self.relationship.add_credit(row.rep, row.deal_type, credit);
             if let Some(c) = row.customer {
                 self.relationship.touch(row.rep, c, row.product.map(|_| pid));
             }
@@ -519,8 +554,39 @@ impl Ledger {
     }
 
     /// All credit of `rep` in `period`.
+    ///
+    /// # Panics
+    /// When the sum overflows (see [`Ledger::try_credit`]).
     pub fn credit(&self, rep: usize, period: usize) -> Decimal {
         self.cells[rep * self.periods + period].iter().map(|(_, c)| *c).sum()
+    }
+
+    /// All credit of `rep` in `period`, summed as [`Ledger::credit`] does, or the overflow.
+    pub fn try_credit(&self, rep: usize, period: usize) -> Result<Decimal, super::TooLarge> {
+        super::sum(self.cells[rep * self.periods + period].iter().map(|(_, c)| *c))
+    }
+
+    /// [`Ledger::credit_where`], or the overflow.
+    pub fn try_credit_where(
+        &self,
+        rep: usize,
+        period: usize,
+        keep: impl Fn(DealType, Option<&str>) -> bool,
+    ) -> Result<Decimal, super::TooLarge> {
+        let cell = &self.cells[rep * self.periods + period];
+        if cell.is_empty() {
+            return Ok(Decimal::ZERO);
+        }
+        let names = &self.names;
+        super::sum(
+            cell.iter()
+                .filter(|(k, _)| {
+                    let dt = DealType::ALL[(*k % 3) as usize];
+                    let pid = (*k / 3) as usize;
+                    keep(dt, if pid == 0 { None } else { Some(names[pid].as_str()) })
+                })
+                .map(|(_, c)| *c),
+        )
     }
 
     /// The rounding the ledger's SPIFF amounts used.

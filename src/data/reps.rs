@@ -37,6 +37,10 @@ pub struct Roster {
     pub by_id: HashMap<String, usize>,
     /// Direct reports of each rep.
     pub reports: Vec<Vec<usize>>,
+    /// The file the reps were read from, as the user named it (empty when built in memory).
+    pub file: String,
+    /// The `rep_id` column's number in that file (1-based).
+    pub id_column: usize,
 }
 
 impl Roster {
@@ -56,6 +60,46 @@ impl Roster {
         out
     }
 
+    /// Every rep, each after all of its reports (children before managers),
+    /// in one pass over the tree: the order in which sums over the tree are
+    /// built bottom-up, in time linear in the roster.
+    pub fn bottom_up(&self) -> Vec<usize> {
+        let n = self.reps.len();
+        let mut seen = vec![false; n];
+        let mut pre = Vec::with_capacity(n);
+        let roots = (0..n).filter(|&r| self.reps[r].manager.is_none());
+        // Roots first, then anything a cycle kept from a root (the loader cuts cycles).
+        for start in roots.chain(0..n) {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut stack = vec![start];
+            while let Some(x) = stack.pop() {
+                pre.push(x);
+                for &c in self.reports[x].iter().rev() {
+                    if !seen[c] {
+                        seen[c] = true;
+                        stack.push(c);
+                    }
+                }
+            }
+        }
+        pre.reverse();
+        pre
+    }
+
+    /// Locates `d` at rep `r`'s row of reps.csv (its `rep_id` cell).
+    pub fn at_rep(&self, r: usize, d: Diagnostic) -> Diagnostic {
+        let Some(rep) = self.reps.get(r) else { return d };
+        let d = if self.file.is_empty() {
+            d
+        } else {
+            d.in_file(self.file.clone()).at(rep.line, self.id_column.max(1))
+        };
+        d.column_named("rep_id").with_value(rep.id.clone())
+    }
+
     /// Builds a roster from reps already checked (for tests and generators).
     pub fn from_reps(reps: Vec<Rep>) -> Self {
         let by_id = reps.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
@@ -65,7 +109,13 @@ impl Roster {
                 reports[m].push(i);
             }
         }
-        Self { reps, by_id, reports }
+        Self {
+            reps,
+            by_id,
+            reports,
+            file: String::new(),
+            id_column: 1,
+        }
     }
 }
 
@@ -110,7 +160,7 @@ const END: usize = 6;
 /// Reads reps.csv; bad rows are recorded in `problems`.
 pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems) -> Roster {
     let map = plan.data_map.reps.as_ref();
-    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
+    let Some(mut t) = Table::open(file, "reps", input, COLS, map, problems) else {
         return Roster::default();
     };
     let mcol = t.column_number(MANAGER);
@@ -241,7 +291,10 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         }
     }
     check_cycles(file, mcol, &mut reps, problems);
-    Roster::from_reps(reps)
+    let mut roster = Roster::from_reps(reps);
+    roster.file = file.to_string();
+    roster.id_column = t.column_number(ID);
+    roster
 }
 
 /// Creates a rep for every manager named in `manager_id` who has no row of their own
