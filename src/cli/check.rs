@@ -9,6 +9,7 @@ pub fn run(plan_path: &Path, data: Option<&Path>) -> Result<(), Failure> {
     let dir = inputs::data_dir(data, &plan);
     let mut warnings = plan.warnings.clone();
     let inp = inputs::load(plan, &dir, false)?;
+    super::quirks::require_plan_year(&inp)?;
     warnings.extend(inp.problems.warnings.iter().cloned());
     let p = &inp.plan.plan;
     println!(

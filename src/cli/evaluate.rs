@@ -33,6 +33,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let mut warnings = plan.warnings.clone();
     let inp = inputs::load(plan, &dir, args.lenient)?;
+    super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
 

@@ -1,10 +1,72 @@
 //! Noticing what a real export gets wrong, and saying so (never fixing it silently).
 
+use super::inputs::{Inputs, PlanInput};
+use super::Failure;
 use crate::credit::Ledger;
 use crate::data::{Opp, Problems, Roster};
 use crate::diag::Diagnostic;
 use crate::plan::{ComponentKind, Plan};
 use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Fails a run that pays or reports the plan year when deals.csv has deal rows
+/// and none closes inside the plan year (a wrong `year_start`, say 2027 for
+/// 2026 data, would otherwise pay everyone 0.00): the error names the plan
+/// year and the dates the data cover. `evaluate` and `check` call it after
+/// loading; the commands that read deals as history (`simulate`, `compare`,
+/// `quota`'s history allocation, `capacity`) do not, since a data set wholly
+/// before the plan year is how one plans or forecasts the next year.
+pub fn require_plan_year(inp: &Inputs) -> Result<(), Failure> {
+    match outside_plan_year(&inp.plan, deals_file(inp).unwrap_or("deals.csv"), &inp.ledger) {
+        Some(d) => Err(d.into()),
+        None => Ok(()),
+    }
+}
+
+/// The error of [`require_plan_year`], if there is one.
+fn outside_plan_year(plan: &PlanInput, deals_file: &str, ledger: &Ledger) -> Option<Diagnostic> {
+    let c = &ledger.closes;
+    let (first, last) = (c.first?, c.last?);
+    if c.in_year(&ledger.outside) > 0 {
+        return None;
+    }
+    let (start, end) = (plan.cal.start(), plan.cal.end());
+    let covers = if first == last {
+        format!("on {first}")
+    } else {
+        format!("from {first} to {last}")
+    };
+    Some(
+        Diagnostic::error(format!(
+            "no deal closes inside the plan year {start} to {end}: the {} deal row(s) close {covers}",
+            c.rows
+        ))
+        .in_file(deals_file)
+        .with_help(format!(
+            "is year_start right? {} starts the plan year on {start}",
+            plan.path.display()
+        )),
+    )
+}
+
+/// The deals file as the run named it: the first input stamp after the plan
+/// with the deals mapping's file name (deals.csv unless `[data.deals] file`).
+fn deals_file(inp: &Inputs) -> Option<&str> {
+    let name = inp
+        .plan
+        .plan
+        .data_map
+        .deals
+        .as_ref()
+        .and_then(|m| m.file.as_deref())
+        .unwrap_or("deals.csv");
+    let name = Path::new(name).file_name()?;
+    inp.stamps
+        .iter()
+        .skip(1)
+        .map(|s| s.file.as_str())
+        .find(|f| Path::new(f).file_name() == Some(name))
+}
 
 /// Adds warnings for products the plan names that no deal has (with the closest
 /// product that does), and for reps without any opportunity when a pipeline was given.

@@ -1,0 +1,216 @@
+#![allow(clippy::unwrap_used)] // a test harness: failing to read its own fixtures should panic
+//! Runs you can trust: the mistakes that used to pass quietly are said out loud.
+//!
+//! 1. deals.csv with deal rows and none inside the plan year (a wrong
+//!    `year_start`) is an error of `evaluate` and `check`, naming the dates;
+//!
+//! Each case is a tiny plan in a temporary folder whose numbers are worked out
+//! by hand in the comments.
+
+use std::path::Path;
+
+/// One AE scheme paying 5% of every amount: quota 400,000 (100,000 a
+/// quarter), so 100% attainment in every quarter pays 4 × 5,000 = 20,000,
+/// exactly the target incentive.
+const PLAN: &str = r#"[plan]
+name = "Sanity"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[goal]
+annual = 1_000_000
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 40_000
+target_incentive = 20_000
+quota = 400_000
+
+[[schemes.components]]
+kind = "commission"
+name = "Commission"
+basis = "amount"
+tiers = [ { from = 0, rate = "5%" } ]
+"#;
+
+const REPS: &str = "rep_id,name,scheme\nA1,Ana,ae\nB2,Bo,ae\n";
+const DEALS: &str = "deal_id,rep_id,product,close_date,amount\n\
+D1,A1,P,2026-01-15,1000.00\n\
+D2,B2,P,2026-04-15,2000.00\n";
+
+/// A plan and its data in a temporary folder.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Case {
+    fn new(plan: &str, deals: &str) -> Self {
+        let case = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        case.write("plan.toml", plan);
+        case.write("data/reps.csv", REPS);
+        case.write("data/deals.csv", deals);
+        case
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `fuerza ARGS` in the case folder; never a panic.
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked") && run.code != Some(101),
+        "fuerza panicked on {args:?}:\n{}",
+        run.stderr
+    );
+    run
+}
+
+impl Run {
+    fn ok(self) -> Self {
+        assert_eq!(self.code, Some(0), "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    fn failed(self) -> Self {
+        assert_eq!(self.code, Some(1), "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// The `warning:` header lines of stderr.
+    fn warnings(&self) -> Vec<&str> {
+        self.stderr.lines().filter(|l| l.starts_with("warning: ")).collect()
+    }
+}
+
+const EVALUATE: &[&str] = &["evaluate", "plan.toml", "--data", "data", "--out", "out"];
+const CHECK: &[&str] = &["check", "plan.toml", "--data", "data"];
+
+// ---------------------------------------------------------------------------
+// 1. No deal inside the plan year
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_plan_year_no_deal_falls_in_is_an_error_naming_the_dates() {
+    // year_start 2027 for the 2026 deals: both rows, 2026-01-15 and 2026-04-15, are before the year.
+    let case = Case::new(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
+    for args in [EVALUATE, CHECK] {
+        let run = case.run(args).failed();
+        assert!(
+            run.stderr.starts_with(
+                "error: data/deals.csv: no deal closes inside the plan year 2027-01-01 to 2027-12-31: \
+                 the 2 deal row(s) close from 2026-01-15 to 2026-04-15\n  \
+                 help: is year_start right? plan.toml starts the plan year on 2027-01-01\n"
+            ),
+            "{args:?}:\n{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("1 error(s); nothing was written"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(!case.path().join("out").exists(), "{args:?} wrote outputs");
+    }
+    // Deals after the plan year are the same mistake.
+    let case = Case::new(&PLAN.replace("2026-01-01", "2025-01-01"), DEALS);
+    let run = case.run(EVALUATE).failed();
+    assert!(
+        run.stderr.contains(
+            "no deal closes inside the plan year 2025-01-01 to 2025-12-31: the 2 deal row(s) close from 2026-01-15 to 2026-04-15"
+        ),
+        "{}",
+        run.stderr
+    );
+    // One row: one date.
+    let one = "deal_id,rep_id,close_date,amount\nD1,A1,2025-12-31,10\n";
+    let run = Case::new(PLAN, one).run(CHECK).failed();
+    assert!(
+        run.stderr
+            .contains("the plan year 2026-01-01 to 2026-12-31: the 1 deal row(s) close on 2025-12-31"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn one_deal_inside_the_year_or_no_deal_at_all_is_not_that_error() {
+    // 2025-12-31 is outside, 2026-12-31 (the year's last day) inside: a warning, and A1 is paid
+    // 5% of 3,000 = 150.00 in Q4.
+    let deals = "deal_id,rep_id,close_date,amount\nD0,A1,2025-12-31,1000\nD1,A1,2026-12-31,3000\n";
+    let case = Case::new(PLAN, deals);
+    let run = case.run(EVALUATE).ok();
+    assert_eq!(
+        run.warnings(),
+        ["warning: 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on"]
+    );
+    let payouts = case.read("out/payouts.csv");
+    assert!(
+        payouts.contains("\nA1,Ana,ae,Q4,100000.00,3000.00,0.0300,10000.00,150.00,"),
+        "{payouts}"
+    );
+    // A header and no row: nothing to say about the year (everyone is paid base only).
+    let case = Case::new(PLAN, "deal_id,rep_id,close_date,amount\n");
+    case.run(EVALUATE).ok();
+    assert!(case
+        .read("out/payouts.csv")
+        .contains("\nA1,Ana,ae,Q1,100000.00,0.00,0.0000,10000.00,0.00,"));
+    case.run(CHECK).ok();
+}
+
+#[test]
+fn commands_that_read_deals_as_history_still_run_on_last_years_deals() {
+    // Forecasting or planning 2027 from 2026 deals is what simulate and quota are for.
+    let case = Case::new(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
+    case.run(&[
+        "simulate",
+        "plan.toml",
+        "--data",
+        "data",
+        "--trials",
+        "20",
+        "--out",
+        "sim",
+    ])
+    .ok();
+    let run = case
+        .run(&["quota", "plan.toml", "--data", "data", "--out", "q/quotas.csv"])
+        .ok();
+    // The equal allocation: 1,000,000 over two reps, 125,000 a quarter each.
+    assert!(run.stdout.contains("allocated by equal to 2 rep(s)"), "{}", run.stdout);
+    assert!(case.read("q/quotas.csv").contains("A1,Q1,125000.00\n"));
+}
