@@ -164,3 +164,54 @@ fn statements_hold_one_rep_each_under_safe_names() {
     let a1 = read(&dir.join("A1.html"));
     assert!(a1.contains("<dd>78,800.00</dd>"), "A1's incentive for the year");
 }
+
+#[test]
+fn report_html_lists_every_warning_the_run_prints_escaped_and_located() {
+    let fx = Fixture::new();
+    // A product multiplier named like markup (no deal has it) and a deal closed before the year.
+    let plan = common::PLAN.replace(
+        "weights = { renewal = 0.5 }\n",
+        "weights = { renewal = 0.5 }\nproducts = { \"<script>alert(1)</script>\" = 1.5 }\n",
+    );
+    std::fs::write(fx.path().join("plan.toml"), plan).unwrap();
+    let deals = format!("{}D7,A1,C1,P,new,2025-12-15,1000\n", common::DEALS);
+    std::fs::write(fx.path().join("data/deals.csv"), deals).unwrap();
+    let run = assert_cmd::Command::cargo_bin("fuerza")
+        .unwrap()
+        .current_dir(fx.path())
+        .args(["evaluate", "plan.toml", "--data", "data", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let printed: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        printed,
+        [
+            "warning: data/deals.csv: 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on",
+            "warning: the plan names product \"<script>alert(1)</script>\", which no deal has",
+            "warning: 4 rep(s) have no opportunities: A2, ../evil, a4, S1",
+        ]
+    );
+    let html = read(&fx.path().join("out/report.html"));
+    assert!(html.contains("<a href=\"#warnings\">Warnings</a>"));
+    let section = html
+        .split("<h2 id=\"warnings\">Warnings</h2>\n")
+        .nth(1)
+        .expect("a warnings section")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    // The same three warnings (report.html used to show only the engine's: none here), each
+    // with its file when it has one, the markup escaped.
+    assert_eq!(
+        section,
+        "<ul class=\"warnings\">\n\
+         <li><code class=\"where\">data/deals.csv</code> 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on</li>\n\
+         <li>the plan names product &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;, which no deal has<br><span class=\"muted\">help: products in the deals: P, Q</span></li>\n\
+         <li>4 rep(s) have no opportunities: A2, ../evil, a4, S1</li>\n"
+    );
+    assert!(!html.to_lowercase().contains("<script"), "a script element");
+    // A1 is paid as before: the deal outside the year is counted, not paid on.
+    assert_eq!(scorecard(&fx.path().join("out"))["A1"]["incentive_paid"], "78800.00");
+}

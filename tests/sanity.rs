@@ -3,6 +3,7 @@
 //!
 //! 1. deals.csv with deal rows and none inside the plan year (a wrong
 //!    `year_start`) is an error of `evaluate` and `check`, naming the dates;
+//! 2. `evaluate --format json` carries the run's warnings, the same list stderr shows;
 //!
 //! Each case is a tiny plan in a temporary folder whose numbers are worked out
 //! by hand in the comments.
@@ -176,7 +177,7 @@ fn one_deal_inside_the_year_or_no_deal_at_all_is_not_that_error() {
     let run = case.run(EVALUATE).ok();
     assert_eq!(
         run.warnings(),
-        ["warning: 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on"]
+        ["warning: data/deals.csv: 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on"]
     );
     let payouts = case.read("out/payouts.csv");
     assert!(
@@ -213,4 +214,73 @@ fn commands_that_read_deals_as_history_still_run_on_last_years_deals() {
     // The equal allocation: 1,000,000 over two reps, 125,000 a quarter each.
     assert!(run.stdout.contains("allocated by equal to 2 rep(s)"), "{}", run.stdout);
     assert!(case.read("q/quotas.csv").contains("A1,Q1,125000.00\n"));
+}
+
+// ---------------------------------------------------------------------------
+// 2. evaluate --format json carries the warnings
+// ---------------------------------------------------------------------------
+
+#[test]
+fn evaluate_json_lists_the_warnings_stderr_shows() {
+    // One deal before the year and a product multiplier for a product no deal has.
+    let plan = PLAN.replace("quota = 400_000\n", "quota = 400_000\nproducts = { Q = 1.5 }\n");
+    let deals = format!("{DEALS}D0,A1,P,2025-12-20,500.00\n");
+    let case = Case::new(&plan, &deals);
+    let run = case
+        .run(&[
+            "evaluate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["warnings"],
+        serde_json::json!([
+            {
+                "message": "1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on",
+                "file": "data/deals.csv",
+                "line": null,
+                "column": null,
+                "help": null
+            },
+            {
+                "message": "the plan names product \"Q\", which no deal has",
+                "file": null,
+                "line": null,
+                "column": null,
+                "help": "products in the deals: P"
+            }
+        ])
+    );
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: data/deals.csv: 1 deal row(s) closed outside the plan year (1 before, 0 after): counted, not paid on",
+            "warning: the plan names product \"Q\", which no deal has"
+        ]
+    );
+    // Still the summary: A1's 1,000 and B2's 2,000 at 5% = 150.00 of incentive.
+    let fy = json["summary"].as_array().unwrap().last().unwrap();
+    assert_eq!(fy["incentive"], "150.00");
+    // A clean run has an empty list.
+    let run = Case::new(PLAN, DEALS)
+        .run(&[
+            "evaluate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["warnings"], serde_json::json!([]));
 }

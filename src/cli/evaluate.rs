@@ -2,7 +2,6 @@
 
 use super::{inputs, print_notes, print_warnings, Failure, Format};
 use crate::comp::evaluate;
-use crate::diag::Diagnostic;
 use crate::output::manifest::Manifest;
 use crate::output::{tables, text, OutFile};
 use std::path::PathBuf;
@@ -31,11 +30,15 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let plan = inputs::load_plan(&args.plan)?;
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
-    let mut warnings = plan.warnings.clone();
+    let plan_warnings = plan.warnings.clone();
     let inp = inputs::load(plan, &dir, args.lenient)?;
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
+    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.plan, ""));
+    // The run's warnings, once: stderr, report.html and --format json show this list.
+    let rejects = args.lenient.then(|| out_dir.join("rejects.csv"));
+    let warnings = super::quirks::run_warnings(&plan_warnings, &inp, &ev, rejects.as_deref());
 
     let mut out_files = vec![
         OutFile {
@@ -68,6 +71,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         fractures: &found,
         png: args.png,
         statements: args.statements,
+        warnings: &warnings,
     })?);
     let o = &inp.ledger.outside;
     let manifest = Manifest {
@@ -79,7 +83,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             inp.stamps.clone(),
         )
     };
-    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.plan, ""));
     super::publish(&out_dir, out_files, manifest, &super::guard(&inp.stamps, Some(&dir)))?;
 
     let summary = crate::report::summary(p, roster, cal, &ev);
@@ -125,34 +128,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                     )
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": p.name, "currency": p.currency, "out": out_dir.display().to_string(), "summary": rows })).unwrap_or_default());
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": p.name, "currency": p.currency, "out": out_dir.display().to_string(), "summary": rows, "warnings": super::quirks::warnings_json(&warnings) })).unwrap_or_default());
         }
     }
-    if o.before + o.after > 0 {
-        warnings.push(Diagnostic::warning(format!(
-            "{} deal row(s) closed outside the plan year ({} before, {} after): counted, not paid on",
-            o.before + o.after,
-            o.before,
-            o.after
-        )));
-    }
-    if o.cancel_after_year + o.cancel_past_window > 0 {
-        warnings.push(Diagnostic::warning(format!(
-            "{} cancelled deal row(s) not clawed back ({} past the window, {} cancelled after the plan year)",
-            o.cancel_after_year + o.cancel_past_window,
-            o.cancel_past_window,
-            o.cancel_after_year
-        )));
-    }
-    if args.lenient && !inp.problems.rejects.is_empty() {
-        warnings.push(Diagnostic::warning(format!(
-            "{} bad row(s) skipped: see {}",
-            inp.problems.rejects.len(),
-            out_dir.join("rejects.csv").display()
-        )));
-    }
-    warnings.extend(inp.problems.warnings.iter().cloned());
-    warnings.extend(ev.warnings);
     print_notes(&inp.problems.notes);
     print_warnings(&warnings);
     Ok(())

@@ -2,6 +2,7 @@
 
 use super::inputs::{Inputs, PlanInput};
 use super::Failure;
+use crate::comp::Evaluation;
 use crate::credit::Ledger;
 use crate::data::{Opp, Problems, Roster};
 use crate::diag::Diagnostic;
@@ -49,6 +50,51 @@ fn outside_plan_year(plan: &PlanInput, deals_file: &str, ledger: &Ledger) -> Opt
     )
 }
 
+/// Every warning of an `evaluate` run, once, in the order stderr shows them:
+/// the plan's, the deals outside the plan year, the cancellations not clawed
+/// back, the rows skipped (`rejects` is where they are listed, with
+/// `--lenient`), the data's, then the engine's. stderr, report.html and
+/// `--format json` all render this one list.
+pub fn run_warnings(
+    plan_warnings: &[Diagnostic],
+    inp: &Inputs,
+    ev: &Evaluation,
+    rejects: Option<&Path>,
+) -> Vec<Diagnostic> {
+    let mut warnings = plan_warnings.to_vec();
+    let o = &inp.ledger.outside;
+    let in_deals = |d: Diagnostic| match deals_file(inp) {
+        Some(f) => d.in_file(f),
+        None => d,
+    };
+    if o.before + o.after > 0 {
+        warnings.push(in_deals(Diagnostic::warning(format!(
+            "{} deal row(s) closed outside the plan year ({} before, {} after): counted, not paid on",
+            o.before + o.after,
+            o.before,
+            o.after
+        ))));
+    }
+    if o.cancel_after_year + o.cancel_past_window > 0 {
+        warnings.push(in_deals(Diagnostic::warning(format!(
+            "{} cancelled deal row(s) not clawed back ({} past the window, {} cancelled after the plan year)",
+            o.cancel_after_year + o.cancel_past_window,
+            o.cancel_past_window,
+            o.cancel_after_year
+        ))));
+    }
+    if let Some(path) = rejects.filter(|_| !inp.problems.rejects.is_empty()) {
+        warnings.push(Diagnostic::warning(format!(
+            "{} bad row(s) skipped: see {}",
+            inp.problems.rejects.len(),
+            path.display()
+        )));
+    }
+    warnings.extend(inp.problems.warnings.iter().cloned());
+    warnings.extend(ev.warnings.iter().cloned());
+    warnings
+}
+
 /// The deals file as the run named it: the first input stamp after the plan
 /// with the deals mapping's file name (deals.csv unless `[data.deals] file`).
 fn deals_file(inp: &Inputs) -> Option<&str> {
@@ -66,6 +112,22 @@ fn deals_file(inp: &Inputs) -> Option<&str> {
         .skip(1)
         .map(|s| s.file.as_str())
         .find(|f| Path::new(f).file_name() == Some(name))
+}
+
+/// Warnings as JSON: `message`, `file`, `line`, `column` and `help` (null when not known).
+pub fn warnings_json(warnings: &[Diagnostic]) -> serde_json::Value {
+    warnings
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "message": w.message,
+                "file": w.file,
+                "line": w.line,
+                "column": w.column,
+                "help": w.help,
+            })
+        })
+        .collect()
 }
 
 /// Adds warnings for products the plan names that no deal has (with the closest

@@ -24,6 +24,8 @@ pub struct Run<'a> {
     pub png: bool,
     /// Also write statements/<rep>.html.
     pub statements: bool,
+    /// Every warning of the run, as stderr shows them (report.html lists them too).
+    pub warnings: &'a [Diagnostic],
 }
 
 fn chart_failed(e: chart::ChartError) -> Failure {
@@ -64,7 +66,6 @@ pub fn outputs(run: &Run) -> Result<Vec<OutFile>, Failure> {
         })
         .collect();
     let summary = crate::report::summary(plan, roster, cal, ev);
-    let warnings: Vec<String> = ev.warnings.iter().map(|w| w.message.clone()).collect();
     let report = html::Report {
         plan,
         cal,
@@ -75,7 +76,7 @@ pub fn outputs(run: &Run) -> Result<Vec<OutFile>, Failure> {
         fractures: run.fractures,
         figures: &figures,
         stems: &stems,
-        warnings: &warnings,
+        warnings: run.warnings,
     };
     out.push(OutFile {
         name: "report.html".into(),

@@ -5,6 +5,7 @@
 use crate::calendar::Calendar;
 use crate::comp::{Evaluation, RepPay};
 use crate::data::Roster;
+use crate::diag::Diagnostic;
 use crate::funnel::Fracture;
 use crate::plan::Plan;
 use crate::report::{ScoreRow, SummaryRow};
@@ -59,8 +60,8 @@ pub struct Report<'a> {
     pub figures: &'a [Figure],
     /// Per rep (roster order): the safe stem used for its anchor and statement file.
     pub stems: &'a [String],
-    /// Warnings of the run.
-    pub warnings: &'a [String],
+    /// Every warning of the run (the ones it prints on stderr).
+    pub warnings: &'a [Diagnostic],
 }
 
 const CSS: &str = r#"
@@ -371,6 +372,27 @@ fn figure(f: &Figure) -> String {
     )
 }
 
+/// One warning as a list item: where (FILE:LINE:COL, when known), what, and the hint.
+fn warning_item(w: &Diagnostic) -> String {
+    let mut li = String::from("<li>");
+    let loc = w.location();
+    if !loc.is_empty() {
+        let _ = write!(li, "<code class=\"where\">{}</code> ", escape(&loc));
+    }
+    li.push_str(&escape(&w.message));
+    if let Some(col) = &w.column_name {
+        let _ = write!(li, " (column <code>{}</code>)", escape(col));
+    }
+    if let Some(v) = &w.value {
+        let _ = write!(li, " value <code>{}</code>", escape(v));
+    }
+    if let Some(h) = &w.help {
+        let _ = write!(li, "<br><span class=\"muted\">help: {}</span>", escape(h));
+    }
+    li.push_str("</li>\n");
+    li
+}
+
 fn year_range(r: &Report) -> String {
     format!("{} to {}", r.cal.start(), r.cal.end())
 }
@@ -439,7 +461,7 @@ pub fn report(r: &Report) -> String {
     if !r.warnings.is_empty() {
         b.push_str("<h2 id=\"warnings\">Warnings</h2>\n<ul class=\"warnings\">\n");
         for w in r.warnings {
-            let _ = writeln!(b, "<li>{}</li>", escape(w));
+            b.push_str(&warning_item(w));
         }
         b.push_str("</ul>\n");
     }
@@ -489,5 +511,20 @@ mod tests {
             escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
+    }
+
+    #[test]
+    fn a_warning_item_escapes_every_part_and_shows_its_location() {
+        let w = Diagnostic::warning("rep <b>")
+            .in_file("data/<x>.csv")
+            .at(3, 2)
+            .column_named("name")
+            .with_value("<script>")
+            .with_help("fix & go");
+        assert_eq!(
+            warning_item(&w),
+            "<li><code class=\"where\">data/&lt;x&gt;.csv:3:2</code> rep &lt;b&gt; (column <code>name</code>) value <code>&lt;script&gt;</code><br><span class=\"muted\">help: fix &amp; go</span></li>\n"
+        );
+        assert_eq!(warning_item(&Diagnostic::warning("plain")), "<li>plain</li>\n");
     }
 }
