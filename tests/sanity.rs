@@ -4,6 +4,7 @@
 //! 1. deals.csv with deal rows and none inside the plan year (a wrong
 //!    `year_start`) is an error of `evaluate` and `check`, naming the dates;
 //! 2. `evaluate --format json` carries the run's warnings, the same list stderr shows;
+//! 3. quotas.csv replacing the scheme quotas is a note saying how many;
 //!
 //! Each case is a tiny plan in a temporary folder whose numbers are worked out
 //! by hand in the comments.
@@ -283,4 +284,34 @@ fn evaluate_json_lists_the_warnings_stderr_shows() {
         .ok();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["warnings"], serde_json::json!([]));
+}
+
+// ---------------------------------------------------------------------------
+// 3. quotas.csv replaces the scheme quotas: a note
+// ---------------------------------------------------------------------------
+
+#[test]
+fn quotas_csv_is_announced_with_how_many_quotas_it_replaces() {
+    let case = Case::new(PLAN, DEALS);
+    let run = case.run(EVALUATE).ok();
+    assert!(!run.stderr.contains("quotas.csv"), "{}", run.stderr);
+    // Three (rep, period) quotas for two reps.
+    case.write(
+        "data/quotas.csv",
+        "rep_id,period,quota\nA1,Q1,50000.00\nA1,Q2,60000.00\nB2,Q1,80000.00\n",
+    );
+    for args in [EVALUATE, CHECK] {
+        let run = case.run(args).ok();
+        assert!(
+            run.stderr.contains(
+                "note: data/quotas.csv: 3 quota(s) for 2 rep(s) replace the plan's scheme quotas (as given: no ramp, seasonality or proration)\n"
+            ),
+            "{args:?}:\n{}",
+            run.stderr
+        );
+    }
+    // And they do: A1's Q1 quota is 50,000 (credit 1,000 → 2%), Q3 keeps the scheme's 100,000.
+    let payouts = case.read("out/payouts.csv");
+    assert!(payouts.contains("\nA1,Ana,ae,Q1,50000.00,1000.00,0.0200,"), "{payouts}");
+    assert!(payouts.contains("\nA1,Ana,ae,Q3,100000.00,0.00,"), "{payouts}");
 }

@@ -4,7 +4,7 @@ use super::inputs::{Inputs, PlanInput};
 use super::Failure;
 use crate::comp::Evaluation;
 use crate::credit::Ledger;
-use crate::data::{Opp, Problems, Roster};
+use crate::data::{quotas::Quotas, Opp, Problems, Roster};
 use crate::diag::Diagnostic;
 use crate::plan::{ComponentKind, Plan};
 use std::collections::BTreeSet;
@@ -48,6 +48,19 @@ fn outside_plan_year(plan: &PlanInput, deals_file: &str, ledger: &Ledger) -> Opt
             plan.path.display()
         )),
     )
+}
+
+/// A note that quotas.csv replaces the plan's scheme quotas, saying for how many (rep, period)s.
+pub fn quotas_note(file: &str, quotas: &Quotas, problems: &mut Problems) {
+    if quotas.is_empty() {
+        return;
+    }
+    let reps: BTreeSet<usize> = quotas.keys().map(|(r, _)| *r).collect();
+    problems.notes.push(format!(
+        "{file}: {} quota(s) for {} rep(s) replace the plan's scheme quotas (as given: no ramp, seasonality or proration)",
+        quotas.len(),
+        reps.len()
+    ));
 }
 
 /// Every warning of an `evaluate` run, once, in the order stderr shows them:
