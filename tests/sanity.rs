@@ -5,6 +5,7 @@
 //!    `year_start`) is an error of `evaluate` and `check`, naming the dates;
 //! 2. `evaluate --format json` carries the run's warnings, the same list stderr shows;
 //! 3. quotas.csv replacing the scheme quotas is a note saying how many;
+//! 4. `capacity` with a goal no hire can reach is a warning with the shortfall;
 //!
 //! Each case is a tiny plan in a temporary folder whose numbers are worked out
 //! by hand in the comments.
@@ -314,4 +315,54 @@ fn quotas_csv_is_announced_with_how_many_quotas_it_replaces() {
     let payouts = case.read("out/payouts.csv");
     assert!(payouts.contains("\nA1,Ana,ae,Q1,50000.00,1000.00,0.0200,"), "{payouts}");
     assert!(payouts.contains("\nA1,Ana,ae,Q3,100000.00,0.00,"), "{payouts}");
+}
+
+// ---------------------------------------------------------------------------
+// 4. capacity with a goal out of reach: a warning with the shortfall
+// ---------------------------------------------------------------------------
+
+/// Two ramped reps selling 120,000 a year (10,000 a month) against a goal of
+/// 1,000,000; no attrition; new hires sell nothing in their first three months.
+fn capacity_plan(lead: u32) -> String {
+    PLAN.replace("quota = 400_000\n", "quota = 400_000\nramp = [0, 0, 0]\n")
+        + &format!("\n[capacity]\nproductivity = 120_000\nattrition = 0\nhire_lead_months = {lead}\nheadcount = 2\n")
+}
+
+#[test]
+fn capacity_warns_when_no_hire_can_make_the_goal() {
+    // Hires start in M10 at the earliest: tenure months 1-3 by December, all ramped at 0,
+    // so a hire adds nothing; the two reps make 240,000, short of 1,000,000 by 760,000 (76%).
+    let case = Case::new(&capacity_plan(9), DEALS);
+    let run = case
+        .run(&["capacity", "plan.toml", "--data", "data", "--out", "cap"])
+        .ok();
+    assert!(
+        run.stdout.contains(
+            "annual capacity 240,000.00 without hires, 240,000.00 with 0 hire(s) starting in M10; goal 1,000,000.00"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.warnings(),
+        ["warning: the goal 1,000,000.00 is out of reach: the most the plan can reach is 240,000.00, short by 760,000.00 (76% of the goal)"]
+    );
+    assert!(
+        run.stderr.contains("help: no hire adds capacity within the year: hires start no earlier than M10 (hire_lead_months = 9) and scheme ae's ramp"),
+        "{}",
+        run.stderr
+    );
+    // One month earlier, a hire sells December: 10,000 each, and 760,000 / 10,000 = 76 hires make it exactly.
+    let case = Case::new(&capacity_plan(8), DEALS);
+    let run = case
+        .run(&["capacity", "plan.toml", "--data", "data", "--out", "cap"])
+        .ok();
+    assert!(
+        run.stdout.contains(
+            "annual capacity 240,000.00 without hires, 1,000,000.00 with 76 hire(s) starting in M09; goal 1,000,000.00"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
 }

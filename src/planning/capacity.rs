@@ -6,13 +6,17 @@
 //! `1 − (1 − attrition)^(1/12)`. Hires can start no earlier than
 //! `hire_lead_months` into the year; since an earlier start never gives less
 //! capacity, the fewest hires that make the annual goal all start in that
-//! first possible month.
+//! first possible month. When hires can add no capacity before the year ends
+//! (the ramp pays nothing in the months left) and the staff fall short, the
+//! goal is out of reach: [`CapacityPlan::shortfall`] says by how much.
 
 use crate::calendar::Calendar;
 use crate::credit::Tenure;
 use crate::data::Roster;
+use crate::diag::Diagnostic;
 use crate::plan::{Capacity, CreditScope, Plan, Productivity, Scheme};
-use rust_decimal::prelude::ToPrimitive;
+use crate::units::{fmt_money_human, fmt_pct};
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 
 /// One month of the model.
@@ -53,6 +57,33 @@ pub struct CapacityPlan {
     pub hires: u64,
     /// First month a hire can start.
     pub first_hire_month: usize,
+    /// How far the goal is above the most the plan can reach (no hire adds
+    /// capacity within the year); `None` when the hires make the goal.
+    pub shortfall: Option<f64>,
+}
+
+impl CapacityPlan {
+    /// The warning for a goal out of reach: the goal, the most the plan reaches, the gap.
+    pub fn shortfall_warning(&self) -> Option<Diagnostic> {
+        let gap = self.shortfall?;
+        let money = |x: f64| fmt_money_human(Decimal::from_f64(x).unwrap_or_default().round_dp(2));
+        let share = Decimal::from_f64(gap / self.goal).unwrap_or_default().round_dp(3);
+        Some(
+            Diagnostic::warning(format!(
+                "the goal {} is out of reach: the most the plan can reach is {}, short by {} ({} of the goal)",
+                money(self.goal),
+                money(self.capacity),
+                money(gap),
+                fmt_pct(share)
+            ))
+            .with_help(format!(
+                "no hire adds capacity within the year: hires start no earlier than M{:02} (hire_lead_months = {}) and scheme {}'s ramp gives them no selling capacity in the months left; shorten the lead time or the ramp, or lower the goal",
+                self.first_hire_month + 1,
+                self.first_hire_month,
+                self.scheme
+            )),
+        )
+    }
 }
 
 /// The scheme capacity planning uses: the named one, else the own-credit scheme with most reps.
@@ -182,5 +213,6 @@ pub fn plan_capacity(plan: &Plan, roster: &Roster, cal: &Calendar) -> Option<Cap
         goal,
         hires,
         first_hire_month: first,
+        shortfall: (gap > 0.0 && per_hire <= 0.0).then_some(goal - capacity),
     })
 }
