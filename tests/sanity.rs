@@ -6,6 +6,8 @@
 //! 2. `evaluate --format json` carries the run's warnings, the same list stderr shows;
 //! 3. quotas.csv replacing the scheme quotas is a note saying how many;
 //! 4. `capacity` with a goal no hire can reach is a warning with the shortfall;
+//! 5. `check` warns when a scheme's pay at exactly 100% attainment is more than
+//!    1% off its `target_incentive` (also on `plans/maven.toml` and its real data).
 //!
 //! Each case is a tiny plan in a temporary folder whose numbers are worked out
 //! by hand in the comments.
@@ -365,4 +367,90 @@ fn capacity_warns_when_no_hire_can_make_the_goal() {
         run.stdout
     );
     assert!(run.warnings().is_empty(), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// 5. check: pay at 100% attainment against target_incentive
+// ---------------------------------------------------------------------------
+
+fn with_target(target: &str) -> String {
+    PLAN.replace("target_incentive = 20_000", &format!("target_incentive = {target}"))
+}
+
+#[test]
+fn check_warns_when_pay_at_target_is_more_than_one_percent_off() {
+    // Pays 20,000 at 100%: against 20,000 (0%) and 20,200 (0.99% below) nothing to say.
+    for target in ["20_000", "20_200"] {
+        let run = Case::new(&with_target(target), DEALS).run(CHECK).ok();
+        assert!(run.warnings().is_empty(), "{target}: {}", run.stderr);
+    }
+    // 20,300: 300 / 20,300 = 1.48% below. The warning points at the line (plan.toml line 14).
+    let run = Case::new(&with_target("20_300"), DEALS).run(CHECK).ok();
+    assert_eq!(
+        run.warnings(),
+        ["warning: plan.toml:14:1: scheme ae pays 20,000.00 at 100% attainment against a target_incentive of 20,300.00: 1.5% below target"]
+    );
+    assert!(
+        run.stderr.contains("14 | target_incentive = 20_300\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: at exactly 100% attainment in every period the components pay 20,000.00 a year"),
+        "{}",
+        run.stderr
+    );
+    // 15,000: 5,000 / 15,000 = 33.3% above.
+    let run = Case::new(&with_target("15_000"), DEALS).run(CHECK).ok();
+    assert_eq!(
+        run.warnings(),
+        ["warning: plan.toml:14:1: scheme ae pays 20,000.00 at 100% attainment against a target_incentive of 15,000.00: 33.3% above target"]
+    );
+    // evaluate does not repeat it.
+    let run = Case::new(&with_target("15_000"), DEALS).run(EVALUATE).ok();
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn an_override_only_adds_so_only_pay_above_target_is_known_to_be_off() {
+    // A manager: a 10,000 bonus at 100% (curve 1.0 → 1.0) plus an override on the reports,
+    // which the synthetic rep (no reports) cannot show. Below the target, the override may
+    // make up the gap: nothing to say. Above it, the scheme pays at least 10,000 > 8,000.
+    let mgr = |target: &str| {
+        format!(
+            "{PLAN}\n[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nbase_salary = 90_000\ntarget_incentive = {target}\n\
+             quota = 800_000\ncredit = \"team\"\n\n[[schemes.components]]\nkind = \"bonus\"\nname = \"Team bonus\"\n\
+             target = 10_000\ncurve = [[0.5, 0.5], [1.0, 1.0]]\n\n[[schemes.components]]\nkind = \"override\"\n\
+             name = \"Override\"\nrate = \"1%\"\n"
+        )
+    };
+    let run = Case::new(&mgr("15_000"), DEALS).run(CHECK).ok();
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    // PLAN's 21 lines, a blank one, then [[schemes]] on 23: target_incentive is line 27.
+    let run = Case::new(&mgr("8_000"), DEALS).run(CHECK).ok();
+    assert_eq!(
+        run.warnings(),
+        ["warning: plan.toml:27:1: scheme mgr pays at least 10,000.00 at 100% attainment against a target_incentive of 8,000.00: 25% above target"]
+    );
+    assert!(run.stderr.contains("Override would add to it"), "{}", run.stderr);
+}
+
+#[test]
+fn check_finds_mavens_rep_scheme_paying_23400_against_30000() {
+    // Quarterly quota 90,000: 5% on the first 45,000 (2,250) + 8% on the next 45,000 (3,600)
+    // = 5,850 a quarter, 23,400 a year, 22% below the 30,000 target. The President's club
+    // milestone is at 125%, so it pays nothing at 100%. The manager's bonus pays its
+    // 40,000 target at 100% (plus an override): no warning.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = run_in(root, &["check", "plans/maven.toml"]).ok();
+    let mine: Vec<&str> = run
+        .warnings()
+        .into_iter()
+        .filter(|w| w.contains("100% attainment"))
+        .collect();
+    assert_eq!(
+        mine,
+        ["warning: plans/maven.toml:39:1: scheme rep pays 23,400.00 at 100% attainment against a target_incentive of 30,000.00: 22% below target"]
+    );
 }

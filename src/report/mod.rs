@@ -3,6 +3,7 @@
 pub mod scorecard;
 pub mod series;
 pub mod summary;
+pub mod target;
 
 pub use scorecard::{scorecard, ScoreRow};
 pub use summary::{summary, SummaryRow};

@@ -124,6 +124,12 @@ fn probe(plan: &Plan, cal: &Calendar, scheme: usize, a: Decimal) -> (CurvePoint,
     }
 }
 
+/// What the scheme pays over the year at attainment `a` in every period, paid
+/// by the engine on a synthetic rep (the point the payout curve draws there).
+pub fn pay_at(plan: &Plan, cal: &Calendar, scheme: usize, a: Decimal) -> CurvePoint {
+    probe(plan, cal, scheme, a).0
+}
+
 /// Narrows the attainment where `test` turns true between `lo` (false) and `hi` (true).
 fn bisect(lo: Decimal, hi: Decimal, mut test: impl FnMut(Decimal) -> bool) -> Decimal {
     let (mut lo, mut hi) = (lo, hi);
