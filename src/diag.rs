@@ -36,6 +36,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source line to show under the message.
     pub source_line: Option<String>,
+    /// What kind of mistake it is, stable for scripts and tests: `deals.bad-date`,
+    /// `reps.unknown-scheme`, `plan.unknown-key`, ... (`FILE-ROLE.KIND`).
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -51,6 +54,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            code: None,
         }
     }
 
@@ -60,6 +64,20 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Self::error(message)
         }
+    }
+
+    /// Sets the code (`deals.bad-date`).
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets the code unless one is set already.
+    pub fn or_code(mut self, code: impl Into<String>) -> Self {
+        if self.code.is_none() {
+            self.code = Some(code.into());
+        }
+        self
     }
 
     /// Sets the file.
@@ -126,6 +144,10 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let kind = match &self.code {
+            Some(c) => format!("{kind}[{c}]"),
+            None => kind.to_string(),
+        };
         let loc = self.location();
         if loc.is_empty() {
             let _ = writeln!(out, "{kind}: {}", self.message);
@@ -151,7 +173,10 @@ impl Diagnostic {
             let line_no = self.line.map(|l| l.to_string()).unwrap_or_default();
             let pad = " ".repeat(line_no.len());
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{line_no} | {}", printable(src));
+            // A source line is shown up to 200 characters (a file that is one huge line stays readable).
+            let shown: String = src.chars().take(200).collect();
+            let cut = if shown.len() < src.len() { " ..." } else { "" };
+            let _ = writeln!(out, "{line_no} | {}{cut}", printable(&shown));
             if let Some(c) = self.column {
                 let caret_pad: String = src
                     .chars()

@@ -66,6 +66,8 @@ struct Run {
 struct Diag {
     /// `error` (else `warning`).
     error: bool,
+    /// The code in `error[code]:`.
+    code: Option<String>,
     file: Option<String>,
     line: Option<usize>,
     col: Option<usize>,
@@ -215,15 +217,21 @@ impl Diag {
 fn parse_diags(stderr: &str) -> Vec<Diag> {
     let mut out: Vec<Diag> = Vec::new();
     for l in stderr.lines() {
-        let head = l
-            .strip_prefix("error: ")
-            .map(|h| ("error", h))
-            .or_else(|| l.strip_prefix("warning: ").map(|h| ("warning", h)));
+        // `error[code]: ...` or `error: ...`
+        let head = ["error", "warning"].into_iter().find_map(|sev| {
+            let rest = l.strip_prefix(sev)?;
+            if let Some(h) = rest.strip_prefix(": ") {
+                return Some((sev, None, h));
+            }
+            let (code, h) = rest.strip_prefix('[')?.split_once("]: ")?;
+            Some((sev, Some(code.to_string()), h))
+        });
         match head {
-            Some((sev, h)) => {
+            Some((sev, code, h)) => {
                 let (file, line, col, msg) = split_location(h);
                 out.push(Diag {
                     error: sev == "error",
+                    code,
                     file,
                     line,
                     col,
@@ -1485,4 +1493,102 @@ fn bare_cr_line_endings_are_an_error() {
     case.write("data/deals.csv", DEALS.replace('\n', "\r").as_bytes());
     let d = case.evaluate_fails();
     error_at(&d, "data/deals.csv", 1, "bare carriage return");
+}
+
+// ---------------------------------------------------------------------------
+// One root cause, one error; every error has a code
+// ---------------------------------------------------------------------------
+
+#[test]
+fn us_dates_down_a_column_are_summarised_once_with_the_date_format_that_reads_them() {
+    let case = Case::new();
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..400 {
+        deals.push_str(&format!("D{i},A1,P,new,{:02}/{:02}/2026,10.00,,,\n", i % 12 + 1, i % 15 + 13));
+    }
+    case.write("data/deals.csv", deals.as_bytes());
+    let d = case.evaluate_fails();
+    assert_eq!(error_count(&d), 6, "5 rows in full and one summary: {}", show(&d));
+    assert!(d.iter().all(|e| e.code.as_deref() == Some("deals.bad-date")), "{}", show(&d));
+    let summary = error_at(&d, "data/deals.csv", 7, "this row and 394 more have the same mistake in column `close_date` (400 rows in all; lines 2, 3, 4, 5, 6 are shown above)");
+    assert_eq!(summary.col, Some(5));
+    assert!(
+        summary.body.contains("set date_format = \"%m/%d/%Y\" in the plan's [data.deals] section"),
+        "{summary:?}"
+    );
+    // The fix it names works.
+    let fixed = Case::with_plan(&format!("{PLAN}\n[data.deals]\ndate_format = \"%m/%d/%Y\"\n"));
+    fixed.write("data/deals.csv", deals.as_bytes());
+    fixed.evaluate_ok(&[]);
+}
+
+#[test]
+fn a_typo_in_a_values_mapping_is_blamed_on_the_plan() {
+    let case = Case::with_plan(&format!("{PLAN}\n[data.deals]\nvalues = {{ status = {{ Wonn = \"won\" }} }}\n"));
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS_HEADER}D1,A1,P,new,2026-01-15,1000.00,,Won,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 2, "value \"Won\" has no mapping for `status`");
+    assert_eq!(e.code.as_deref(), Some("deals.unmapped-value"));
+    assert!(e.body.contains("values.status maps \"Wonn\", not \"Won\": a typo in the plan?"), "{e:?}");
+}
+
+#[test]
+fn errors_carry_codes() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\nD4,ZZ,P,new,2026-01-15,5,,,\nD5,A1,P,gift,2026-01-15,5,,,\n").as_bytes(),
+    );
+    let d = case.evaluate_fails();
+    let code = |line: usize| error_at(&d, "data/deals.csv", line, "").code.clone();
+    assert_eq!(code(4).as_deref(), Some("deals.ragged-row"));
+    assert_eq!(code(5).as_deref(), Some("deals.unknown-rep"));
+    assert_eq!(code(6).as_deref(), Some("deals.unknown-deal-type"));
+    let plan = Case::with_plan(&plan_with("period = \"quarter\"", "period = \"quarter\"\nperoid = 1"));
+    let d = plan.check_fails();
+    assert_eq!(d[0].code.as_deref(), Some("plan.unknown-key"), "{}", show(&d));
+    let plan = Case::with_plan(&plan_with("quota = 400_000", "quota = \"lots\""));
+    let d = plan.check_fails();
+    assert!(d.iter().any(|e| e.code.as_deref() == Some("plan.scheme")), "{}", show(&d));
+}
+
+// ---------------------------------------------------------------------------
+// The rendered text, pinned (cargo insta review after a deliberate change)
+// ---------------------------------------------------------------------------
+
+/// stderr of a failing run, for a snapshot.
+fn stderr_of(case: &Case, args: &[&str]) -> String {
+    let run = case.run(args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    run.stderr
+}
+
+#[test]
+fn snapshot_of_csv_errors() {
+    let case = Case::new();
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS}D3,A1,P,new,2026-13-01,1\u{a0}000,,,\nD4,A1,P,new,2026-01-15,10,,won,,X\nD5,ZZ,\"P,new,2026-01-15,10,,,\n").as_bytes(),
+    );
+    insta::assert_snapshot!(stderr_of(&case, &["check", "plan.toml", "--data", "data"]));
+}
+
+#[test]
+fn snapshot_of_plan_errors() {
+    let case = Case::with_plan(&plan_with("period = \"quarter\"", "period = \"quartr\"\nyear_strat = 2026-01-01"));
+    insta::assert_snapshot!(stderr_of(&case, &["check", "plan.toml", "--data", "data"]));
+}
+
+#[test]
+fn snapshot_of_a_summarised_column() {
+    let case = Case::new();
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..50 {
+        deals.push_str(&format!("D{i},A1,P,new,{:02}.{:02}.2026,10.00,,,\n", i % 12 + 13, i % 12 + 1));
+    }
+    case.write("data/deals.csv", deals.as_bytes());
+    insta::assert_snapshot!(stderr_of(&case, &["check", "plan.toml", "--data", "data"]));
 }

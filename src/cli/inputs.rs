@@ -58,8 +58,22 @@ pub struct PlanInput {
 /// Reads and validates the plan file.
 pub fn load_plan(path: &Path) -> Result<PlanInput, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone())])?;
+    let mut bytes = Vec::new();
+    open_regular(path)
+        .and_then(|f| {
+            f.take(MAX_PLAN_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone()))
+        })
+        .map_err(|d| vec![d])?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(vec![Diagnostic::error(format!(
+            "the plan is larger than {} MiB: is this the plan file?",
+            MAX_PLAN_BYTES >> 20
+        ))
+        .in_file(shown)
+        .with_code("input.too-large")]);
+    }
     let src = String::from_utf8(bytes.clone()).map_err(|e| {
         let (line, col, _) = crate::diag::line_col(&String::from_utf8_lossy(&bytes), e.utf8_error().valid_up_to());
         vec![Diagnostic::error("the plan is not valid UTF-8")
@@ -115,10 +129,39 @@ pub struct Inputs {
     pub data_dir: PathBuf,
 }
 
+/// The longest plan file read (a plan is a few kilobytes).
+pub const MAX_PLAN_BYTES: u64 = 16 << 20;
+
+/// Opens an input for reading; only a regular file is read (a FIFO would hang
+/// the run, a device such as /dev/zero never ends).
+pub fn open_regular(path: &Path) -> Result<File, Diagnostic> {
+    let shown = path.display().to_string();
+    let f = File::open(path).map_err(|e| {
+        Diagnostic::error(format!("cannot open: {e}"))
+            .in_file(shown.clone())
+            .with_code("input.unreadable")
+    })?;
+    match f.metadata() {
+        Ok(m) if m.is_file() => Ok(f),
+        Ok(m) => Err(Diagnostic::error(format!(
+            "is not a regular file ({}): fuerza reads inputs from files only",
+            if m.is_dir() {
+                "a folder"
+            } else {
+                "a pipe, socket or device"
+            }
+        ))
+        .in_file(shown)
+        .with_code("input.not-a-file")
+        .with_help("save the data to a file and name that")),
+        Err(e) => Err(Diagnostic::error(format!("cannot read: {e}"))
+            .in_file(shown)
+            .with_code("input.unreadable")),
+    }
+}
+
 fn open(path: &Path) -> Result<Hashing<std::io::BufReader<File>>, Diagnostic> {
-    File::open(path)
-        .map(|f| Hashing::new(std::io::BufReader::with_capacity(1 << 16, f)))
-        .map_err(|e| Diagnostic::error(format!("cannot open: {e}")).in_file(path.display().to_string()))
+    open_regular(path).map(|f| Hashing::new(std::io::BufReader::with_capacity(1 << 16, f)))
 }
 
 /// Something else fed by the streaming pass over deals.csv (the ledger keeps only the plan year).
@@ -269,11 +312,7 @@ pub fn load_with(
         super::quirks::report(&plan.plan, &roster, &ledger, &opps, &mut problems);
     }
     if problems.failed() {
-        let mut errs = std::mem::take(&mut problems.errors);
-        if problems.more_errors > 0 {
-            errs.push(Diagnostic::error(format!("... and {} more errors like these (fix the ones above first, or run with --lenient to list every bad row in rejects.csv)", problems.more_errors)));
-        }
-        return Err(errs);
+        return Err(problems.take_errors());
     }
     Ok(Inputs {
         plan,

@@ -259,8 +259,7 @@ pub fn run_recruit(plan_path: &Path, candidates: &Path) -> Result<(), Failure> {
             .into());
     };
     let shown = candidates.display().to_string();
-    let f = std::fs::File::open(candidates)
-        .map_err(|e| Diagnostic::error(format!("cannot open: {e}")).in_file(shown.clone()))?;
+    let f = inputs::open_regular(candidates)?;
     let cands = recruit::score(&shown, std::io::BufReader::new(f), profile)?;
     let rows: Vec<Vec<String>> = cands
         .iter()

@@ -300,7 +300,7 @@ pub fn stream<R: Read>(
     mut visit: impl FnMut(&DealRow),
 ) -> DealScan {
     let mut scan = DealScan::default();
-    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
+    let Some(mut t) = Table::open(file, "deals", input, COLS, map, problems) else {
         return scan;
     };
     let split_col = if t.has(SPLIT) {
@@ -310,13 +310,13 @@ pub fn stream<R: Read>(
     };
     let mut splits = SplitCheck::new();
     while t.next_row(problems) {
-        let n_err = problems.errors.len() + problems.rejects.len() + problems.more_errors;
+        let n_err = problems.count();
         let deal_id = t.id(DEAL, problems);
         let rep = t.req_text(REP, problems).and_then(|id| match roster.find(id) {
             Some(r) => Some(r),
             None => {
                 problems.row_error(
-                    t.err(Some(REP), format!("rep_id {id:?} is not in reps.csv"))
+                    t.err_as("unknown-rep", Some(REP), format!("rep_id {id:?} is not in reps.csv"))
                         .with_help("add the rep to reps.csv, or correct the id"),
                 );
                 None
@@ -330,7 +330,7 @@ pub fn stream<R: Read>(
                 Some(d) => Some(d),
                 None => {
                     problems.row_error(
-                        t.err(Some(TYPE), format!("unknown deal_type {s:?}"))
+                        t.err_as("unknown-deal-type", Some(TYPE), format!("unknown deal_type {s:?}"))
                             .with_help("use new, expansion or renewal (empty means new)"),
                     );
                     None
@@ -345,11 +345,11 @@ pub fn stream<R: Read>(
             Ok(Some(s)) => match crate::units::parse_decimal(s) {
                 Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
                 Ok(_) => {
-                    problems.row_error(t.err(Some(SPLIT), "split must be above 0 and at most 1"));
+                    problems.row_error(t.err_as("bad-split", Some(SPLIT), "split must be above 0 and at most 1"));
                     None
                 }
                 Err(e) => {
-                    problems.row_error(t.err(Some(SPLIT), e));
+                    problems.row_error(t.err_as("bad-split", Some(SPLIT), e));
                     None
                 }
             },
@@ -360,7 +360,7 @@ pub fn stream<R: Read>(
             Ok(Some("cancelled")) => Some(true),
             Ok(Some(s)) => {
                 problems.row_error(
-                    t.err(Some(STATUS), format!("unknown status {s:?}"))
+                    t.err_as("unknown-status", Some(STATUS), format!("unknown status {s:?}"))
                         .with_help("use won or cancelled (empty means won)"),
                 );
                 None
@@ -371,25 +371,37 @@ pub fn stream<R: Read>(
         let cancelled = match (cancelled_status, cancel_date) {
             (Some(true), Ok(Some(c))) => {
                 if close.is_some_and(|cl| c < cl) {
-                    problems.row_error(t.err(Some(CANCEL), format!("cancel_date {c} is before close_date")));
+                    problems.row_error(t.err_as(
+                        "cancel-before-close",
+                        Some(CANCEL),
+                        format!("cancel_date {c} is before close_date"),
+                    ));
                 }
                 Some(Some(c))
             }
             (Some(true), Ok(None)) => {
-                problems.row_error(t.err(Some(CANCEL), "a cancelled deal needs its cancel_date"));
+                problems.row_error(t.err_as(
+                    "missing-cancel-date",
+                    Some(CANCEL),
+                    "a cancelled deal needs its cancel_date",
+                ));
                 None
             }
             (Some(false), Ok(Some(_))) => {
                 problems.row_error(
-                    t.err(Some(CANCEL), "cancel_date is set but status is not cancelled")
-                        .with_help("set status to cancelled, or clear cancel_date"),
+                    t.err_as(
+                        "cancel-date-not-cancelled",
+                        Some(CANCEL),
+                        "cancel_date is set but status is not cancelled",
+                    )
+                    .with_help("set status to cancelled, or clear cancel_date"),
                 );
                 None
             }
             (Some(false), Ok(None)) => Some(None),
             _ => None,
         };
-        if problems.errors.len() + problems.rejects.len() + problems.more_errors > n_err {
+        if problems.count() > n_err {
             continue;
         }
         let (Some(deal_id), Some(rep), Some(deal_type), Some(close), Some(amount), Some(split), Some(cancelled)) =
@@ -399,7 +411,7 @@ pub fn stream<R: Read>(
         };
         let key = deal_key(deal_id);
         if exclude.contains(&key) {
-            problems.row_error(t.err(Some(SPLIT), format!("{SPLIT_REASON} (deal {deal_id:?})")));
+            problems.row_error(t.err_as("split-sum", Some(SPLIT), format!("{SPLIT_REASON} (deal {deal_id:?})")));
             continue;
         }
         let ppm = (split * Decimal::from(1_000_000)).round().to_u32().unwrap_or(0);
@@ -435,6 +447,7 @@ pub fn stream<R: Read>(
             sum.normalize(),
             s.rows
         ))
+        .with_code("deals.split-sum")
         .in_file(file)
         .at(line as usize, split_col)
         .column_named("split")

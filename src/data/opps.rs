@@ -79,20 +79,22 @@ pub fn read<R: Read>(
     problems: &mut Problems,
 ) -> (Vec<Opp>, u64) {
     let mut out = Vec::new();
-    let Some(mut t) = Table::open(file, input, COLS, map, problems) else {
+    let Some(mut t) = Table::open(file, "opportunities", input, COLS, map, problems) else {
         return (out, 0);
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut blank_created = 0u64;
     while t.next_row(problems) {
-        let n_err = problems.errors.len() + problems.rejects.len() + problems.more_errors;
+        let n_err = problems.count();
         let id = t.id(0, problems);
         if let Some(id) = id {
             // The first row of an id counts even when it is itself rejected.
             match seen.get(id) {
-                Some(first) => {
-                    problems.row_error(t.err(Some(0), format!("duplicate opp_id {id:?} (first at line {first})")))
-                }
+                Some(first) => problems.row_error(t.err_as(
+                    "duplicate-id",
+                    Some(0),
+                    format!("duplicate opp_id {id:?} (first at line {first})"),
+                )),
                 None => {
                     seen.insert(id.to_string(), t.line);
                 }
@@ -101,7 +103,7 @@ pub fn read<R: Read>(
         let rep = t.req_text(1, problems).and_then(|r| match roster.find(r) {
             Some(i) => Some(i),
             None => {
-                problems.row_error(t.err(Some(1), format!("rep_id {r:?} is not in reps.csv")));
+                problems.row_error(t.err_as("unknown-rep", Some(1), format!("rep_id {r:?} is not in reps.csv")));
                 None
             }
         });
@@ -122,7 +124,7 @@ pub fn read<R: Read>(
                 Some(i) => Some(i),
                 None => {
                     problems.row_error(
-                        t.err(Some(3), format!("unknown stage {s:?}"))
+                        t.err_as("unknown-stage", Some(3), format!("unknown stage {s:?}"))
                             .with_help(format!("the plan's stages: {}", process.stages.join(", "))),
                     );
                     None
@@ -134,7 +136,7 @@ pub fn read<R: Read>(
             "lost" => Some(OppStatus::Lost),
             _ => {
                 problems.row_error(
-                    t.err(Some(4), format!("unknown status {s:?}"))
+                    t.err_as("unknown-status", Some(4), format!("unknown status {s:?}"))
                         .with_help("use open, won or lost"),
                 );
                 None
@@ -143,23 +145,30 @@ pub fn read<R: Read>(
         let amount = t.opt_money(5, problems).unwrap_or(None);
         let closed = t.opt_date(6, problems).unwrap_or(None);
         match (status, closed) {
-            (Some(OppStatus::Won | OppStatus::Lost), None) => {
-                problems.row_error(t.err(Some(6), "a won or lost opportunity needs its closed_date"))
-            }
+            (Some(OppStatus::Won | OppStatus::Lost), None) => problems.row_error(t.err_as(
+                "missing-closed-date",
+                Some(6),
+                "a won or lost opportunity needs its closed_date",
+            )),
             (Some(OppStatus::Open), Some(_)) => problems.row_error(
-                t.err(Some(6), "an open opportunity has a closed_date")
+                t.err_as("closed-date-open", Some(6), "an open opportunity has a closed_date")
                     .with_help("clear closed_date, or set status to won or lost"),
             ),
             _ => {}
         }
         if let (Some(Some(c)), Some(cl)) = (created, closed) {
             if cl < c {
-                problems.row_error(t.err(Some(6), format!("closed_date {cl} is before created_date {c}")));
+                problems.row_error(t.err_as(
+                    "closed-before-created",
+                    Some(6),
+                    format!("closed_date {cl} is before created_date {c}"),
+                ));
             }
         }
         if let (Some(OppStatus::Won), Some(s)) = (status, stage) {
             if s < process.won_at {
-                problems.row_error(t.err(
+                problems.row_error(t.err_as(
+                    "won-before-won-at",
                     Some(3),
                     format!(
                         "a won opportunity must have reached {:?} (won_at)",
@@ -168,7 +177,7 @@ pub fn read<R: Read>(
                 ));
             }
         }
-        if problems.errors.len() + problems.rejects.len() + problems.more_errors > n_err {
+        if problems.count() > n_err {
             continue;
         }
         let (Some(id), Some(rep), Some(created), Some(stage), Some(status)) = (id, rep, created, stage, status) else {

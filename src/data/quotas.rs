@@ -28,7 +28,7 @@ pub type Quotas = BTreeMap<(usize, usize), Decimal>;
 /// Reads quotas.csv.
 pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, problems: &mut Problems) -> (Quotas, u64) {
     let mut out = Quotas::new();
-    let Some(mut t) = Table::open(file, input, COLS, None, problems) else {
+    let Some(mut t) = Table::open(file, "quotas", input, COLS, None, problems) else {
         return (out, 0);
     };
     let mut lines: BTreeMap<(usize, usize), usize> = BTreeMap::new();
@@ -36,7 +36,7 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
         let rep = t.req_text(0, problems).and_then(|id| match roster.find(id) {
             Some(r) => Some(r),
             None => {
-                problems.row_error(t.err(Some(0), format!("rep_id {id:?} is not in reps.csv")));
+                problems.row_error(t.err_as("unknown-rep", Some(0), format!("rep_id {id:?} is not in reps.csv")));
                 None
             }
         });
@@ -45,7 +45,7 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
             None => {
                 let labels: Vec<String> = (0..cal.periods()).map(|i| cal.label(i).to_string()).collect();
                 problems.row_error(
-                    t.err(Some(1), format!("unknown period {p:?}"))
+                    t.err_as("unknown-period", Some(1), format!("unknown period {p:?}"))
                         .with_help(format!("this plan's periods: {}", labels.join(", "))),
                 );
                 None
@@ -54,7 +54,8 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
         let quota = t.money(2, problems);
         if let (Some(r), Some(p), Some(q)) = (rep, period, quota) {
             if let Some(first) = lines.get(&(r, p)) {
-                problems.row_error(t.err(
+                problems.row_error(t.err_as(
+                    "duplicate-quota",
                     Some(1),
                     format!(
                         "a second quota for rep {:?} in {} (first at line {first})",

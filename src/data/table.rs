@@ -14,21 +14,80 @@ use std::io::Read;
 /// A reader that counts the double quotes passing through it: an odd count at
 /// the end means a quoted field was never closed (the csv parser then reads the
 /// rest of the file as that one field, without an error).
+///
+/// It also refuses a line longer than `MAX_LINE_BYTES`, so a file that is not
+/// CSV (one endless line) fails at once instead of filling memory.
 pub struct QuoteCount<R> {
     inner: R,
     quotes: u64,
+    /// Bytes since the last line break.
+    line: u64,
 }
+
+/// The longest line read from a CSV file.
+pub const MAX_LINE_BYTES: u64 = 16 << 20;
 
 impl<R: Read> Read for QuoteCount<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        let chunk = &buf[..n];
+        self.quotes += chunk.iter().filter(|&&b| b == b'"').count() as u64;
+        self.line = match memchr::memrchr(b'\n', chunk) {
+            Some(i) => (n - i - 1) as u64,
+            None => self.line + n as u64,
+        };
+        if self.line > MAX_LINE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "a line longer than {} MiB: this is not a CSV file of rows",
+                MAX_LINE_BYTES >> 20
+            )));
+        }
         Ok(n)
     }
 }
 
 /// At most this many errors are kept in full; the rest are counted.
 pub const MAX_KEPT_ERRORS: usize = 1000;
+
+/// Rows shown in full for one kind of mistake in one column; the rest are summarised.
+pub const SHOWN_PER_KIND: usize = 5;
+
+/// Values kept of a summarised mistake, to find the fix (a date format that reads them all).
+const SAMPLED: usize = 2000;
+
+/// The date formats tried on dates that are not ISO, most common first.
+const DATE_FORMATS: &[&str] = &[
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%m-%d-%Y",
+    "%d-%m-%Y",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+];
+
+/// One kind of mistake in one column of one file, seen in many rows.
+#[derive(Debug, Default)]
+struct Systematic {
+    /// Rows with it.
+    rows: usize,
+    /// Lines of the rows shown in full.
+    shown: Vec<usize>,
+    /// Line and column of the first row not shown.
+    first_hidden: Option<(usize, Option<usize>)>,
+    /// Distinct values with their counts (up to `SAMPLED`).
+    values: std::collections::BTreeMap<String, usize>,
+}
 
 /// One skipped row, for `rejects.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +119,11 @@ pub struct Problems {
     pub warnings: Vec<Diagnostic>,
     /// Facts worth telling (rows filtered by a mapping, reps created from a manager column).
     pub notes: Vec<String>,
+    /// Cell errors by (file, column, code): one kind of mistake repeated down a
+    /// column is shown for its first rows, then summarised once, with a fix.
+    systematic: std::collections::BTreeMap<(String, String, String), Systematic>,
+    /// Cell errors summarised rather than kept.
+    summarised: usize,
 }
 
 impl Problems {
@@ -71,8 +135,32 @@ impl Problems {
         }
     }
 
+    /// Every error and reject recorded so far (kept, counted or summarised).
+    pub fn count(&self) -> usize {
+        self.errors.len() + self.rejects.len() + self.more_errors + self.summarised
+    }
+
     /// Records a bad row (or file-level error when `line` is the header).
     pub fn row_error(&mut self, d: Diagnostic) {
+        if !self.lenient && d.line.is_some_and(|l| l > 1) {
+            if let (Some(file), Some(col), Some(code)) = (&d.file, &d.column_name, &d.code) {
+                let s = self
+                    .systematic
+                    .entry((file.clone(), col.clone(), code.clone()))
+                    .or_default();
+                s.rows += 1;
+                let value = d.value.clone().unwrap_or_default();
+                if s.values.len() < SAMPLED || s.values.contains_key(&value) {
+                    *s.values.entry(value).or_default() += 1;
+                }
+                if s.rows > SHOWN_PER_KIND {
+                    s.first_hidden.get_or_insert((d.line.unwrap_or(0), d.column));
+                    self.summarised += 1;
+                    return;
+                }
+                s.shown.push(d.line.unwrap_or(0));
+            }
+        }
         if self.lenient && d.line.is_some_and(|l| l > 1) {
             self.rejects.push(Reject {
                 file: d.file.clone().unwrap_or_default(),
@@ -103,6 +191,74 @@ impl Problems {
     /// Whether the run must fail.
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// The errors to show: those kept, one summary per mistake repeated down a
+    /// column (with the fix when one is found), and the count of the rest.
+    pub fn take_errors(&mut self) -> Vec<Diagnostic> {
+        let mut errs = std::mem::take(&mut self.errors);
+        for ((file, col, code), s) in std::mem::take(&mut self.systematic) {
+            if s.rows <= SHOWN_PER_KIND {
+                continue;
+            }
+            let shown: Vec<String> = s.shown.iter().map(usize::to_string).collect();
+            let mut d = Diagnostic::error(format!(
+                "this row and {} more have the same mistake in column `{col}` ({} rows in all; lines {} are shown above)",
+                s.rows - s.shown.len() - 1,
+                s.rows,
+                shown.join(", ")
+            ))
+            .with_code(code.clone())
+            .in_file(file)
+            .column_named(col);
+            let (line, column) = s.first_hidden.unwrap_or((0, None));
+            d.line = Some(line);
+            d.column = column;
+            d.help = fix(&code, &s);
+            errs.push(d);
+        }
+        if self.more_errors > 0 {
+            errs.push(Diagnostic::error(format!("... and {} more errors like these (fix the ones above first, or run with --lenient to list every bad row in rejects.csv)", self.more_errors)));
+        }
+        errs
+    }
+}
+
+/// The fix for a mistake repeated down a column, when there is one.
+fn fix(code: &str, s: &Systematic) -> Option<String> {
+    let kind = code.rsplit('.').next().unwrap_or("");
+    match kind {
+        "bad-date" => {
+            let reads = |f: &&str| s.values.keys().all(|v| NaiveDate::parse_from_str(v, f).is_ok());
+            let formats: Vec<&str> = DATE_FORMATS.iter().copied().filter(|f| reads(f)).collect();
+            let file = code.split('.').next().unwrap_or("deals");
+            match formats.as_slice() {
+                [] => None,
+                [f] => Some(format!(
+                    "these dates read as {f:?}: set date_format = \"{f}\" in the plan's [data.{file}] section (it reads every one of the {} distinct values)",
+                    s.values.len()
+                )),
+                several => Some(format!(
+                    "these dates read in several formats ({}): set date_format in the plan's [data.{file}] section to the one your CRM writes",
+                    several.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or ")
+                )),
+            }
+        }
+        "unmapped-value" | "unknown-status" | "unknown-deal-type" | "unknown-stage" | "unknown-scheme" => {
+            let mut by_count: Vec<(&String, &usize)> = s.values.iter().collect();
+            by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let listed: Vec<String> = by_count
+                .iter()
+                .take(8)
+                .map(|(v, n)| format!("{v:?} ({n} rows)"))
+                .collect();
+            Some(format!(
+                "the values are {}{}: map or correct them once, not row by row",
+                listed.join(", "),
+                if by_count.len() > 8 { ", ..." } else { "" }
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -141,6 +297,8 @@ pub struct Table<'m, R: Read> {
     pub filtered: u64,
     /// File name as shown.
     pub file: String,
+    /// What the file is (`deals`, `reps`, ...): the first part of every error code.
+    role: &'static str,
     reader: csv::Reader<QuoteCount<R>>,
     /// The last row whose cells hold a line break or a double quote: (line,
     /// 1-based field, whether the row's bytes end with a line break).
@@ -163,10 +321,28 @@ pub struct Table<'m, R: Read> {
     pub rows: u64,
 }
 
+/// The header's names for a message: each cut to 40 characters, at most 30 of them.
+fn header_list(names: &[String]) -> String {
+    let mut out: Vec<String> = names
+        .iter()
+        .take(30)
+        .map(|n| match n.char_indices().nth(40) {
+            Some((i, _)) => format!("{}...", &n[..i]),
+            None => n.clone(),
+        })
+        .collect();
+    if names.len() > 30 {
+        out.push(format!("... ({} columns)", names.len()));
+    }
+    out.join(", ")
+}
+
 /// Whether the csv error is an I/O or UTF-8 problem worth stopping for.
-fn csv_err(file: &str, e: &csv::Error) -> Diagnostic {
+fn csv_err(file: &str, role: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map(|p| p.line() as usize);
-    let mut d = Diagnostic::error(format!("cannot read CSV: {e}")).in_file(file);
+    let mut d = Diagnostic::error(format!("cannot read CSV: {e}"))
+        .in_file(file)
+        .with_code(format!("{role}.unreadable"));
     d.line = line;
     d
 }
@@ -176,6 +352,7 @@ impl<'m, R: Read> Table<'m, R> {
     /// any). Missing required columns are reported and make this return `None`.
     pub fn open(
         file: &str,
+        role: &'static str,
         input: R,
         cols: &'static [Col],
         map: Option<&'m crate::plan::FileMap>,
@@ -190,6 +367,7 @@ impl<'m, R: Read> Table<'m, R> {
             .from_reader(QuoteCount {
                 inner: input,
                 quotes: 0,
+                line: 0,
             });
         let mut header = ByteRecord::new();
         match reader.read_byte_record(&mut header) {
@@ -197,6 +375,7 @@ impl<'m, R: Read> Table<'m, R> {
             Ok(false) => {
                 problems.fatal(
                     Diagnostic::error("the file is empty: it needs a header row")
+                        .with_code(format!("{role}.empty-file"))
                         .in_file(file)
                         .at(1, 1)
                         .with_help(format!(
@@ -211,13 +390,14 @@ impl<'m, R: Read> Table<'m, R> {
                 return None;
             }
             Err(e) => {
-                problems.fatal(csv_err(file, &e));
+                problems.fatal(csv_err(file, role, &e));
                 return None;
             }
         }
         if header.iter().any(|f| f.trim_ascii_end().contains(&b'\r')) {
             problems.fatal(
                 Diagnostic::error("the file's lines end with a bare carriage return (CR), so it reads as one line")
+                    .with_code(format!("{role}.bare-cr"))
                     .in_file(file)
                     .at(1, 1)
                     .with_help("save the file with LF or CRLF line endings"),
@@ -258,11 +438,12 @@ impl<'m, R: Read> Table<'m, R> {
                 };
                 problems.fatal(
                     Diagnostic::error(what)
+                        .with_code(format!("{role}.missing-column"))
                         .in_file(file)
                         .at(1, 1)
                         .column_named(source.clone())
                         .with_source(names.join(","))
-                        .with_help(format!("the header has: {}", names.join(", "))),
+                        .with_help(format!("the header has: {}", header_list(&names))),
                 );
             }
             index.push(pos);
@@ -278,10 +459,11 @@ impl<'m, R: Read> Table<'m, R> {
                         Diagnostic::error(format!(
                             "filter column `{col}` (from the plan's [data] section) is not in the header"
                         ))
+                        .with_code(format!("{role}.missing-column"))
                         .in_file(file)
                         .at(1, 1)
                         .column_named(col.clone())
-                        .with_help(format!("the header has: {}", names.join(", "))),
+                        .with_help(format!("the header has: {}", header_list(&names))),
                     );
                 }
             }
@@ -295,6 +477,7 @@ impl<'m, R: Read> Table<'m, R> {
                         first + 1,
                         i + 1
                     ))
+                    .with_code(format!("{role}.duplicate-column"))
                     .in_file(file)
                     .at(1, i + 1)
                     .column_named(n.clone())
@@ -308,6 +491,7 @@ impl<'m, R: Read> Table<'m, R> {
             date_format: map.and_then(|m| m.date_format.as_deref()),
             filtered: 0,
             file: file.to_string(),
+            role,
             reader,
             quoted: None,
             pending: None,
@@ -357,7 +541,7 @@ impl<'m, R: Read> Table<'m, R> {
                     if self.len() != self.header_len {
                         self.rows += 1;
                         let d = self
-                            .err(None, format!("the row has {} fields but the header has {}", self.len(), self.header_len))
+                            .err_as("ragged-row", None, format!("the row has {} fields but the header has {}", self.len(), self.header_len))
                             .with_help("each row needs exactly one value (or an empty cell) per column of the header; check for a missing or extra comma, or an unclosed quote");
                         if multiline {
                             // Perhaps an unclosed quote that ran to the end: decided at the end.
@@ -385,7 +569,7 @@ impl<'m, R: Read> Table<'m, R> {
                     if let Some(d) = self.pending.take() {
                         problems.row_error(d);
                     }
-                    problems.fatal(csv_err(&self.file, &e));
+                    problems.fatal(csv_err(&self.file, self.role, &e));
                     return false;
                 }
             }
@@ -418,9 +602,12 @@ impl<'m, R: Read> Table<'m, R> {
         }
         self.pending = None;
         let mut d = match self.quoted {
-            Some((line, col, _)) if line == self.line && last_line > line => Diagnostic::error(format!(
-                "a quoted cell opens in this row and is never closed: lines {line}–{last_line} (the rest of the file) would be read as that one cell"
-            ))
+            Some((line, col, _)) if line == self.line => Diagnostic::error(if last_line > line {
+                format!("a quoted cell opens in this row and is never closed: lines {line}–{last_line} (the rest of the file) would be read as that one cell")
+            } else {
+                "a quoted cell opens in this row and is never closed".to_string()
+            })
+            .with_code(format!("{}.unclosed-quote", self.role))
             .at(line, col),
             Some((line, col, _)) => Diagnostic::error(format!(
                 "the file has an unmatched double quote (\"); the last row with a quote is line {line}"
@@ -428,9 +615,12 @@ impl<'m, R: Read> Table<'m, R> {
             .at(line, col),
             None => Diagnostic::error("the file has an unmatched double quote (\")"),
         };
-        d = d.in_file(self.file.clone()).with_help(
-            "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
-        );
+        d = d
+            .in_file(self.file.clone())
+            .or_code(format!("{}.unmatched-quote", self.role))
+            .with_help(
+                "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
+            );
         problems.fatal(d);
     }
 
@@ -471,16 +661,24 @@ impl<'m, R: Read> Table<'m, R> {
             let key = String::from_utf8_lossy(v);
             if !values.contains_key(key.as_ref()) {
                 let known: Vec<&str> = values.keys().map(String::as_str).collect();
-                problems.row_error(
-                    self.err(
-                        Some(k),
-                        format!("value {key:?} has no mapping for `{}`", self.cols[k].name),
-                    )
-                    .with_help(format!(
-                        "add it to values.{} in the plan's [data] section (mapped: {})",
-                        self.cols[k].name,
+                let name = self.cols[k].name;
+                // A key of the mapping one or two letters off is a typo in the plan, not in the data.
+                let help = match crate::plan::doc::closest(&key, &known) {
+                    Some(typo) => format!(
+                        "the plan's values.{name} maps {typo:?}, not {key:?}: a typo in the plan? correct that key in its [data] section, or add {key:?}"
+                    ),
+                    None => format!(
+                        "add it to values.{name} in the plan's [data] section (mapped: {})",
                         known.join(", ")
-                    )),
+                    ),
+                };
+                problems.row_error(
+                    self.err_as(
+                        "unmapped-value",
+                        Some(k),
+                        format!("value {key:?} has no mapping for `{name}`"),
+                    )
+                    .with_help(help),
                 );
                 return false;
             }
@@ -549,9 +747,16 @@ impl<'m, R: Read> Table<'m, R> {
             .join(" and ")
     }
 
-    /// A diagnostic about the current row (and column `k`).
+    /// A diagnostic about the current row (and column `k`), with the code `ROLE.invalid`.
     pub fn err(&self, k: Option<usize>, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error(message).in_file(self.file.clone());
+        self.err_as("invalid", k, message)
+    }
+
+    /// A diagnostic about the current row (and column `k`), with the code `ROLE.KIND`.
+    pub fn err_as(&self, kind: &str, k: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(message)
+            .in_file(self.file.clone())
+            .with_code(format!("{}.{kind}", self.role));
         d.line = Some(self.line);
         if let Some(k) = k {
             d.column = self.index[k].map(|i| i + 1);
@@ -575,7 +780,7 @@ impl<'m, R: Read> Table<'m, R> {
             Ok(s) => Some(s),
             Err(_) => {
                 problems.row_error(
-                    self.err(Some(k), "the cell is not valid UTF-8")
+                    self.err_as("not-utf8", Some(k), "the cell is not valid UTF-8")
                         .with_help("save the file as UTF-8"),
                 );
                 None
@@ -596,7 +801,7 @@ impl<'m, R: Read> Table<'m, R> {
     pub fn req_text(&self, k: usize, problems: &mut Problems) -> Option<&str> {
         match self.text(k, problems)? {
             "" => {
-                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
                 None
             }
             s => Some(s),
@@ -609,7 +814,7 @@ impl<'m, R: Read> Table<'m, R> {
         match crate::units::check_id(s) {
             Ok(()) => Some(s),
             Err(e) => {
-                problems.row_error(self.err(Some(k), e));
+                problems.row_error(self.err_as("bad-id", Some(k), e));
                 None
             }
         }
@@ -631,7 +836,7 @@ impl<'m, R: Read> Table<'m, R> {
                     None => "dates are ISO: YYYY-MM-DD (or set date_format in the plan's [data] section)".to_string(),
                     Some(f) => format!("this file's dates are read with date_format {f:?}"),
                 };
-                problems.row_error(self.err(Some(k), e).with_help(help));
+                problems.row_error(self.err_as("bad-date", Some(k), e).with_help(help));
                 Err(Recorded)
             }
         }
@@ -642,7 +847,7 @@ impl<'m, R: Read> Table<'m, R> {
         match self.opt_date(k, problems) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
                 None
             }
             Err(Recorded) => None,
@@ -656,13 +861,13 @@ impl<'m, R: Read> Table<'m, R> {
         };
         match crate::units::parse_money(s) {
             Ok(d) if d.is_sign_negative() && !d.is_zero() => {
-                problems.row_error(self.err(Some(k), "must not be negative"));
+                problems.row_error(self.err_as("negative", Some(k), "must not be negative"));
                 Err(Recorded)
             }
             Ok(d) => Ok(Some(d)),
             Err(e) => {
                 problems.row_error(
-                    self.err(Some(k), e)
+                    self.err_as("bad-money", Some(k), e)
                         .with_help("money is a plain decimal such as 12345.67"),
                 );
                 Err(Recorded)
@@ -675,7 +880,7 @@ impl<'m, R: Read> Table<'m, R> {
         match self.opt_money(k, problems) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                problems.row_error(self.err(Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
                 None
             }
             Err(Recorded) => None,

@@ -12,25 +12,27 @@ use std::collections::BTreeMap;
 /// One named check.
 pub type Check = fn(&mut Draft, &mut Ctx);
 
-/// Every check, in the order they run.
+/// Every check, in the order they run, with the code of the errors it records.
 pub const CHECKS: &[(&str, Check)] = &[
-    ("duplicate ids", duplicate_ids),
-    ("territory regions exist", territory_regions),
-    ("seasonality shape", seasonality),
-    ("blend weights", blend),
-    ("tiers increase", tiers),
-    ("curves increase", curves),
-    ("spiff windows", spiff_windows),
-    ("component names unique", component_names),
-    ("process stages", process),
-    ("capacity scheme exists", capacity_scheme),
+    ("plan.duplicate-id", duplicate_ids),
+    ("plan.unknown-region", territory_regions),
+    ("plan.seasonality", seasonality),
+    ("plan.blend-weights", blend),
+    ("plan.tiers-order", tiers),
+    ("plan.curve-order", curves),
+    ("plan.spiff-window", spiff_windows),
+    ("plan.duplicate-component", component_names),
+    ("plan.process-stages", process),
+    ("plan.unknown-scheme", capacity_scheme),
 ];
 
 /// Runs every check.
 pub fn run(draft: &mut Draft, ctx: &mut Ctx) {
-    for (_, check) in CHECKS {
+    for (code, check) in CHECKS {
+        ctx.code = code;
         check(draft, ctx);
     }
+    ctx.code = "plan.invalid";
 }
 
 fn dups<'a>(ctx: &mut Ctx, what: &str, items: impl Iterator<Item = (&'a str, &'a Span)>) {

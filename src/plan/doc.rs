@@ -27,6 +27,8 @@ pub struct Ctx<'s> {
     file: String,
     /// Every diagnostic so far.
     pub diags: Vec<Diagnostic>,
+    /// The code of what is being read (`plan.scheme`), for errors with no more specific one.
+    pub code: &'static str,
 }
 
 impl<'s> Ctx<'s> {
@@ -36,6 +38,7 @@ impl<'s> Ctx<'s> {
             src,
             file: file.to_string(),
             diags: Vec::new(),
+            code: "plan.invalid",
         }
     }
 
@@ -46,6 +49,14 @@ impl<'s> Ctx<'s> {
             .in_file(self.file.clone())
             .at(line, col)
             .with_source(text)
+            .with_code(self.code)
+    }
+
+    /// Records an error at `span` under `code` (a more specific code than the section's).
+    pub fn error_as(&mut self, code: &str, span: &Span, message: impl Into<String>, help: Option<String>) {
+        let mut d = self.diag_at(span, message).with_code(code);
+        d.help = help;
+        self.diags.push(d);
     }
 
     /// Records an error at `span`.
@@ -133,10 +144,11 @@ impl<'a, 'i> Table<'a, 'i> {
         let v = self.get(key);
         if v.is_none() {
             let span = self.span.clone();
-            ctx.error_help(
+            ctx.error_as(
+                "plan.missing-key",
                 &span,
                 format!("{} is missing the required key `{key}`", self.what),
-                format!("add `{key} = ...` to {}", self.what),
+                Some(format!("add `{key} = ...` to {}", self.what)),
             );
         }
         v
@@ -155,14 +167,19 @@ impl<'a, 'i> Table<'a, 'i> {
                     Some(s) => format!("did you mean `{s}`? allowed keys: {}", valid.join(", ")),
                     None => format!("allowed keys: {}", valid.join(", ")),
                 };
-                ctx.error_help(&k.span(), format!("unknown key `{name}` in {}", self.what), hint);
+                ctx.error_as(
+                    "plan.unknown-key",
+                    &k.span(),
+                    format!("unknown key `{name}` in {}", self.what),
+                    Some(hint),
+                );
             }
         }
     }
 }
 
 /// The allowed key closest to a misspelt one, when close enough to suggest.
-fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|a| (edit_distance(name, a), *a))
@@ -199,9 +216,11 @@ pub fn type_name(v: &DeValue) -> &'static str {
 }
 
 fn wrong_type(ctx: &mut Ctx, v: &Value, key: &str, expected: &str) {
-    ctx.error(
+    ctx.error_as(
+        "plan.wrong-type",
         &v.span(),
         format!("`{key}` must be {expected}, found {}", type_name(v.get_ref())),
+        None,
     );
 }
 
@@ -410,7 +429,7 @@ pub fn parse<'i>(ctx: &mut Ctx, src: &'i str) -> Spanned<DeTable<'i>> {
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
-        ctx.error(&span, format!("TOML syntax: {msg}"));
+        ctx.error_as("plan.syntax", &span, format!("TOML syntax: {msg}"), None);
     }
     doc
 }

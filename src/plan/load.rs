@@ -90,36 +90,43 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
         recruiting: None,
     };
 
+    ctx.code = "plan.plan";
     if let Some(v) = root.require(ctx, "plan") {
         if let Some(t) = as_table(ctx, v, "plan", "[plan]") {
             read_plan(ctx, t, &mut plan);
         }
     }
+    ctx.code = "plan.goal";
     if let Some(v) = root.get("goal") {
         if let Some(t) = as_table(ctx, v, "goal", "[goal]") {
             plan.goal = read_goal(ctx, t, &mut spans);
         }
     }
+    ctx.code = "plan.structure";
     if let Some(v) = root.get("structure") {
         if let Some(t) = as_table(ctx, v, "structure", "[structure]") {
             plan.structure = read_structure(ctx, t);
         }
     }
+    ctx.code = "plan.region";
     for (i, t) in tables(ctx, root.get("regions"), "regions") {
         if let Some(r) = read_region(ctx, t, i, &mut spans) {
             plan.regions.push(r);
         }
     }
+    ctx.code = "plan.territory";
     for (i, t) in tables(ctx, root.get("territories"), "territories") {
         if let Some(r) = read_territory(ctx, t, i, &mut spans) {
             plan.territories.push(r);
         }
     }
+    ctx.code = "plan.process";
     if let Some(v) = root.get("process") {
         if let Some(t) = as_table(ctx, v, "process", "[process]") {
             plan.process = read_process(ctx, t, &mut spans);
         }
     }
+    ctx.code = "plan.scheme";
     let scheme_tables = tables(ctx, root.get("schemes"), "schemes");
     if scheme_tables.is_empty() && !root.has("schemes") {
         let span = root.span();
@@ -134,22 +141,26 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
             plan.schemes.push(s);
         }
     }
+    ctx.code = "plan.capacity";
     if let Some(v) = root.get("capacity") {
         if let Some(t) = as_table(ctx, v, "capacity", "[capacity]") {
             spans.capacity_scheme = t.peek_span("scheme");
             plan.capacity = read_capacity(ctx, t);
         }
     }
+    ctx.code = "plan.recruiting";
     if let Some(v) = root.get("recruiting") {
         if let Some(t) = as_table(ctx, v, "recruiting", "[recruiting]") {
             plan.recruiting = read_recruiting(ctx, t);
         }
     }
+    ctx.code = "plan.data-map";
     if let Some(v) = root.get("data") {
         if let Some(t) = as_table(ctx, v, "data", "[data]") {
             plan.data_map = read_data_map(ctx, t);
         }
     }
+    ctx.code = "plan.invalid";
     root.finish(ctx, &[]);
     Draft { plan, spans }
 }
@@ -550,10 +561,12 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     let mut comp_spans = Vec::new();
     for (ci, ct) in tables(ctx, t.get("components"), "schemes.components") {
         let mut cs = ComponentSpans::default();
+        ctx.code = "plan.component";
         if let Some(c) = read_component(ctx, ct, ci, &base, &mut cs) {
             components.push(c);
             comp_spans.push(cs);
         }
+        ctx.code = "plan.scheme";
     }
     t.finish(ctx, &[]);
     let (id, span) = id?;
