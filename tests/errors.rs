@@ -1504,16 +1504,26 @@ fn us_dates_down_a_column_are_summarised_once_with_the_date_format_that_reads_th
     let case = Case::new();
     let mut deals = DEALS_HEADER.to_string();
     for i in 0..400 {
-        deals.push_str(&format!("D{i},A1,P,new,{:02}/{:02}/2026,10.00,,,\n", i % 12 + 1, i % 15 + 13));
+        deals.push_str(&format!(
+            "D{i},A1,P,new,{:02}/{:02}/2026,10.00,,,\n",
+            i % 12 + 1,
+            i % 15 + 13
+        ));
     }
     case.write("data/deals.csv", deals.as_bytes());
     let d = case.evaluate_fails();
     assert_eq!(error_count(&d), 6, "5 rows in full and one summary: {}", show(&d));
-    assert!(d.iter().all(|e| e.code.as_deref() == Some("deals.bad-date")), "{}", show(&d));
+    assert!(
+        d.iter().all(|e| e.code.as_deref() == Some("deals.bad-date")),
+        "{}",
+        show(&d)
+    );
     let summary = error_at(&d, "data/deals.csv", 7, "this row and 394 more have the same mistake in column `close_date` (400 rows in all; lines 2, 3, 4, 5, 6 are shown above)");
     assert_eq!(summary.col, Some(5));
     assert!(
-        summary.body.contains("set date_format = \"%m/%d/%Y\" in the plan's [data.deals] section"),
+        summary
+            .body
+            .contains("set date_format = \"%m/%d/%Y\" in the plan's [data.deals] section"),
         "{summary:?}"
     );
     // The fix it names works.
@@ -1524,7 +1534,9 @@ fn us_dates_down_a_column_are_summarised_once_with_the_date_format_that_reads_th
 
 #[test]
 fn a_typo_in_a_values_mapping_is_blamed_on_the_plan() {
-    let case = Case::with_plan(&format!("{PLAN}\n[data.deals]\nvalues = {{ status = {{ Wonn = \"won\" }} }}\n"));
+    let case = Case::with_plan(&format!(
+        "{PLAN}\n[data.deals]\nvalues = {{ status = {{ Wonn = \"won\" }} }}\n"
+    ));
     case.write(
         "data/deals.csv",
         format!("{DEALS_HEADER}D1,A1,P,new,2026-01-15,1000.00,,Won,\n").as_bytes(),
@@ -1532,7 +1544,11 @@ fn a_typo_in_a_values_mapping_is_blamed_on_the_plan() {
     let d = case.evaluate_fails();
     let e = error_at(&d, "data/deals.csv", 2, "value \"Won\" has no mapping for `status`");
     assert_eq!(e.code.as_deref(), Some("deals.unmapped-value"));
-    assert!(e.body.contains("values.status maps \"Wonn\", not \"Won\": a typo in the plan?"), "{e:?}");
+    assert!(
+        e.body
+            .contains("values.status maps \"Wonn\", not \"Won\": a typo in the plan?"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -1552,7 +1568,11 @@ fn errors_carry_codes() {
     assert_eq!(d[0].code.as_deref(), Some("plan.unknown-key"), "{}", show(&d));
     let plan = Case::with_plan(&plan_with("quota = 400_000", "quota = \"lots\""));
     let d = plan.check_fails();
-    assert!(d.iter().any(|e| e.code.as_deref() == Some("plan.scheme")), "{}", show(&d));
+    assert!(
+        d.iter().any(|e| e.code.as_deref() == Some("plan.scheme")),
+        "{}",
+        show(&d)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1578,7 +1598,10 @@ fn snapshot_of_csv_errors() {
 
 #[test]
 fn snapshot_of_plan_errors() {
-    let case = Case::with_plan(&plan_with("period = \"quarter\"", "period = \"quartr\"\nyear_strat = 2026-01-01"));
+    let case = Case::with_plan(&plan_with(
+        "period = \"quarter\"",
+        "period = \"quartr\"\nyear_strat = 2026-01-01",
+    ));
     insta::assert_snapshot!(stderr_of(&case, &["check", "plan.toml", "--data", "data"]));
 }
 
@@ -1587,8 +1610,44 @@ fn snapshot_of_a_summarised_column() {
     let case = Case::new();
     let mut deals = DEALS_HEADER.to_string();
     for i in 0..50 {
-        deals.push_str(&format!("D{i},A1,P,new,{:02}.{:02}.2026,10.00,,,\n", i % 12 + 13, i % 12 + 1));
+        deals.push_str(&format!(
+            "D{i},A1,P,new,{:02}.{:02}.2026,10.00,,,\n",
+            i % 12 + 13,
+            i % 12 + 1
+        ));
     }
     case.write("data/deals.csv", deals.as_bytes());
     insta::assert_snapshot!(stderr_of(&case, &["check", "plan.toml", "--data", "data"]));
+}
+
+#[test]
+fn a_rejected_rep_row_is_one_error_not_one_per_deal() {
+    // Before: one bad scheme cell made every deal of that rep a second error.
+    let case = Case::new();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,,,,\nB2,Bo,aee,,A1,,\nC3,Cy,ae,,B2,,\n").as_bytes(),
+    );
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..200 {
+        deals.push_str(&format!("D{i},B2,P,new,2026-02-{:02},10.00,,,\n", i % 28 + 1));
+    }
+    case.write("data/deals.csv", deals.as_bytes());
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/reps.csv", 3, "unknown scheme \"aee\"");
+    assert_eq!(e.code.as_deref(), Some("reps.unknown-scheme"));
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    assert!(
+        d.iter()
+            .any(|w| !w.is_error() && w.text().contains("201 row(s) name a rep whose own row was rejected")),
+        "C3's manager and B2's 200 deals are consequences: {}",
+        show(&d)
+    );
+    // With --lenient they are rejects that say why.
+    case.evaluate_ok(&["--lenient"]);
+    let rejects = read_csv(&case.read("out/rejects.csv"));
+    assert_eq!(rejects.len(), 202, "B2's row, C3's row and 200 deals");
+    assert!(rejects
+        .iter()
+        .any(|r| r["reason"].contains("rep_id \"B2\" was rejected (data/reps.csv line 3)")));
 }

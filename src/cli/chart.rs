@@ -80,6 +80,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev, &[])
     } else {
         let inp = inputs::load(plan, &dir, false)?;
+        super::quirks::require_plan_year(&inp)?;
         stamps.clone_from(&inp.stamps);
         let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
         let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);

@@ -51,9 +51,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if args.plans.len() < 2 {
         return Err(Diagnostic::error("compare needs at least two plans").into());
     }
-    if args.trials == 0 {
-        return Err(Diagnostic::error("--trials must be at least 1").into());
-    }
+    super::simulate::check_trials(args.trials)?;
+    super::simulate::check_threads(args.threads)?;
     let names = plan_names(&args.plans);
     let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
     let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
@@ -86,7 +85,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .map(|i| Pricer::new(&i.plan.plan, &i.roster, &i.plan.cal, &i.quotas, model, false))
         .collect();
     let pool = pool(args.threads)?;
-    let outcomes = run_trials(model, &pricers, args.seed, args.trials, true, &pool);
+    let outcomes = run_trials(model, &pricers, args.seed, args.trials, true, &pool)?;
     let rounding = base.inputs.plan.plan.rounding;
     let sums: Vec<summary::PlanSummary> = outcomes.iter().map(|o| summary::plan_summary(o, rounding)).collect();
     let cells: Vec<Vec<String>> = sums

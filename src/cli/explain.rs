@@ -10,6 +10,7 @@ pub fn run(plan_path: &Path, rep_id: &str, period: Option<&str>, data: Option<&P
     let plan = inputs::load_plan(plan_path)?;
     let dir = inputs::data_dir(data, &plan);
     let inp = inputs::load(plan, &dir, false)?;
+    super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let Some(r) = roster.find(rep_id) else {
         let mut ids: Vec<&str> = roster.reps.iter().map(|r| r.id.as_str()).collect();

@@ -276,6 +276,7 @@ pub fn load_with(
             Ok(mut r) => {
                 let (q, rows) = data::quotas::read(&shown, &mut r, &roster, &plan.cal, &mut problems);
                 quotas = q;
+                super::quirks::quotas_note(&shown, &quotas, &mut problems);
                 stamps.push(InputStamp {
                     file: shown,
                     sha256: r.finish(),

@@ -238,6 +238,7 @@ pub fn run_capacity(plan_path: &Path, data: Option<&Path>, out: Option<PathBuf>)
         println!("{} is the fewest: one hire fewer leaves capacity below the goal (hires start no earlier than M{:02}, the hiring lead time)", cp.hires, cp.first_hire_month + 1);
     }
     print_notes(&inp.problems.notes);
+    print_warnings(&Vec::from_iter(cp.shortfall_warning()));
     Ok(())
 }
 

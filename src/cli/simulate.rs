@@ -64,20 +64,44 @@ pub fn prepare(plan: &Path, data: Option<&Path>) -> Result<(Prepared, Vec<Diagno
     Ok((Prepared { inputs: inp, model }, warnings))
 }
 
+/// The most worker threads `--threads` may ask for.
+pub const MAX_THREADS: usize = 256;
+
+/// Checks `--threads`: 1 to [`MAX_THREADS`].
+pub fn check_threads(threads: Option<usize>) -> Result<(), Failure> {
+    match threads {
+        Some(0) => Err(Diagnostic::error("--threads must be at least 1").with_value("0").into()),
+        Some(t) if t > MAX_THREADS => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            Err(Diagnostic::error(format!("--threads {t} is above the maximum of {MAX_THREADS}"))
+                .with_value(t.to_string())
+                .with_help(format!(
+                    "the output does not depend on the number of threads; this machine has {cores} core(s): leave --threads out to use them all"
+                ))
+                .into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks `--trials` against the documented maximum, before anything is read.
+pub fn check_trials(trials: u64) -> Result<(), Failure> {
+    sim::run::check_trials(trials, 0, 0, 1).map_err(Failure::from)
+}
+
 /// A rayon pool of `threads` threads (default: one per core).
 pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    check_threads(threads)?;
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
-        if t == 0 {
-            return Err(Diagnostic::error("--threads must be at least 1").into());
-        }
         b = b.num_threads(t);
     }
     b.build()
         .map_err(|e| Diagnostic::error(format!("cannot start the worker threads: {e}")).into())
 }
 
-/// Runs the trials with a progress bar on stderr when it is a terminal.
+/// Runs the trials with a progress bar on stderr when it is a terminal; a
+/// trial whose pay cannot be counted is the run's error.
 pub fn run_trials(
     model: &Model,
     pricers: &[Pricer],
@@ -85,7 +109,9 @@ pub fn run_trials(
     trials: u64,
     extras: bool,
     pool: &rayon::ThreadPool,
-) -> Vec<Outcome> {
+) -> Result<Vec<Outcome>, Failure> {
+    let reps = pricers.first().map_or(0, |p| p.roster().reps.len());
+    sim::run::check_trials(trials, reps, model.periods, pricers.len())?;
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(trials);
         if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} trials ({eta})") {
@@ -105,7 +131,10 @@ pub fn run_trials(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    out
+    if let Some(o) = out.iter().find_map(|o| o.overflow.as_ref()) {
+        return Err(o.diagnostic().into());
+    }
+    Ok(out)
 }
 
 /// The command line without `--threads` (the outputs do not depend on it).
@@ -192,9 +221,8 @@ pub fn fit_check(model: &Model) -> Option<(usize, f64, f64)> {
 
 /// Runs `simulate`.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    if args.trials == 0 {
-        return Err(Diagnostic::error("--trials must be at least 1").into());
-    }
+    check_trials(args.trials)?;
+    check_threads(args.threads)?;
     let (prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
     let inp = &prep.inputs;
     let model = &prep.model;
@@ -208,7 +236,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         args.trials,
         false,
         &pool,
-    );
+    )?;
     let Some(o) = outcomes.first() else {
         return Err(Diagnostic::error("the simulation produced nothing").into());
     };

@@ -315,10 +315,7 @@ pub fn stream<R: Read>(
         let rep = t.req_text(REP, problems).and_then(|id| match roster.find(id) {
             Some(r) => Some(r),
             None => {
-                problems.row_error(
-                    t.err_as("unknown-rep", Some(REP), format!("rep_id {id:?} is not in reps.csv"))
-                        .with_help("add the rep to reps.csv, or correct the id"),
-                );
+                roster.unknown_rep(&t, REP, id, problems);
                 None
             }
         });

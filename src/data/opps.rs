@@ -103,7 +103,7 @@ pub fn read<R: Read>(
         let rep = t.req_text(1, problems).and_then(|r| match roster.find(r) {
             Some(i) => Some(i),
             None => {
-                problems.row_error(t.err_as("unknown-rep", Some(1), format!("rep_id {r:?} is not in reps.csv")));
+                roster.unknown_rep(&t, 1, r, problems);
                 None
             }
         });

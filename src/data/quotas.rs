@@ -36,7 +36,7 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
         let rep = t.req_text(0, problems).and_then(|id| match roster.find(id) {
             Some(r) => Some(r),
             None => {
-                problems.row_error(t.err_as("unknown-rep", Some(0), format!("rep_id {id:?} is not in reps.csv")));
+                roster.unknown_rep(&t, 0, id, problems);
                 None
             }
         });

@@ -41,6 +41,9 @@ pub struct Roster {
     pub file: String,
     /// The `rep_id` column's number in that file (1-based).
     pub id_column: usize,
+    /// Ids of rows rejected by the reader, with their line: rows of other files
+    /// that name them are consequences, not errors of their own.
+    pub rejected: HashMap<String, usize>,
 }
 
 impl Roster {
@@ -89,6 +92,28 @@ impl Roster {
         pre
     }
 
+    /// Records that the current row of `t` names `id` (in column `k`), which is
+    /// not a rep: an error, unless the rep's own row was rejected, when the row is
+    /// only a consequence of that error (skipped, not reported again).
+    pub fn unknown_rep<R: Read>(&self, t: &Table<R>, k: usize, id: &str, problems: &mut Problems) {
+        let shown = if self.file.is_empty() {
+            "reps.csv"
+        } else {
+            self.file.as_str()
+        };
+        match self.rejected.get(id) {
+            Some(line) => problems.consequence(t.err_as(
+                "rep-rejected",
+                Some(k),
+                format!("rep_id {id:?} was rejected ({shown} line {line})"),
+            )),
+            None => problems.row_error(
+                t.err_as("unknown-rep", Some(k), format!("rep_id {id:?} is not in reps.csv"))
+                    .with_help(format!("add the rep to {shown}, or correct the id")),
+            ),
+        }
+    }
+
     /// Locates `d` at rep `r`'s row of reps.csv (its `rep_id` cell).
     pub fn at_rep(&self, r: usize, d: Diagnostic) -> Diagnostic {
         let Some(rep) = self.reps.get(r) else { return d };
@@ -115,6 +140,7 @@ impl Roster {
             reports,
             file: String::new(),
             id_column: 1,
+            rejected: HashMap::new(),
         }
     }
 }
@@ -168,8 +194,9 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     let mut managers: Vec<Option<(String, usize)>> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut rejected: HashMap<String, usize> = HashMap::new();
     while t.next_row(problems) {
-        let before = problems.errors.len() + problems.rejects.len();
+        let before = problems.count();
         let id = t.id(ID, problems).map(str::to_string);
         let name = t.req_text(NAME, problems).map(str::to_string);
         let scheme = t.req_text(SCHEME, problems).and_then(|s| match plan.scheme(s) {
@@ -177,7 +204,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
             None => {
                 let known: Vec<&str> = plan.schemes.iter().map(|s| s.id.as_str()).collect();
                 problems.row_error(
-                    t.err(Some(SCHEME), format!("unknown scheme {s:?}"))
+                    t.err_as("unknown-scheme", Some(SCHEME), format!("unknown scheme {s:?}"))
                         .with_help(format!("schemes in the plan: {}", known.join(", "))),
                 );
                 None
@@ -187,8 +214,12 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         if let Some(ter) = &territory {
             if !plan.territories.is_empty() && !plan.territories.iter().any(|x| &x.id == ter) {
                 problems.row_error(
-                    t.err(Some(TERRITORY), format!("unknown territory {ter:?}"))
-                        .with_help("territories are declared in the plan's [[territories]]"),
+                    t.err_as(
+                        "unknown-territory",
+                        Some(TERRITORY),
+                        format!("unknown territory {ter:?}"),
+                    )
+                    .with_help("territories are declared in the plan's [[territories]]"),
                 );
             }
         }
@@ -201,21 +232,30 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         let end = t.opt_date(END, problems).unwrap_or(None);
         if let (Some(h), Some(e)) = (hire, end) {
             if e < h {
-                problems.row_error(t.err(Some(END), format!("end_date {e} is before hire_date {h}")));
+                problems.row_error(t.err_as(
+                    "end-before-hire",
+                    Some(END),
+                    format!("end_date {e} is before hire_date {h}"),
+                ));
             }
         }
         if let Some(id) = &id {
             // The first row of an id counts even when it is itself rejected.
             match first_line.get(id) {
-                Some(first) => {
-                    problems.row_error(t.err(Some(ID), format!("duplicate rep_id {id:?} (first at line {first})")))
-                }
+                Some(first) => problems.row_error(t.err_as(
+                    "duplicate-id",
+                    Some(ID),
+                    format!("duplicate rep_id {id:?} (first at line {first})"),
+                )),
                 None => {
                     first_line.insert(id.clone(), t.line);
                 }
             }
         }
-        if problems.errors.len() + problems.rejects.len() > before {
+        if problems.count() > before {
+            if let Some(id) = id {
+                rejected.entry(id).or_insert(t.line);
+            }
             continue;
         }
         let (Some(id), Some(name), Some(scheme)) = (id, name, scheme) else {
@@ -254,6 +294,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
                 Some(&j) if j == i => {
                     problems.row_error(
                         Diagnostic::error(format!("rep {:?} is its own manager", reps[i].id))
+                            .with_code("reps.cycle")
                             .in_file(file)
                             .at(*line, mcol)
                             .column_named("manager_id")
@@ -263,18 +304,29 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
                 }
                 Some(&j) => reps[i].manager = Some(j),
                 None => {
-                    problems.row_error(
-                        Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}"))
-                            .in_file(file)
-                            .at(*line, mcol)
-                            .column_named("manager_id")
-                            .with_value(mid.clone())
-                            .with_help("every manager needs their own row in reps.csv"),
-                    );
+                    let d = Diagnostic::error(format!("manager_id {mid:?} is not a rep_id in {file}"))
+                        .in_file(file)
+                        .at(*line, mcol)
+                        .column_named("manager_id")
+                        .with_value(mid.clone());
+                    match rejected.get(mid) {
+                        // The manager's own row was rejected: that error says it all.
+                        Some(at) => problems.consequence(
+                            d.with_code("reps.rep-rejected")
+                                .with_help(format!("the manager's row (line {at}) was rejected")),
+                        ),
+                        None => problems.row_error(
+                            d.with_code("reps.unknown-manager")
+                                .with_help("every manager needs their own row in reps.csv"),
+                        ),
+                    }
                     keep[i] = false;
                 }
             }
         }
+    }
+    for (r, _) in reps.iter().zip(&keep).filter(|(_, k)| !**k) {
+        rejected.entry(r.id.clone()).or_insert(r.line);
     }
     if keep.iter().any(|k| !k) {
         // Drop bad rows and re-index (lenient mode only reaches here with work to do).
@@ -292,6 +344,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     }
     check_cycles(file, mcol, &mut reps, problems);
     let mut roster = Roster::from_reps(reps);
+    roster.rejected = rejected;
     roster.file = file.to_string();
     roster.id_column = t.column_number(ID);
     roster
@@ -312,7 +365,11 @@ fn create_managers(
     problems: &mut Problems,
 ) {
     let Some(scheme) = plan.scheme(scheme_id) else {
-        problems.fatal(Diagnostic::error(format!("[data.reps] managers: unknown scheme {scheme_id:?}")).in_file(file));
+        problems.fatal(
+            Diagnostic::error(format!("[data.reps] managers: unknown scheme {scheme_id:?}"))
+                .with_code("plan.data-map")
+                .in_file(file),
+        );
         return;
     };
     let n0 = reps.len();
@@ -324,6 +381,7 @@ fn create_managers(
         if let Err(e) = crate::units::check_id(mid) {
             problems.row_error(
                 Diagnostic::error(e)
+                    .with_code("reps.bad-id")
                     .in_file(file)
                     .at(*line, mcol)
                     .column_named("manager_id")
@@ -384,6 +442,7 @@ fn check_cycles(file: &str, mcol: usize, reps: &mut [Rep], problems: &mut Proble
                             cycle.join(" -> "),
                             reps[c].id
                         ))
+                        .with_code("reps.cycle")
                         .in_file(file)
                         .at(line, mcol)
                         .column_named("manager_id")

@@ -124,6 +124,8 @@ pub struct Problems {
     systematic: std::collections::BTreeMap<(String, String, String), Systematic>,
     /// Cell errors summarised rather than kept.
     summarised: usize,
+    /// Rows skipped as consequences of an error already reported (strict mode).
+    consequences: usize,
 }
 
 impl Problems {
@@ -137,7 +139,7 @@ impl Problems {
 
     /// Every error and reject recorded so far (kept, counted or summarised).
     pub fn count(&self) -> usize {
-        self.errors.len() + self.rejects.len() + self.more_errors + self.summarised
+        self.errors.len() + self.rejects.len() + self.more_errors + self.summarised + self.consequences
     }
 
     /// Records a bad row (or file-level error when `line` is the header).
@@ -171,6 +173,17 @@ impl Problems {
             });
         } else {
             self.fatal(d);
+        }
+    }
+
+    /// Records a row that is bad only because of an error already reported
+    /// (it names a rep whose own row was rejected): a reject in lenient mode,
+    /// in strict mode counted, not shown again.
+    pub fn consequence(&mut self, d: Diagnostic) {
+        if self.lenient {
+            self.row_error(d);
+        } else {
+            self.consequences += 1;
         }
     }
 
@@ -216,6 +229,12 @@ impl Problems {
             d.column = column;
             d.help = fix(&code, &s);
             errs.push(d);
+        }
+        if self.consequences > 0 {
+            errs.push(Diagnostic::warning(format!(
+                "{} row(s) name a rep whose own row was rejected above: they are checked once that row is fixed",
+                self.consequences
+            )));
         }
         if self.more_errors > 0 {
             errs.push(Diagnostic::error(format!("... and {} more errors like these (fix the ones above first, or run with --lenient to list every bad row in rejects.csv)", self.more_errors)));

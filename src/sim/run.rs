@@ -5,7 +5,7 @@
 
 use super::draw::{bookings_rng, draw, draw_pipeline, draw_rep, Scenario, TrialRng};
 use super::model::Model;
-use super::price::{Paid, Pricer, RepBatch, RepKernel};
+use super::price::{Overflow, Paid, Pricer, RepBatch, RepKernel};
 use rayon::prelude::*;
 
 /// Trials per unit of parallel work (and per progress tick).
@@ -44,6 +44,9 @@ pub struct Outcome {
     pub correlation: Vec<f64>,
     /// Per trial: reps whose total pay is above their on-target earnings.
     pub above_ote: Vec<u32>,
+    /// The first trial (in trial order) that could not be counted, if any:
+    /// the run's numbers are then not to be used.
+    pub overflow: Option<Overflow>,
 }
 
 /// A rep's year attainment, incentive paid and roster index, in one trial.
@@ -61,6 +64,8 @@ struct ChunkOut {
     top10: Vec<f64>,
     corr: Vec<f64>,
     above_ote: Vec<u32>,
+    /// The chunk's first trial that could not be counted.
+    overflow: Option<Overflow>,
 }
 
 impl ChunkOut {
@@ -76,40 +81,75 @@ impl ChunkOut {
             top10: Vec::with_capacity(m),
             corr: Vec::with_capacity(m),
             above_ote: vec![0; m],
+            overflow: None,
+        }
+    }
+
+    /// Records an overflow: the chunk keeps its earliest trial's.
+    fn overflowed(&mut self, o: impl FnOnce() -> Overflow) {
+        let o = o();
+        if self.overflow.as_ref().is_none_or(|x| o.trial < x.trial) {
+            self.overflow = Some(o);
         }
     }
 }
 
-/// Adds one trial's pay to the chunk; the cross-rep statistics of a
+/// Adds trial `t`'s pay to the chunk; the cross-rep statistics of a
 /// comparison (top 10% share, correlation) only when `extras`.
-fn summarise(pr: &Pricer, paid: &Paid, nr: usize, n: usize, extras: bool, out: &mut ChunkOut, att: &mut Vec<Att>) {
+#[allow(clippy::too_many_arguments)] // one trial of one plan into its chunk
+fn summarise(
+    pr: &Pricer,
+    paid: &Paid,
+    t: u64,
+    nr: usize,
+    n: usize,
+    extras: bool,
+    out: &mut ChunkOut,
+    att: &mut Vec<Att>,
+) {
     let j = out.top10.len();
     let base = j * (n + 1);
     att.clear();
+    if let Some(o) = &paid.overflow {
+        out.overflowed(|| o.clone().at(t));
+    }
     if paid.summed {
         for (p, &(inc, own)) in paid.period.iter().enumerate() {
             out.incentive[base + p] = inc;
             out.credit[base + p] = own;
         }
     }
+    let team = |p: Option<usize>| {
+        move || Overflow::team(pr.cal(), p, "the sum of every rep's pay is beyond 2^63 - 1 cents").at(t)
+    };
     for r in 0..nr {
         let year = if paid.summed {
             paid.year[r]
         } else {
             let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i128);
+            let mut fits = true;
             for p in 0..n {
                 let i = r * n + p;
-                out.incentive[base + p] += paid.incentive[i];
+                match out.incentive[base + p].checked_add(paid.incentive[i]) {
+                    Some(v) => out.incentive[base + p] = v,
+                    None => out.overflowed(team(Some(p))),
+                }
                 out.credit[base + p] += paid.own[i];
                 cy += paid.credit[i];
-                iy += paid.incentive[i];
-                ty += paid.total[i];
+                match (iy.checked_add(paid.incentive[i]), ty.checked_add(paid.total[i])) {
+                    (Some(a), Some(b)) => (iy, ty) = (a, b),
+                    _ => fits = false,
+                }
+            }
+            if !fits {
+                let what = "its pay summed over the year is beyond 2^63 - 1 cents";
+                out.overflowed(|| Overflow::rep(pr.roster(), pr.cal(), r, None, what).at(t));
             }
             (ty, iy, cy)
         };
         tally(pr, r, j, &[year], out, extras.then_some(std::slice::from_mut(att)));
     }
-    close_trial(n, j, extras, out, att);
+    close_trial(n, j, t, extras, out, att, pr);
 }
 
 /// Counts rep `r`'s years (total pay, incentive paid, credit) in the chunk's
@@ -153,10 +193,18 @@ fn tally(
     }
 }
 
-/// Ends the chunk's trial `j`: its year totals, and the comparison's cross-rep statistics.
-fn close_trial(n: usize, j: usize, extras: bool, out: &mut ChunkOut, att: &[Att]) {
+/// Ends the chunk's trial `j` (trial `t`): its year totals, and the
+/// comparison's cross-rep statistics.
+fn close_trial(n: usize, j: usize, t: u64, extras: bool, out: &mut ChunkOut, att: &[Att], pr: &Pricer) {
     let base = j * (n + 1);
-    out.incentive[base + n] = out.incentive[base..base + n].iter().sum();
+    match out.incentive[base..base + n]
+        .iter()
+        .try_fold(0i64, |a, &v| a.checked_add(v))
+    {
+        Some(v) => out.incentive[base + n] = v,
+        None => out
+            .overflowed(|| Overflow::team(pr.cal(), None, "the sum of every rep's pay is beyond 2^63 - 1 cents").at(t)),
+    }
     out.credit[base + n] = out.credit[base..base + n].iter().sum();
     let (top10, corr) = if extras { cross_rep(att) } else { (f64::NAN, f64::NAN) };
     out.top10.push(top10);
@@ -210,7 +258,25 @@ fn chunk_by_rep(
         for (x, k) in kernels.iter().enumerate() {
             k.pay_batch(r, m, &blocks, &pipe, &mut batch);
             let (inc, cred) = &mut sums[x];
-            inc.iter_mut().zip(&batch.paid).for_each(|(s, &v)| *s += v);
+            // The earliest trial (and its period) whose team total leaves 64 bits.
+            let mut first: Option<(usize, usize)> = None;
+            for (i, (s, &v)) in inc.iter_mut().zip(&batch.paid).enumerate() {
+                match s.checked_add(v) {
+                    Some(t) => *s = t,
+                    None if first.is_none_or(|f| i % m < f.1) => first = Some((i / m, i % m)),
+                    None => {}
+                }
+            }
+            if let Some((p, j)) = first {
+                outs[x].overflowed(|| {
+                    Overflow::team(
+                        pricers[x].cal(),
+                        Some(p),
+                        "the sum of every rep's pay is beyond 2^63 - 1 cents",
+                    )
+                    .at(a + j as u64)
+                });
+            }
             cred.iter_mut()
                 .zip(&batch.credit)
                 .for_each(|(s, &v)| *s += i128::from(v));
@@ -224,14 +290,14 @@ fn chunk_by_rep(
             );
         }
     }
-    for ((o, att), (inc, cred)) in outs.iter_mut().zip(&atts).zip(&sums) {
+    for (((o, att), (inc, cred)), pr) in outs.iter_mut().zip(&atts).zip(&sums).zip(pricers) {
         for (i, (&v, &c)) in inc.iter().zip(cred).enumerate() {
             let (p, j) = (i / m, i % m);
             o.incentive[j * (n + 1) + p] = v;
             o.credit[j * (n + 1) + p] = c;
         }
         for j in 0..m {
-            close_trial(n, j, extras, o, att.get(j).map_or(&[], Vec::as_slice));
+            close_trial(n, j, a + j as u64, extras, o, att.get(j).map_or(&[], Vec::as_slice), pr);
         }
     }
     outs
@@ -310,6 +376,20 @@ pub fn run_in(
 ) -> Vec<Outcome> {
     let n = model.periods;
     let nr = model.reps.len();
+    if let Some(o) = pricers.first().and_then(|pr| pipeline_overflow(model, pr)) {
+        // Pipeline wins are summed per rep and period in 64-bit cents.
+        return pricers
+            .iter()
+            .map(|pr| Outcome {
+                trials,
+                periods: n,
+                scale: pr.scale,
+                fast: pr.is_fast(),
+                overflow: Some(o.clone()),
+                ..Outcome::default()
+            })
+            .collect();
+    }
     let won = super::price::won_draw(model, pricers);
     let chunks: Vec<(u64, u64)> = (0..trials.div_ceil(CHUNK))
         .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(trials)))
@@ -336,7 +416,7 @@ pub fn run_in(
                         draw(model, seed, t, won.as_ref(), sc);
                         for (i, pr) in pricers.iter().enumerate() {
                             pr.pay(sc, &mut paid[i]);
-                            summarise(pr, &paid[i], nr, n, extras, &mut outs[i], att);
+                            summarise(pr, &paid[i], t, nr, n, extras, &mut outs[i], att);
                         }
                     }
                     tick(b - a);
@@ -371,6 +451,7 @@ pub fn run_in(
             top10_share: Vec::with_capacity(tu),
             correlation: Vec::with_capacity(tu),
             above_ote: Vec::with_capacity(tu),
+            overflow: None,
         })
         .collect();
     for chunk in results {
@@ -386,9 +467,75 @@ pub fn run_in(
             o.correlation.extend(&c.corr);
             o.above_ote.extend(&c.above_ote);
             o.rep_pay.chunks.push(c.pay);
+            if o.overflow.is_none() {
+                o.overflow = c.overflow;
+            }
         }
     }
     outcomes
+}
+
+/// A rep whose open pipeline, all won in one period, would leave 64-bit cents.
+fn pipeline_overflow(model: &Model, pr: &Pricer) -> Option<Overflow> {
+    let mut sums = vec![0i128; model.reps.len()];
+    for o in &model.pipeline {
+        if let Some(s) = sums.get_mut(o.rep) {
+            *s += i128::from(o.cents).abs();
+        }
+    }
+    let r = sums.iter().position(|&s| s > i128::from(i64::MAX))?;
+    let what = format!(
+        "its open opportunities add up to {} cents, beyond the 2^63 - 1 cents simulate counts in a period",
+        sums[r]
+    );
+    Some(Overflow::rep(pr.roster(), pr.cal(), r, None, &what))
+}
+
+/// The most trials one run simulates.
+pub const MAX_TRIALS: u64 = 10_000_000;
+
+/// The most a run keeps of its trials for the summaries, in bytes (8 GiB).
+pub const MAX_KEPT_BYTES: u64 = 8 << 30;
+
+/// The bytes a run keeps per trial for `plans` plans of `reps` reps over
+/// `periods` periods: per plan every rep's year pay (8 bytes), and per
+/// period and for the year the team's incentive (8) and credit (16), with
+/// 24 bytes of the trial's statistics, these last twice (the chunks'
+/// results and the run's, while they are merged).
+pub fn bytes_per_trial(reps: usize, periods: usize, plans: usize) -> u64 {
+    let (reps, periods, plans) = (reps as u64, periods as u64, plans as u64);
+    plans * (8 * reps + 2 * (24 * (periods + 1) + 24))
+}
+
+/// Whether `trials` trials are within the documented maximum ([`MAX_TRIALS`])
+/// and what the run would keep within [`MAX_KEPT_BYTES`]; else the error,
+/// naming the most trials this roster allows.
+pub fn check_trials(trials: u64, reps: usize, periods: usize, plans: usize) -> Result<(), crate::diag::Diagnostic> {
+    use crate::diag::Diagnostic;
+    if trials == 0 {
+        return Err(Diagnostic::error("--trials must be at least 1").with_value("0"));
+    }
+    let per = bytes_per_trial(reps, periods, plans).max(1);
+    let most = (MAX_KEPT_BYTES / per).min(MAX_TRIALS);
+    if trials > MAX_TRIALS {
+        return Err(
+            Diagnostic::error(format!("--trials {trials} is above the maximum of {MAX_TRIALS}"))
+                .with_value(trials.to_string())
+                .with_help(format!("run at most {MAX_TRIALS} trials")),
+        );
+    }
+    if trials > most {
+        let gib = (trials as f64 * per as f64) / f64::from(1u32 << 30);
+        return Err(Diagnostic::error(format!(
+            "--trials {trials} would keep {gib:.1} GiB of results for {reps} reps, above the {} GiB a run may keep",
+            MAX_KEPT_BYTES >> 30
+        ))
+        .with_value(trials.to_string())
+        .with_help(format!(
+            "every rep's pay in every trial is kept for its percentiles: with {reps} reps and {plans} plan(s) run at most {most} trials"
+        )));
+    }
+    Ok(())
 }
 
 /// Every rep's year pay in every trial, cents, kept in the chunks of trials

@@ -66,7 +66,33 @@ fn mean_cents(sum: i128, n: u64) -> Decimal {
     if n == 0 {
         Decimal::ZERO
     } else {
-        Decimal::from_i128_with_scale(sum, 0) / Decimal::from(n)
+        // At most 10^7 trials of 2^63 cents: far inside Decimal's range.
+        dec_units(sum, 0) / Decimal::from(n)
+    }
+}
+
+/// `u × 10^-scale` as a decimal, never a panic: exact when it fits Decimal's
+/// 96 bits, else rounded (half to even) to the digits that fit; a value
+/// beyond Decimal's whole range (about 7.9 × 10^28) saturates.
+pub fn dec_units(u: i128, scale: u32) -> Decimal {
+    if let Ok(d) = Decimal::try_from_i128_with_scale(u, scale) {
+        return d;
+    }
+    for k in 1..=scale {
+        // u ÷ 10^k, rounded half to even once.
+        let d = 10i128.pow(k);
+        let (q, r) = (u / d, u % d);
+        let twice = r.abs() * 2;
+        let up = twice > d || (twice == d && q % 2 != 0);
+        let v = q + if up { r.signum() } else { 0 };
+        if let Ok(x) = Decimal::try_from_i128_with_scale(v, scale - k) {
+            return x;
+        }
+    }
+    if u < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
     }
 }
 
@@ -96,10 +122,7 @@ pub fn forecast(o: &Outcome, labels: &[String], r: Rounding) -> Vec<ForecastRow>
             let mut v: Vec<i64> = (0..t).map(|i| o.incentive[i * (n + 1) + p]).collect();
             let mut cos: Vec<Decimal> = (0..t)
                 .filter(|&i| o.credit[i * (n + 1) + p] > 0)
-                .map(|i| {
-                    Decimal::new(o.incentive[i * (n + 1) + p], 2)
-                        / Decimal::from_i128_with_scale(o.credit[i * (n + 1) + p], o.scale)
-                })
+                .map(|i| Decimal::new(o.incentive[i * (n + 1) + p], 2) / dec_units(o.credit[i * (n + 1) + p], o.scale))
                 .collect();
             cos.sort_unstable();
             let cos_p50 = match cos.len() {
@@ -220,8 +243,7 @@ pub fn plan_summary(o: &Outcome, r: Rounding) -> PlanSummary {
     let (incentive, p10, p50, p90) = spread(&mut fy, r);
     let credit_sum: i128 = (0..t).map(|i| o.credit[i * (n + 1) + n]).sum();
     let inc_sum: i128 = fy.iter().map(|&v| i128::from(v)).sum();
-    let cost_of_sales = (credit_sum > 0)
-        .then(|| Decimal::from_i128_with_scale(inc_sum, 2) / Decimal::from_i128_with_scale(credit_sum, o.scale));
+    let cost_of_sales = (credit_sum > 0).then(|| dec_units(inc_sum, 2) / dec_units(credit_sum, o.scale));
     PlanSummary {
         total_pay,
         mean_pay,
@@ -255,6 +277,17 @@ mod tests {
         for q in [Q10, Q50, Q90] {
             assert_eq!(quantile_select(&mut shuffled, q), quantile(&v, q));
         }
+    }
+
+    #[test]
+    fn units_beyond_decimal_range_are_rounded_not_a_panic() {
+        assert_eq!(dec_units(12345, 2), dec!(123.45));
+        // 2^100 units of 10^-12: 1267650600228229401496703205376 × 10^-12, 31 digits.
+        let u = 1i128 << 100;
+        assert_eq!(dec_units(u, 12), dec!(1267650600228229401.4967032054));
+        assert_eq!(dec_units(-u, 12), -dec!(1267650600228229401.4967032054));
+        assert_eq!(dec_units(i128::MAX, 0), Decimal::MAX);
+        assert_eq!(dec_units(25, 1), dec!(2.5));
     }
 
     #[test]

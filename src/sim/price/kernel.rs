@@ -247,7 +247,8 @@ impl RepKernel<'_, '_> {
                 cy += out.credit[p * m + j];
                 let e = out.earned[p * m + j].min(cap_p).min((cap_y - so_far).max(0));
                 so_far += e;
-                let paid = settle(e, kn.guarantee[i], kn.recoverable[i], &mut balance);
+                // The kernel's bound (see `kernel`) keeps the balance in 64 bits.
+                let paid = settle(e, kn.guarantee[i], kn.recoverable[i], &mut balance).unwrap_or(0);
                 out.paid[p * m + j] = paid;
                 iy += paid;
                 ty += kn.base[i] + paid;
@@ -272,9 +273,14 @@ impl RepKernel<'_, '_> {
             // The engine's operations, as in the fast path.
             let code = &self.pr.reps[r];
             let pc = &code.periods[p];
-            let a = self.pr.dec(c) / pc.quota;
+            // 64-bit credit units are within Decimal's range, and so is their
+            // quotient by a quota of at least a cent; the kernel's bound keeps
+            // a bonus in 64-bit cents.
+            let Some(a) = self.pr.dec(c).and_then(|c| c.checked_div(pc.quota)) else {
+                return 0;
+            };
             match &code.comps[x.ci] {
-                Comp::Bonus { target, curve, .. } => bonus_cents(*target, curve, pc, a, rounding),
+                Comp::Bonus { target, curve, .. } => bonus_cents(*target, curve, pc, a, rounding).unwrap_or(0),
                 Comp::Milestone { at, cents, .. } if a >= *at => *cents,
                 _ => 0,
             }
@@ -361,8 +367,17 @@ pub(super) fn kernel(
             .map(|o| i128::from(o.cents).abs())
             .sum();
         let wmax = wm64[rep.scheme].iter().map(|w| i128::from(*w).abs()).max().unwrap_or(0);
-        let most = (MAX_DRAW_CENTS as i128 + pipe).checked_mul(wmax)?.checked_mul(n)?;
+        let per_period = (MAX_DRAW_CENTS as i128 + pipe).checked_mul(wmax)?;
+        let most = per_period.checked_mul(n)?;
         if most > i128::from(i64::MAX) {
+            return None;
+        }
+        // And so does its pay: at most the largest rate on that credit per
+        // commission, 100 × target per bonus, each milestone, capped as the
+        // plan caps them, plus base pay and twice the draw (a top-up, and the
+        // balance it may leave), in every period, within 2^62 cents; so no
+        // line, sum, balance or year total of the kernel leaves 64 bits.
+        if pay_bound(&reps[r], per_period as f64, scale).is_none_or(|b| b >= 2f64.powi(62)) {
             return None;
         }
     }
@@ -427,6 +442,7 @@ pub(super) fn kernel(
                 off,
                 aoff,
                 cap,
+                ..
             } = c
             {
                 o.push((*off, *aoff));
@@ -477,6 +493,44 @@ pub(super) fn kernel(
         recoverable,
         caps,
     })
+}
+
+/// An upper bound, in cents, on rep `code`'s year with at most `credit`
+/// units of credit per period: per period its base pay, what it can earn, and
+/// twice its draw guarantee (what a top-up pays and the balance it leaves)
+/// (`None`: a component the kernel does not pay).
+fn pay_bound(code: &RepCode, credit: f64, scale: u32) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let per_cent = 10f64.powi(scale as i32 - 2);
+    let mut earned = 0.0;
+    for c in &code.comps {
+        let (b, cap) = match c {
+            Comp::Commission { rates, cap, .. } => {
+                let top = rates
+                    .iter()
+                    .map(|r| r.dec.to_f64().unwrap_or(f64::INFINITY))
+                    .fold(0.0, f64::max);
+                // Each tier line rounds by at most half a cent.
+                (credit / per_cent * top + rates.len() as f64 + 1.0, cap)
+            }
+            Comp::Bonus { target, curve, cap } => {
+                let top = curve
+                    .iter()
+                    .map(|x| x.1.to_f64().unwrap_or(f64::INFINITY))
+                    .fold(0.0, f64::max);
+                (target.to_f64().unwrap_or(f64::INFINITY) * top * 100.0 + 1.0, cap)
+            }
+            Comp::Milestone { cents, cap, .. } => (*cents as f64, cap),
+            _ => return None,
+        };
+        earned += cap.map_or(b, |c| b.min(c as f64));
+    }
+    Some(
+        code.periods
+            .iter()
+            .map(|pc| pc.base as f64 + earned + 2.0 * pc.guarantee.map_or(0.0, |g| g.0 as f64))
+            .sum(),
+    )
 }
 
 /// Calls `f` with `lo` and `prefix` as arrays of `K` tiers (as the slices
@@ -553,7 +607,8 @@ fn kline(slice: i64, c: &KComp, j: usize, scale: u32, rounding: Rounding) -> i64
             return (q + (up & u64::from(div.d > 1))) as i64;
         }
     }
-    line(i128::from(slice), &c.rates[j], scale, rounding)
+    // Within the kernel's bound (see `kernel`) every line fits 64-bit cents.
+    line(i128::from(slice), &c.rates[j], scale, rounding).unwrap_or(0)
 }
 
 impl<'a> Pricer<'a> {
@@ -576,7 +631,14 @@ impl<'a> Pricer<'a> {
                     out.credit[i] = i128::from(credit);
                 }
                 let per = &mut out.period[p];
-                per.0 += paid;
+                match per.0.checked_add(paid) {
+                    Some(v) => per.0 = v,
+                    None => {
+                        let what = "the sum of every rep's incentive is beyond 2^63 - 1 cents";
+                        out.overflow
+                            .get_or_insert_with(|| super::Overflow::team(self.cal, Some(p), what));
+                    }
+                }
                 per.1 += i128::from(credit);
             }
             out.year.push(out.batch.year[0]);

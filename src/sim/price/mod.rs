@@ -20,10 +20,12 @@ use super::history::key_type;
 use super::model::Model;
 use crate::calendar::{day_number, Calendar};
 use crate::comp::components::curve_at;
-use crate::credit::{credit_set, quota, ClawHit, Ledger, SpiffHit, Tenure};
+use crate::comp::settle::clawback_amount;
+use crate::credit::{quota, ClawHit, Ledger, SpiffHit, Tenure};
 use crate::data::quotas::Quotas;
 use crate::data::Roster;
-use crate::plan::{Basis, ComponentKind, Method, Plan, Scope};
+use crate::diag::Diagnostic;
+use crate::plan::{Basis, ComponentKind, CreditScope, Method, Plan, Scope};
 use crate::units::Rounding;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -56,8 +58,70 @@ pub struct Paid {
     pub year: Vec<(i64, i64, i128)>,
     /// Per period: total incentive paid (cents) and total own credit (units).
     pub period: Vec<(i64, i128)>,
+    /// The trial could not be counted (its numbers are then zeros).
+    pub overflow: Option<Overflow>,
     /// The kernel's scratch: one rep's pay.
     batch: RepBatch,
+    /// Scratch: team credit per rep and period (`r × periods + p`), and the
+    /// same through each team filter.
+    team: Vec<i128>,
+    team_filtered: Vec<Vec<i128>>,
+}
+
+/// The largest amount simulate counts: 2^63 − 1 cents (about 9.2 × 10^16 of
+/// the currency) for any rep's pay in a period or a year and for the team's
+/// total in a period or a year.
+pub const MAX_CENTS: i64 = i64::MAX;
+
+/// A trial simulate cannot count: an amount beyond [`MAX_CENTS`], or beyond
+/// the range of exact decimals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    /// The trial (0-based).
+    pub trial: u64,
+    /// What could not be counted, located at the rep's row of reps.csv when one rep's.
+    pub error: Diagnostic,
+}
+
+impl Overflow {
+    /// Rep `r`'s pay in period `p` (`None`: the year) is beyond what simulate counts.
+    pub fn rep(roster: &Roster, cal: &Calendar, r: usize, p: Option<usize>, what: &str) -> Self {
+        let id = roster.reps.get(r).map_or("?", |x| x.id.as_str());
+        let when = p.map_or("the year", |p| cal.label(p));
+        Self {
+            trial: 0,
+            error: roster.at_rep(
+                r,
+                Diagnostic::error(format!("the pay of rep {id} in {when} cannot be counted: {what}")),
+            ),
+        }
+    }
+
+    /// The team's total in period `p` (`None`: the year) is beyond what simulate counts.
+    pub fn team(cal: &Calendar, p: Option<usize>, what: &str) -> Self {
+        let when = p.map_or("the year", |p| cal.label(p));
+        Self {
+            trial: 0,
+            error: Diagnostic::error(format!("the team's pay in {when} cannot be counted: {what}")),
+        }
+    }
+
+    /// The error to show: which trial, and the range simulate counts in.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let mut d = self.error.clone();
+        d.message = format!("trial {}: {}", self.trial + 1, d.message);
+        d.with_help(
+            "simulate counts pay in whole cents below 92,233,720,368,547,758.07 (2^63 - 1 cents) \
+             per rep and for the team, per period and per year; check the plan's rates and \
+             weights, or pay this data with `fuerza evaluate`, which has no such limit",
+        )
+    }
+
+    /// The same, in trial `trial`.
+    pub(crate) fn at(mut self, trial: u64) -> Self {
+        self.trial = trial;
+        self
+    }
 }
 
 impl Paid {
@@ -85,6 +149,8 @@ enum Comp {
         rates: Vec<Rate>,
         /// Per key: passes the filter (`None`: all pass).
         pass: Option<Vec<bool>>,
+        /// For a rep on team credit with a filter: its filter among the Pricer's `team_passes`.
+        team_pass: Option<usize>,
         /// Tier tables: period p's bounds are `lo[off + p × k..][..k]`.
         off: usize,
         /// `above` bounds: period p's at `above[aoff + p]`.
@@ -106,7 +172,8 @@ enum Comp {
     },
     Override {
         rate: Decimal,
-        set: Vec<usize>,
+        /// Every rep below (else the direct reports).
+        all: bool,
         cap: Option<i64>,
     },
 }
@@ -124,7 +191,8 @@ struct PeriodCode {
 #[derive(Debug, Clone)]
 struct RepCode {
     scheme: usize,
-    set: Vec<usize>,
+    /// Whose credit counts (the rep's, its direct reports', everyone's below).
+    scope: CreditScope,
     comps: Vec<Comp>,
     periods: Vec<PeriodCode>,
     cap_period: Option<i64>,
@@ -163,6 +231,12 @@ pub struct Pricer<'a> {
     /// Whether any scheme pays SPIFFs (the scenario must draw won rows).
     pub wants_won: bool,
     spiff_windows: Vec<Vec<Option<(i32, i32)>>>,
+    /// Every rep, each after its reports (team sums are built in this order).
+    order: Vec<usize>,
+    /// Whether some rep's credit or override sums everyone below it.
+    team_tree: bool,
+    /// The distinct filters of commissions paid on team credit.
+    team_passes: Vec<Vec<bool>>,
 }
 
 fn pow10(k: u32) -> i128 {
@@ -311,6 +385,7 @@ impl<'a> Pricer<'a> {
         let mut tables: std::collections::HashMap<TableKey, (usize, usize)> = std::collections::HashMap::new();
         let mut ote = Vec::with_capacity(roster.reps.len());
         let mut reps = Vec::with_capacity(roster.reps.len());
+        let mut team_passes: Vec<Vec<bool>> = Vec::new();
         let cap = |d: Option<Decimal>, fast: &mut bool| -> Option<i64> {
             d.map(|x| {
                 cents(x).unwrap_or_else(|| {
@@ -374,11 +449,20 @@ impl<'a> Pricer<'a> {
                                 }
                             })
                             .collect();
-                        let pass = (!filter.is_all()).then(|| {
+                        let pass: Option<Vec<bool>> = (!filter.is_all()).then(|| {
                             (0..nkeys)
                                 .map(|k| filter.passes(key_type(k as u32), product(k)))
                                 .collect()
                         });
+                        let team_pass = match &pass {
+                            Some(ps) if scheme.credit == CreditScope::Team => {
+                                Some(team_passes.iter().position(|x| x == ps).unwrap_or_else(|| {
+                                    team_passes.push(ps.clone());
+                                    team_passes.len() - 1
+                                }))
+                            }
+                            _ => None,
+                        };
                         let k = tiers.len();
                         // This rep's tables for every period; reps whose quotas are the
                         // same share one copy (a small working set for the kernel).
@@ -397,10 +481,12 @@ impl<'a> Pricer<'a> {
                                     })
                                 })
                                 .collect();
+                            // Σ of the full tiers below each; one beyond 2^63 cents is
+                            // kept as i64::MAX, which no credit that reaches it can pay.
                             let mut prefix = vec![0i64; k];
                             for j in 1..k {
                                 let full = line(lo[j] - lo[j - 1], &rates[j - 1], scale, rounding);
-                                prefix[j] = prefix[j - 1] + full;
+                                prefix[j] = full.and_then(|f| prefix[j - 1].checked_add(f)).unwrap_or(i64::MAX);
                             }
                             lo_all.extend(lo);
                             prefix_all.extend(prefix);
@@ -423,6 +509,7 @@ impl<'a> Pricer<'a> {
                             marginal: *method == Method::Marginal,
                             rates,
                             pass,
+                            team_pass,
                             off,
                             aoff,
                             cap: ccap,
@@ -441,17 +528,14 @@ impl<'a> Pricer<'a> {
                     ComponentKind::Spiff { .. } => Comp::Spiff { cap: ccap },
                     ComponentKind::Override { rate, scope } => Comp::Override {
                         rate: *rate,
-                        set: match scope {
-                            Scope::Direct => roster.reports[r].clone(),
-                            Scope::All => roster.descendants(r),
-                        },
+                        all: *scope == Scope::All,
                         cap: ccap,
                     },
                 });
             }
             reps.push(RepCode {
                 scheme: rep.scheme,
-                set: credit_set(plan, roster, r),
+                scope: scheme.credit,
                 comps,
                 periods,
                 cap_period: cap(scheme.cap_period, &mut fast),
@@ -472,6 +556,9 @@ impl<'a> Pricer<'a> {
             })
             .collect();
         let wants_won = spiff_windows.iter().flatten().any(Option::is_some);
+        let team_tree = reps.iter().any(|c| {
+            c.scope == CreditScope::Team || c.comps.iter().any(|x| matches!(x, Comp::Override { all: true, .. }))
+        });
         let kernel = if fast {
             kernel(
                 plan,
@@ -508,7 +595,20 @@ impl<'a> Pricer<'a> {
             ote,
             wants_won,
             spiff_windows,
+            order: roster.bottom_up(),
+            team_tree,
+            team_passes,
         }
+    }
+
+    /// The plan's calendar.
+    pub fn cal(&self) -> &'a Calendar {
+        self.cal
+    }
+
+    /// The roster paid.
+    pub fn roster(&self) -> &'a Roster {
+        self.roster
     }
 
     /// Whether the fast path pays this plan.
@@ -589,10 +689,12 @@ impl<'a> Pricer<'a> {
         out
     }
 
-    /// Pays `sc` into `out`.
+    /// Pays `sc` into `out`. A trial whose pay cannot be counted (see
+    /// [`MAX_CENTS`]) sets `out.overflow` and leaves zeros.
     pub fn pay(&self, sc: &Scenario, out: &mut Paid) {
         let n = self.cal.periods();
         let nr = self.roster.reps.len();
+        out.overflow = None;
         out.incentive.resize(nr * n, 0);
         out.total.resize(nr * n, 0);
         out.credit.resize(nr * n, 0);
@@ -617,10 +719,17 @@ impl<'a> Pricer<'a> {
                 out.own[r * n + p] = u;
             }
         }
-        if self.fast {
-            self.pay_fast(sc, out);
-        } else {
-            self.pay_generic(sc, out);
+        // The fast path counts in integers what the engine counts in decimals;
+        // a trial whose numbers leave its integers is paid by the engine itself.
+        if self.fast && self.pay_fast(sc, out).is_some() {
+            return;
+        }
+        if let Err(e) = self.pay_generic(sc, out) {
+            for v in [&mut out.incentive, &mut out.total] {
+                v.iter_mut().for_each(|x| *x = 0);
+            }
+            out.credit.iter_mut().for_each(|x| *x = 0);
+            out.overflow = Some(e);
         }
     }
 
@@ -629,42 +738,109 @@ impl<'a> Pricer<'a> {
         self.kernel.is_some()
     }
 
-    fn dec(&self, u: i128) -> Decimal {
-        Decimal::from_i128_with_scale(u, self.scale)
+    /// Credit units as a decimal, when within Decimal's range.
+    fn dec(&self, u: i128) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(u, self.scale).ok()
     }
 
-    fn filtered(&self, sc: &Scenario, set: &[usize], p: usize, pass: &[bool]) -> i128 {
+    /// Rep `x`'s own credit in period `p` through the filter `pass`.
+    fn filtered_own(&self, sc: &Scenario, x: usize, p: usize, pass: &[bool]) -> i128 {
         let n = self.cal.periods();
+        let wm = &self.wm[self.reps[x].scheme];
         let mut u = 0i128;
-        for &x in set {
-            let wm = &self.wm[self.reps[x].scheme];
-            for (&c, (k, _)) in sc.cell(self.model, x, p).iter().zip(&self.model.reps[x].mix) {
-                if pass[*k as usize] {
-                    u += i128::from(c) * wm[*k as usize];
-                }
+        for (&c, (k, _)) in sc.cell(self.model, x, p).iter().zip(&self.model.reps[x].mix) {
+            if pass[*k as usize] {
+                u += i128::from(c) * wm[*k as usize];
             }
-            if pass[0] {
-                u += i128::from(sc.pipe[x * n + p]) * wm[0];
-            }
+        }
+        if pass[0] {
+            u += i128::from(sc.pipe[x * n + p]) * wm[0];
         }
         u
     }
 
-    fn pay_fast(&self, sc: &Scenario, out: &mut Paid) {
+    /// Sums `own` (per rep and period) over everyone's subtree into `team`,
+    /// bottom-up in one pass; `None` on overflow.
+    fn tree_sums(&self, own: &[i128], team: &mut Vec<i128>) -> Option<()> {
+        let n = self.cal.periods();
+        team.clear();
+        team.extend_from_slice(own);
+        for &x in &self.order {
+            for &c in &self.roster.reports[x] {
+                for p in 0..n {
+                    team[x * n + p] = team[x * n + p].checked_add(team[c * n + p])?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// The integer fast path; `None` when a number leaves its integers (the
+    /// engine then pays the trial).
+    fn pay_fast(&self, sc: &Scenario, out: &mut Paid) -> Option<()> {
         let n = self.cal.periods();
         let rounding = self.plan.rounding;
+        let roster = self.roster;
         let mut spiffs = self.spiff_hits(sc);
         spiffs.sort_by_key(|h| (h.0, h.1, h.2));
         let mut claws = self.claw_hits(sc);
         claws.sort_by_key(|h| (h.rep, h.cancel_period));
+        // Team credit, and team credit through each filter, for every rep: one pass.
+        let mut team = std::mem::take(&mut out.team);
+        let mut team_filtered = std::mem::take(&mut out.team_filtered);
+        let mut scratch = Vec::new();
+        if self.team_tree {
+            self.tree_sums(&out.own, &mut team)?;
+        }
+        team_filtered.resize_with(self.team_passes.len(), Vec::new);
+        for (pass, t) in self.team_passes.iter().zip(&mut team_filtered) {
+            scratch.clear();
+            for x in 0..roster.reps.len() {
+                scratch.extend((0..n).map(|p| self.filtered_own(sc, x, p, pass)));
+            }
+            self.tree_sums(&scratch, t)?;
+        }
+        let result = self.pay_fast_with(out, &spiffs, &claws, &team, &team_filtered, sc, rounding);
+        out.team = team;
+        out.team_filtered = team_filtered;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)] // one trial's inputs, gathered once
+    fn pay_fast_with(
+        &self,
+        out: &mut Paid,
+        spiffs: &[(usize, usize, usize, Decimal, Decimal)],
+        claws: &[ClawHit],
+        team: &[i128],
+        team_filtered: &[Vec<i128>],
+        sc: &Scenario,
+        rounding: Rounding,
+    ) -> Option<()> {
+        let n = self.cal.periods();
+        let roster = self.roster;
         let mut rates: Vec<(i64, i128)> = Vec::with_capacity(n);
         for (r, code) in self.reps.iter().enumerate() {
             let (mut earned_so_far, mut balance) = (0i64, 0i64);
             rates.clear();
+            // A rep and its direct reports, summed (in integers, in any order).
+            let direct = |f: &dyn Fn(usize) -> i128| -> Option<i128> {
+                roster.reports[r].iter().try_fold(f(r), |acc, &x| acc.checked_add(f(x)))
+            };
             for (p, pc) in code.periods.iter().enumerate() {
-                let credit: i128 = code.set.iter().map(|&x| out.own[x * n + p]).sum();
+                let credit: i128 = match code.scope {
+                    CreditScope::Own => out.own[r * n + p],
+                    CreditScope::DirectTeam => direct(&|x| out.own[x * n + p])?,
+                    CreditScope::Team => team[r * n + p],
+                };
                 out.credit[r * n + p] = credit;
-                let attain = || (!pc.quota.is_zero()).then(|| self.dec(credit) / pc.quota);
+                let attain = || -> Option<Option<Decimal>> {
+                    if pc.quota.is_zero() {
+                        Some(None)
+                    } else {
+                        self.dec(credit)?.checked_div(pc.quota).map(Some)
+                    }
+                };
                 let (mut e, mut commission) = (0i64, 0i64);
                 for (ci, comp) in code.comps.iter().enumerate() {
                     let capped = |a: i64, cap: &Option<i64>| match cap {
@@ -677,6 +853,7 @@ impl<'a> Pricer<'a> {
                             marginal,
                             rates: rs,
                             pass,
+                            team_pass,
                             off,
                             aoff,
                             cap,
@@ -684,9 +861,13 @@ impl<'a> Pricer<'a> {
                             let a = if *attainment && pc.quota.is_zero() {
                                 0
                             } else {
-                                let cr = match pass {
-                                    Some(pass) => self.filtered(sc, &code.set, p, pass),
-                                    None => credit,
+                                let cr = match (pass, team_pass) {
+                                    (None, _) => credit,
+                                    (Some(_), Some(t)) => team_filtered[*t][r * n + p],
+                                    (Some(pass), None) => match code.scope {
+                                        CreditScope::DirectTeam => direct(&|x| self.filtered_own(sc, x, p, pass))?,
+                                        _ => self.filtered_own(sc, r, p, pass),
+                                    },
                                 };
                                 let k = rs.len();
                                 let at = off + p * k;
@@ -695,9 +876,12 @@ impl<'a> Pricer<'a> {
                                     0
                                 } else if *marginal {
                                     match lo.iter().rposition(|&l| cr > l) {
-                                        Some(j) => {
-                                            self.prefix_flat[at + j] + line(cr - lo[j], &rs[j], self.scale, rounding)
-                                        }
+                                        Some(j) => self.prefix_flat[at + j].checked_add(line(
+                                            cr - lo[j],
+                                            &rs[j],
+                                            self.scale,
+                                            rounding,
+                                        )?)?,
                                         None => 0,
                                     }
                                 } else {
@@ -707,55 +891,61 @@ impl<'a> Pricer<'a> {
                                                 Some(a) => (cr - a).max(0),
                                                 None => cr,
                                             };
-                                            line(base, &rs[j], self.scale, rounding)
+                                            line(base, &rs[j], self.scale, rounding)?
                                         }
                                         None => 0,
                                     }
                                 }
                             };
                             let a = capped(a, cap);
-                            commission += a;
+                            commission = commission.checked_add(a)?;
                             a
                         }
                         Comp::Bonus { target, curve, cap } => {
-                            let a = match attain() {
-                                Some(a) => bonus_cents(*target, curve, pc, a, rounding),
+                            let a = match attain()? {
+                                Some(a) => bonus_cents(*target, curve, pc, a, rounding)?,
                                 None => 0,
                             };
                             capped(a, cap)
                         }
-                        Comp::Milestone { at, cents, cap } => match attain() {
+                        Comp::Milestone { at, cents, cap } => match attain()? {
                             Some(a) if a >= *at => capped(*cents, cap),
                             _ => 0,
                         },
                         Comp::Spiff { cap } => {
                             let from = spiffs.partition_point(|h| (h.0, h.1, h.2) < (r, p, ci));
-                            let s: Decimal = spiffs[from..]
-                                .iter()
-                                .take_while(|h| (h.0, h.1, h.2) == (r, p, ci))
-                                .map(|h| h.4)
-                                .sum();
-                            capped(money_cents(s), cap)
+                            let s = crate::credit::sum(
+                                spiffs[from..]
+                                    .iter()
+                                    .take_while(|h| (h.0, h.1, h.2) == (r, p, ci))
+                                    .map(|h| h.4),
+                            )
+                            .ok()?;
+                            capped(money_cents(s)?, cap)
                         }
-                        Comp::Override { rate, set, cap } => {
-                            let oc: i128 = set.iter().map(|&x| out.own[x * n + p]).sum();
+                        Comp::Override { rate, all, cap } => {
+                            let oc: i128 = if *all {
+                                team[r * n + p] - out.own[r * n + p]
+                            } else {
+                                direct(&|x| out.own[x * n + p])? - out.own[r * n + p]
+                            };
                             let a = if oc == 0 {
                                 0
                             } else {
-                                money_cents(rounding.money(self.dec(oc) * *rate))
+                                money_cents(rounding.money(self.dec(oc)?.checked_mul(*rate)?))?
                             };
                             capped(a, cap)
                         }
                     };
-                    e += amount;
+                    e = e.checked_add(amount)?;
                 }
                 if let Some(c) = code.cap_period {
                     e = e.min(c);
                 }
                 if let Some(c) = code.cap_year {
-                    e = e.min((c - earned_so_far).max(0));
+                    e = e.min(c.checked_sub(earned_so_far)?.max(0));
                 }
-                earned_so_far += e;
+                earned_so_far = earned_so_far.checked_add(e)?;
                 rates.push((commission, credit));
                 let mut claw = 0i64;
                 let from = claws.partition_point(|h| (h.rep, h.cancel_period) < (r, p));
@@ -764,15 +954,17 @@ impl<'a> Pricer<'a> {
                     if cr == 0 || cm == 0 {
                         continue;
                     }
-                    claw -= money_cents(rounding.money(h.credit * Decimal::new(cm, 2) / self.dec(cr)));
+                    let x = clawback_amount(h.credit, Decimal::new(cm, 2), self.dec(cr)?).ok()?;
+                    claw = claw.checked_sub(money_cents(rounding.money(x))?)?;
                 }
-                let net = e + claw;
+                let net = e.checked_add(claw)?;
                 let (d, recoverable) = pc.guarantee.unwrap_or((0, false));
-                let paid = settle(net, d, recoverable, &mut balance);
+                let paid = settle(net, d, recoverable, &mut balance)?;
                 out.incentive[r * n + p] = paid;
-                out.total[r * n + p] = pc.base + paid;
+                out.total[r * n + p] = pc.base.checked_add(paid)?;
             }
         }
+        Some(())
     }
 
     /// Books the scenario into a ledger, exactly as deals.csv would have.
@@ -810,22 +1002,47 @@ impl<'a> Pricer<'a> {
         ledger
     }
 
-    fn pay_generic(&self, sc: &Scenario, out: &mut Paid) {
+    /// Pays the trial with the engine itself, or says what cannot be counted.
+    fn pay_generic(&self, sc: &Scenario, out: &mut Paid) -> Result<(), Overflow> {
         let n = self.cal.periods();
         let ledger = self.ledger(sc);
-        let ev = crate::comp::evaluate(self.plan, self.roster, self.cal, &ledger, self.quotas);
+        let ev = crate::comp::try_evaluate(self.plan, self.roster, self.cal, &ledger, self.quotas).map_err(|e| {
+            Overflow {
+                trial: 0,
+                error: e
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Diagnostic::error("an amount cannot be represented")),
+            }
+        })?;
+        let beyond = "beyond 2^63 - 1 cents";
         for rp in &ev.reps {
             for (p, pay) in rp.periods.iter().enumerate() {
                 let i = rp.rep * n + p;
-                out.incentive[i] = money_cents(pay.incentive_paid);
-                out.total[i] = money_cents(pay.total_pay);
-                out.credit[i] = (pay.credit * Decimal::from_i128_with_scale(pow10(self.scale), 0))
-                    .round()
-                    .to_i128()
-                    .unwrap_or(0);
+                let too_big =
+                    |what: &str| Overflow::rep(self.roster, self.cal, rp.rep, Some(p), &format!("{what} {beyond}"));
+                out.incentive[i] = money_cents(pay.incentive_paid)
+                    .ok_or_else(|| too_big(&format!("incentive paid {}", pay.incentive_paid)))?;
+                out.total[i] =
+                    money_cents(pay.total_pay).ok_or_else(|| too_big(&format!("total pay {}", pay.total_pay)))?;
+                out.credit[i] =
+                    units_round(pay.credit, self.scale).ok_or_else(|| too_big(&format!("credit {}", pay.credit)))?;
             }
         }
+        Ok(())
     }
+}
+
+/// A decimal in units of 10^-s: `(d × 10^s).round()` as always, or, where
+/// that product is beyond Decimal's range, `d` rounded half to even to `s`
+/// decimals (exact: a decimal that large has no more than `s` decimals);
+/// `None` when it does not fit an i128.
+fn units_round(d: Decimal, s: u32) -> Option<i128> {
+    if let Some(x) = d.checked_mul(Decimal::from_i128_with_scale(pow10(s), 0)) {
+        return x.round().to_i128();
+    }
+    let r = d.round_dp_with_strategy(s, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    r.mantissa().checked_mul(10i128.checked_pow(s.checked_sub(r.scale())?)?)
 }
 
 /// The won deal rows the plans' SPIFFs could pay (`None`: no plan pays SPIFFs).
@@ -881,70 +1098,123 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
 /// A period's pay under a draw guaranteeing `d` cents (0: none) from its
 /// earnings `e`: the guarantee when earnings fall short (the top-up, and any
 /// negative earnings, carried in `balance` when recoverable), else the
-/// earnings less what the balance recovers. The engine's rule, in cents.
+/// earnings less what the balance recovers. The engine's rule, in cents;
+/// `None` when the balance leaves 64 bits.
 #[inline(always)]
-fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> i64 {
+fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> Option<i64> {
     if e >= d {
-        let recovered = (*balance).min(e - d).max(0);
+        // 0 ≤ e - d ≤ e when d ≥ 0 (a guarantee is never negative).
+        let recovered = (*balance).min(e.checked_sub(d)?).max(0);
         *balance -= recovered;
-        e - recovered
+        Some(e - recovered)
     } else {
         let topup = d - e.max(0);
-        *balance += (-e).max(0);
+        *balance = balance.checked_add(e.checked_neg()?.max(0))?;
         if recoverable {
-            *balance += topup;
+            *balance = balance.checked_add(topup)?;
         }
-        d
+        Some(d)
     }
 }
 
 /// A bonus at attainment `a`: target × f(a) for the active share of the
-/// period, in cents, by the engine's own `Decimal` operations.
-fn bonus_cents(target: Decimal, curve: &[(Decimal, Decimal)], pc: &PeriodCode, a: Decimal, rounding: Rounding) -> i64 {
+/// period, in cents, by the engine's own `Decimal` operations (`None`: beyond
+/// 2^63 cents, as a target near 10^15 at a payout of 100 × target is).
+fn bonus_cents(
+    target: Decimal,
+    curve: &[(Decimal, Decimal)],
+    pc: &PeriodCode,
+    a: Decimal,
+    rounding: Rounding,
+) -> Option<i64> {
     let fa = curve_at(curve, a);
     if fa.is_zero() {
-        0
+        Some(0)
     } else {
         money_cents(rounding.money(target * pc.num * fa / pc.den))
     }
 }
 
-/// A money amount already rounded to cents, as cents.
-fn money_cents(d: Decimal) -> i64 {
+/// A money amount already rounded to cents, as cents (`None`: beyond 2^63 cents).
+fn money_cents(d: Decimal) -> Option<i64> {
     let s = d.scale();
     if s <= 2 {
-        if let Some(v) = d.mantissa().checked_mul(pow10(2 - s)) {
-            return i64::try_from(v).unwrap_or(0);
-        }
+        return i64::try_from(d.mantissa().checked_mul(pow10(2 - s))?).ok();
     }
-    (d * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
+    d.checked_mul(Decimal::ONE_HUNDRED)?.round().to_i64()
 }
 
 /// One tier line: round(slice × rate) in cents, slice in units of 10^-scale.
 /// Integer arithmetic when the engine's `Decimal` product is exact (it then
-/// is the same number); the engine's own operations otherwise.
+/// is the same number); the engine's own operations otherwise. `None` when
+/// the amount is beyond 2^63 cents (or the product beyond Decimal's range).
 #[inline]
-fn line(slice: i128, rate: &Rate, scale: u32, rounding: Rounding) -> i64 {
+fn line(slice: i128, rate: &Rate, scale: u32, rounding: Rounding) -> Option<i64> {
     if slice <= 0 {
-        return 0;
+        return Some(0);
     }
     let s = scale + rate.scale;
     if s <= 28 {
         if let Some(v) = (slice as u128).checked_mul(rate.mant) {
             if let (Ok(v64), true) = (u64::try_from(v), s <= 21) {
-                return round_cents_u64(v64, s, rounding);
+                if s > 2 || v64 <= i64::MAX as u64 / 100 {
+                    return Some(round_cents_u64(v64, s, rounding));
+                }
             }
             if v < (1u128 << 96) {
-                return round_cents(v as i128, s, rounding) as i64;
+                return i64::try_from(round_cents(v as i128, s, rounding)).ok();
             }
         }
     }
-    money_cents(rounding.money(Decimal::from_i128_with_scale(slice, scale) * rate.dec))
+    let x = Decimal::try_from_i128_with_scale(slice, scale)
+        .ok()?
+        .checked_mul(rate.dec)?;
+    money_cents(rounding.money(x))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_beyond_64_bit_cents_are_none_not_wrong() {
+        let rate = |d: Decimal| {
+            let n = d.normalize();
+            Rate {
+                mant: n.mantissa().unsigned_abs(),
+                scale: n.scale(),
+                dec: d,
+            }
+        };
+        // 9 × 10^16 of credit (units of 10^-2) at 100 = 9 × 10^18 cents: fits.
+        let hundred = rate(Decimal::ONE_HUNDRED);
+        assert_eq!(
+            line(9 * 10i128.pow(16), &hundred, 2, Rounding::HalfUp),
+            Some(9 * 10i64.pow(18))
+        );
+        // At 10 × 10^16, 10^19 cents: beyond 2^63 - 1.
+        assert_eq!(line(10i128.pow(17), &hundred, 2, Rounding::HalfUp), None);
+        // Beyond Decimal's 96 bits in units: None, not a panic.
+        assert_eq!(
+            line(1i128 << 100, &rate(Decimal::new(1, 1)), 12, Rounding::HalfUp),
+            None
+        );
+        assert_eq!(line(12_345, &rate(Decimal::new(1, 1)), 3, Rounding::HalfUp), Some(123));
+        assert_eq!(money_cents(Decimal::new(i64::MAX, 2)), Some(i64::MAX));
+        assert_eq!(money_cents(Decimal::new(i64::MAX, 2) + Decimal::new(1, 2)), None);
+        assert_eq!(money_cents(Decimal::new(12_340, 3)), Some(1234));
+        let mut balance = i64::MAX - 5;
+        assert_eq!(settle(-10, 0, false, &mut balance), None);
+        let mut balance = 0;
+        assert_eq!(settle(-10, 300, true, &mut balance), Some(300));
+        assert_eq!(balance, 310);
+        assert_eq!(units_round(Decimal::new(12_345, 3), 2), Some(1234));
+        assert_eq!(units_round(Decimal::MAX, 12), None);
+        // 10^17 money in units of 10^-12: beyond Decimal once multiplied, an exact i128 still.
+        let big = Decimal::new(100_000_000_000_000_000, 0) + Decimal::new(15, 11);
+        assert!(big.checked_mul(Decimal::new(1_000_000_000_000, 0)).is_none());
+        assert_eq!(units_round(big, 12), Some(10i128.pow(29) + 150));
+    }
 
     #[test]
     fn rounding_to_cents_follows_the_plan() {
