@@ -29,6 +29,8 @@ fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
 
 /// Runs `generate`.
 pub fn run(args: &Args) -> Result<(), Failure> {
+    // Before anything is read or created.
+    args.options.check()?;
     let setup = match &args.plan {
         Some(p) => {
             let plan = inputs::load_plan(p)?;
@@ -51,9 +53,15 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             return Err(d.into());
         }
     };
-    for (t, f) in tmp.iter().zip(FILES) {
+    for (i, (t, f)) in tmp.iter().zip(FILES).enumerate() {
         let target = args.out.join(f);
-        std::fs::rename(t, &target).map_err(|e| io_error(&target, "write", &e))?;
+        if let Err(e) = std::fs::rename(t, &target) {
+            // Leave no temporary file behind.
+            for t in &tmp[i..] {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(io_error(&target, "write", &e).into());
+        }
     }
     let l = summary.layout;
     let d = &summary.deals;

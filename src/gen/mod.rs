@@ -52,6 +52,41 @@ pub struct Options {
     pub seed: u64,
 }
 
+/// The most people `generate --reps` writes.
+pub const MAX_REPS: usize = 1_000_000;
+
+/// The most rows `generate --deals` or `--opportunities` writes (about 6 GB of deals.csv).
+pub const MAX_ROWS: u64 = 100_000_000;
+
+impl Options {
+    /// Checks the counts against [`MAX_REPS`] and [`MAX_ROWS`]: the error names
+    /// the option, the value asked for and the maximum.
+    pub fn check(&self) -> Result<(), crate::diag::Diagnostic> {
+        use crate::diag::Diagnostic;
+        let too_many = |option: &str, value: String, max: String, what: &str| {
+            Err(
+                Diagnostic::error(format!("{option} {value} is above the maximum of {max}"))
+                    .with_value(value)
+                    .with_help(format!("generate writes at most {max} {what}")),
+            )
+        };
+        if self.reps > MAX_REPS {
+            return too_many(
+                "--reps",
+                self.reps.to_string(),
+                MAX_REPS.to_string(),
+                "people (the whole roster is held in memory)",
+            );
+        }
+        for (option, n) in [("--deals", self.deals), ("--opportunities", self.opportunities)] {
+            if n > MAX_ROWS {
+                return too_many(option, n.to_string(), MAX_ROWS.to_string(), "rows per file");
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Self {

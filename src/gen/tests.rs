@@ -337,3 +337,43 @@ fn the_builtin_setup_matches_the_acme_plan() {
         .plan;
     assert_eq!(Setup::from_plan(&plan).unwrap(), Setup::builtin());
 }
+
+#[test]
+fn counts_above_the_maximums_are_refused_with_the_option_and_the_limit() {
+    let ok = Options::default();
+    assert!(ok.check().is_ok());
+    assert!(Options {
+        reps: MAX_REPS,
+        deals: MAX_ROWS,
+        opportunities: MAX_ROWS,
+        ..ok
+    }
+    .check()
+    .is_ok());
+    let e = Options {
+        reps: 1_000_000_000,
+        ..ok
+    }
+    .check()
+    .unwrap_err();
+    assert_eq!(e.message, "--reps 1000000000 is above the maximum of 1000000");
+    assert_eq!(e.value.as_deref(), Some("1000000000"));
+    let e = Options {
+        deals: MAX_ROWS + 1,
+        ..ok
+    }
+    .check()
+    .unwrap_err();
+    assert!(e.message.starts_with("--deals 100000001 "), "{}", e.message);
+    let e = Options {
+        opportunities: u64::MAX,
+        ..ok
+    }
+    .check()
+    .unwrap_err();
+    assert!(
+        e.message.starts_with("--opportunities 18446744073709551615 "),
+        "{}",
+        e.message
+    );
+}
