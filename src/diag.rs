@@ -193,6 +193,18 @@ impl Diagnostic {
     }
 }
 
+/// The first `max` items joined with ", ", then "... and N more": a list in
+/// a message stays one readable line however many items there are.
+pub fn some_of<S: AsRef<str>>(items: &[S], max: usize) -> String {
+    let mut out: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
+    let more = items.len().saturating_sub(max);
+    let tail = format!("... and {more} more");
+    if more > 0 {
+        out.push(&tail);
+    }
+    out.join(", ")
+}
+
 /// Shows a value quoted, with control characters escaped and long values cut.
 fn show_value(v: &str) -> String {
     let mut s: String = printable(v);

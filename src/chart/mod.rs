@@ -83,7 +83,8 @@ pub struct ChartData {
 }
 
 impl ChartData {
-    /// Builds every series from the engine's results.
+    /// Builds every series from the engine's results, with the payout curves of
+    /// the schemes `curve_schemes` (indices into the plan's schemes).
     pub fn build(
         plan: &crate::plan::Plan,
         cal: &crate::calendar::Calendar,
@@ -91,9 +92,10 @@ impl ChartData {
         ledger: &crate::credit::Ledger,
         ev: &crate::comp::Evaluation,
         opps: &[crate::data::Opp],
+        curve_schemes: &[usize],
     ) -> Self {
         Self {
-            curves: series::payout_curves(plan, cal, roster, ev),
+            curves: series::payout_curves_for(plan, cal, roster, ev, curve_schemes),
             payouts: series::rep_payouts(plan, roster, ev),
             distribution: series::attainment_distribution(ev),
             credit: series::credit_vs_quota(plan, cal, roster, ledger, ev),
@@ -189,6 +191,19 @@ pub fn render_curve(curve: &PayoutCurve) -> Result<Rendered, ChartError> {
         &payout_curve::PayoutCurveChart(curve),
         false,
     )
+}
+
+/// At most this many payout-curve charts in one run (the schemes with the
+/// most reps); `fuerza chart payout-curve --scheme ID` draws any other.
+pub const MAX_CURVES: usize = 24;
+
+/// The note for schemes whose payout curves a run left out, if any.
+pub fn curves_left_out(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "{n} more scheme(s) have no payout-curve chart (at most {MAX_CURVES} are drawn, those with the most reps): fuerza chart payout-curve PLAN --scheme ID draws any of them"
+        )
+    })
 }
 
 /// Every kind, in the order `evaluate` writes them.

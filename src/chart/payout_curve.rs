@@ -9,6 +9,9 @@ use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+/// At most this many reps are drawn as dots on one payout curve.
+pub const MAX_DOTS: usize = 2000;
+
 /// The chart of one scheme's curve.
 pub struct PayoutCurveChart<'a>(pub &'a PayoutCurve);
 
@@ -37,9 +40,16 @@ impl Draw for PayoutCurveChart<'_> {
         let area = theme::header(root, &self.title(), Some(&subtitle))?;
         let (plot, foot) = area.split_vertically(area.dim_in_pixel().1 - 40);
         let n = c.reps.len();
+        // A chart stays a picture, not a file of megabytes: past MAX_DOTS reps, every k-th is drawn.
+        let step = n.div_ceil(MAX_DOTS).max(1);
         let mut note = format!(
-            "Dots: {n} rep{} at year attainment (year credit ÷ year quota).",
-            if n == 1 { "" } else { "s" }
+            "Dots: {n} rep{} at year attainment (year credit ÷ year quota){}.",
+            if n == 1 { "" } else { "s" },
+            if step > 1 {
+                format!(", every {step}th drawn")
+            } else {
+                String::new()
+            }
         );
         if !c.not_on_curve.is_empty() {
             note.push_str(&format!(
@@ -73,6 +83,7 @@ impl Draw for PayoutCurveChart<'_> {
             .draw_series(
                 c.reps
                     .iter()
+                    .step_by(step)
                     .map(|r| Circle::new((f(r.attainment), f(r.total)), 5, ORANGE.stroke_width(2))),
             )?
             .label("A rep's total pay")
@@ -81,6 +92,7 @@ impl Draw for PayoutCurveChart<'_> {
             .draw_series(
                 c.reps
                     .iter()
+                    .step_by(step)
                     .map(|r| Circle::new((f(r.attainment), f(r.incentive)), 5, BLUE_.mix(0.75).filled())),
             )?
             .label("A rep's incentive paid")

@@ -44,6 +44,15 @@ pub fn chart_files(rendered: &[chart::Rendered]) -> Vec<OutFile> {
     out
 }
 
+/// The schemes whose payout curves to draw: `--scheme`'s, else the busiest
+/// `MAX_CURVES`; and how many were left out.
+fn curve_schemes(plan: &crate::plan::Plan, roster: &Roster, only: Option<&str>) -> (Vec<usize>, usize) {
+    match only.and_then(|id| plan.scheme(id)) {
+        Some(s) => (vec![s], 0),
+        None => crate::report::series::busiest_schemes(plan, roster, chart::MAX_CURVES),
+    }
+}
+
 /// Runs `chart`. A payout curve needs only the plan: without a data folder it is drawn without reps.
 pub fn run(args: &Args) -> Result<(), Failure> {
     let plan = inputs::load_plan(&args.plan)?;
@@ -66,6 +75,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let mut warnings = plan.warnings.clone();
     let mut stamps = vec![plan.stamp.clone()];
+    let mut notes: Vec<String> = Vec::new();
     let data = if args.kind == Kind::PayoutCurve && !dir.is_dir() {
         warnings.push(Diagnostic::warning(format!(
             "no data folder {}: the payout curves show no reps",
@@ -77,19 +87,19 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             reps: Vec::new(),
             warnings: Vec::new(),
         };
-        ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev, &[])
+        let (schemes, left_out) = curve_schemes(&plan.plan, &roster, args.scheme.as_deref());
+        notes.extend(crate::chart::curves_left_out(left_out));
+        ChartData::build(&plan.plan, &plan.cal, &roster, &ledger, &ev, &[], &schemes)
     } else {
         let inp = inputs::load(plan, &dir, false)?;
         super::quirks::require_plan_year(&inp)?;
         stamps.clone_from(&inp.stamps);
         let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
         let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
-        ChartData::build(p, cal, roster, &inp.ledger, &ev, &inp.opps)
+        let (schemes, left_out) = curve_schemes(p, roster, args.scheme.as_deref());
+        notes.extend(crate::chart::curves_left_out(left_out));
+        ChartData::build(p, cal, roster, &inp.ledger, &ev, &inp.opps, &schemes)
     };
-    let mut data = data;
-    if let Some(id) = &args.scheme {
-        data.curves.retain(|c| &c.scheme_id == id);
-    }
     let rendered = chart::render_kinds(&data, &[args.kind], args.png)
         .map_err(|e| Diagnostic::error(format!("cannot draw the chart: {e}")))?;
     if rendered.is_empty() {
@@ -111,6 +121,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     for f in &names {
         println!("{}", out_dir.join(f).display());
     }
+    super::print_notes(&notes);
     print_warnings(&warnings);
     Ok(())
 }

@@ -65,6 +65,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             bytes: tables::rejects(&inp.problems.rejects).finish(),
         });
     }
+    let (curve_schemes, left_out) = crate::report::series::busiest_schemes(p, roster, crate::chart::MAX_CURVES);
     out_files.extend(super::visuals::outputs(&super::visuals::Run {
         inputs: &inp,
         ev: &ev,
@@ -72,6 +73,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         png: args.png,
         statements: args.statements,
         warnings: &warnings,
+        curve_schemes: &curve_schemes,
     })?);
     let o = &inp.ledger.outside;
     let manifest = Manifest {
@@ -132,6 +134,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }
     }
     print_notes(&inp.problems.notes);
+    print_notes(&Vec::from_iter(crate::chart::curves_left_out(left_out)));
     print_warnings(&warnings);
     Ok(())
 }

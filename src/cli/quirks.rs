@@ -105,7 +105,40 @@ pub fn run_warnings(
     }
     warnings.extend(inp.problems.warnings.iter().cloned());
     warnings.extend(ev.warnings.iter().cloned());
-    warnings
+    summarise_warnings(warnings)
+}
+
+/// Warnings of one code shown in full; the rest are one summary line.
+pub const SHOWN_WARNINGS_PER_CODE: usize = 5;
+
+/// One warning repeated for many reps is shown for the first few, then counted
+/// once (a year-end balance for 4,000 reps is one finding, not 4,000 lines).
+pub fn summarise_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut out = Vec::with_capacity(warnings.len().min(256));
+    for w in warnings {
+        let Some(code) = w.code.clone() else {
+            out.push(w);
+            continue;
+        };
+        let n = seen.entry(code).or_default();
+        *n += 1;
+        if *n <= SHOWN_WARNINGS_PER_CODE {
+            out.push(w);
+        }
+    }
+    for (code, n) in seen {
+        if n > SHOWN_WARNINGS_PER_CODE {
+            out.push(
+                Diagnostic::warning(format!(
+                    "... and {} more warning(s) like the {SHOWN_WARNINGS_PER_CODE} above ({n} in all)",
+                    n - SHOWN_WARNINGS_PER_CODE
+                ))
+                .with_code(code),
+            );
+        }
+    }
+    out
 }
 
 /// The deals file as the run named it: the first input stamp after the plan
@@ -167,7 +200,7 @@ pub fn report(plan: &Plan, roster: &Roster, ledger: &Ledger, opps: &[Opp], probl
                 ),
                 None => format!(
                     "products in the deals: {}",
-                    seen.iter().copied().collect::<Vec<_>>().join(", ")
+                    crate::diag::some_of(&seen.iter().copied().collect::<Vec<_>>(), 20)
                 ),
             };
             problems
@@ -190,7 +223,7 @@ pub fn report(plan: &Plan, roster: &Roster, ledger: &Ledger, opps: &[Opp], probl
             problems.warn(Diagnostic::warning(format!(
                 "{} rep(s) have no opportunities: {}",
                 idle.len(),
-                idle.join(", ")
+                crate::diag::some_of(&idle, 20)
             )));
         }
     }

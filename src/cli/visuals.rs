@@ -26,6 +26,8 @@ pub struct Run<'a> {
     pub statements: bool,
     /// Every warning of the run, as stderr shows them (report.html lists them too).
     pub warnings: &'a [Diagnostic],
+    /// The schemes whose payout curves are drawn (`series::busiest_schemes`).
+    pub curve_schemes: &'a [usize],
 }
 
 fn chart_failed(e: chart::ChartError) -> Failure {
@@ -45,7 +47,7 @@ pub fn outputs(run: &Run) -> Result<Vec<OutFile>, Failure> {
     let inp = run.inputs;
     let (plan, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = run.ev;
-    let data = ChartData::build(plan, cal, roster, &inp.ledger, ev, &inp.opps);
+    let data = ChartData::build(plan, cal, roster, &inp.ledger, ev, &inp.opps, run.curve_schemes);
     let rendered = chart::render_kinds(&data, &chart::ALL, run.png).map_err(chart_failed)?;
     let mut out = super::chart::chart_files(&rendered);
 

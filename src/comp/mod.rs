@@ -225,11 +225,14 @@ pub fn try_evaluate(
                 Some(crate::credit::div(credit, q).map_err(at(p, "its attainment"))?)
             };
             if q.is_zero() && (tenure.active(cal, p).0 > Decimal::ZERO || !credit.is_zero()) {
-                warnings.push(Diagnostic::warning(format!(
+                warnings.push(
+                    Diagnostic::warning(format!(
                     "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
                     rep.id,
                     cal.label(p)
-                )));
+                ))
+                    .with_code("pay.quota-zero"),
+                );
             }
             let (num, den) = tenure.active(cal, p);
             let mut lines = Vec::new();
@@ -314,11 +317,14 @@ pub fn try_evaluate(
             continue;
         }
         if !year.balance.is_zero() {
-            warnings.push(Diagnostic::warning(format!(
-                "rep {} ends the year owing {} (reported, not charged to base pay)",
-                rep.id,
-                crate::units::fmt_money(year.balance)
-            )));
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "rep {} ends the year owing {} (reported, not charged to base pay)",
+                    rep.id,
+                    crate::units::fmt_money(year.balance)
+                ))
+                .with_code("pay.owing-at-year-end"),
+            );
         }
         reps.push(RepPay { rep: r, periods });
     }

@@ -183,6 +183,10 @@ const MANAGER: usize = 4;
 const HIRE: usize = 5;
 const END: usize = 6;
 
+/// The most reps one run pays (memory grows with reps × periods; this keeps a
+/// run within a few gigabytes).
+pub const MAX_REPS: usize = 200_000;
+
 /// Reads reps.csv; bad rows are recorded in `problems`.
 pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems) -> Roster {
     let map = plan.data_map.reps.as_ref();
@@ -196,6 +200,17 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let mut rejected: HashMap<String, usize> = HashMap::new();
     while t.next_row(problems) {
+        if t.rows > MAX_REPS as u64 {
+            problems.fatal(
+                t.err_as(
+                    "too-many",
+                    None,
+                    format!("more than {MAX_REPS} reps: fuerza pays at most {MAX_REPS} in one run"),
+                )
+                .with_help("split the roster (one run per region or business unit)"),
+            );
+            break;
+        }
         let before = problems.count();
         let id = t.id(ID, problems).map(str::to_string);
         let name = t.req_text(NAME, problems).map(str::to_string);
@@ -416,7 +431,7 @@ fn create_managers(
         problems.notes.push(format!(
             "{file}: created {} manager(s) from manager_id on scheme {scheme_id:?}: {}",
             created.len(),
-            created.join(", ")
+            crate::diag::some_of(&created, 20)
         ));
     }
 }

@@ -181,9 +181,33 @@ fn summary_table(r: &Report) -> String {
     s
 }
 
+/// At most this many reps get a scorecard row and a statement in report.html;
+/// past it the page says so and points at scorecard.csv and statements.csv
+/// (every rep is always there), so a large roster keeps a readable page.
+pub const MAX_REPORT_REPS: usize = 500;
+
+/// The note under a section cut at `MAX_REPORT_REPS`.
+fn cut_note(total: usize, what: &str, file: &str) -> String {
+    if total <= MAX_REPORT_REPS {
+        return String::new();
+    }
+    format!(
+        "<p class=\"meta\">The first {MAX_REPORT_REPS} of {total} reps' {what} are shown; every rep's is in {file}.</p>\n"
+    )
+}
+
+/// The scorecard row of rep `rep` (the scorecard is in roster order).
+fn score_of<'r>(r: &'r Report, rep: usize) -> Option<&'r ScoreRow> {
+    r.scorecard
+        .get(rep)
+        .filter(|s| s.rep == rep)
+        .or_else(|| r.scorecard.iter().find(|s| s.rep == rep))
+}
+
 fn scorecard_table(r: &Report) -> String {
     let mut rows: Vec<&ScoreRow> = r.scorecard.iter().collect();
     rows.sort_by_key(|x| (x.rank.unwrap_or(usize::MAX), x.rep));
+    rows.truncate(MAX_REPORT_REPS);
     let mut s = String::from(
         "<div class=\"scroll\"><table class=\"wide\"><thead><tr><th class=\"num\">Rank</th><th>Rep</th><th>Scheme</th><th class=\"num\">Attainment</th><th class=\"num\">Percentile</th><th class=\"num\">Incentive paid</th><th class=\"num\">Total pay</th><th class=\"num\">Cost of sales</th><th>Pay for performance</th><th class=\"num\">Renewal share</th><th class=\"num\">Repeat customers</th><th class=\"num\">Products / customer</th><th>Fractures</th></tr></thead><tbody>\n",
     );
@@ -269,7 +293,7 @@ fn statement(r: &Report, rp: &RepPay) -> String {
     let rep = &r.roster.reps[rp.rep];
     let plan = r.plan;
     let scheme = &plan.schemes[rep.scheme];
-    let score = r.scorecard.iter().find(|s| s.rep == rp.rep);
+    let score = score_of(r, rp.rep);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -439,23 +463,29 @@ pub fn report(r: &Report) -> String {
     }
     b.push_str("<h2 id=\"scorecard\">Scorecard</h2>\n<p class=\"meta\">Ranked by year attainment. Pay for performance compares, within each scheme, the rank by incentive paid with the rank by attainment (+ means pay ranks higher than performance).</p>\n");
     b.push_str(&scorecard_table(r));
+    b.push_str(&cut_note(r.scorecard.len(), "scorecard rows", "scorecard.csv"));
     b.push_str("<h2 id=\"fractures\">Pipeline fractures</h2>\n");
     b.push_str(&fractures_table(r));
     b.push_str("<h2 id=\"statements\">Statements</h2>\n<p class=\"meta\">");
-    let links: Vec<String> =
-        r.ev.reps
-            .iter()
-            .map(|rp| {
-                format!(
-                    "<a href=\"#{}\">{}</a>",
-                    anchor(&r.stems[rp.rep]),
-                    escape(&r.roster.reps[rp.rep].name)
-                )
-            })
-            .collect();
+    let shown = &r.ev.reps[..r.ev.reps.len().min(MAX_REPORT_REPS)];
+    let links: Vec<String> = shown
+        .iter()
+        .map(|rp| {
+            format!(
+                "<a href=\"#{}\">{}</a>",
+                anchor(&r.stems[rp.rep]),
+                escape(&r.roster.reps[rp.rep].name)
+            )
+        })
+        .collect();
     b.push_str(&links.join(" · "));
     b.push_str("</p>\n");
-    for rp in &r.ev.reps {
+    b.push_str(&cut_note(
+        r.ev.reps.len(),
+        "statements",
+        "statements.csv (one page each with --statements)",
+    ));
+    for rp in shown {
         b.push_str(&statement(r, rp));
     }
     if !r.warnings.is_empty() {
@@ -484,7 +514,8 @@ pub fn statement_page(r: &Report, rep: usize, curve: Option<&Figure>) -> String 
         escape(&plan.name),
         year_range(r)
     );
-    if let Some(rp) = r.ev.reps.iter().find(|x| x.rep == rep) {
+    let found = r.ev.reps.get(rep).filter(|x| x.rep == rep);
+    if let Some(rp) = found.or_else(|| r.ev.reps.iter().find(|x| x.rep == rep)) {
         b.push_str(&statement(r, rp).replace(" class=\"statement\"", " class=\"statement only\""));
     }
     if let Some(f) = curve {

@@ -159,15 +159,51 @@ pub fn year_attainment(rp: &RepPay) -> Option<Decimal> {
 
 /// The payout curve of every scheme with a quota, from 0% to 200% (further when a rep is beyond).
 pub fn payout_curves(plan: &Plan, cal: &Calendar, roster: &Roster, ev: &Evaluation) -> Vec<PayoutCurve> {
+    let all: Vec<usize> = (0..plan.schemes.len()).collect();
+    payout_curves_for(plan, cal, roster, ev, &all)
+}
+
+/// The schemes (indices, in plan order) whose payout curves a report draws: all
+/// when there are at most `max`, else the `max` with the most reps; and how many
+/// were left out.
+pub fn busiest_schemes(plan: &Plan, roster: &Roster, max: usize) -> (Vec<usize>, usize) {
+    let drawable: Vec<usize> = (0..plan.schemes.len())
+        .filter(|&s| plan.schemes[s].quota > Decimal::ZERO)
+        .collect();
+    if drawable.len() <= max {
+        return (drawable, 0);
+    }
+    let mut count = vec![0usize; plan.schemes.len()];
+    for r in &roster.reps {
+        count[r.scheme] += 1;
+    }
+    let mut ranked = drawable.clone();
+    ranked.sort_by_key(|&s| (std::cmp::Reverse(count[s]), s));
+    ranked.truncate(max);
+    ranked.sort_unstable();
+    (ranked, drawable.len() - max)
+}
+
+/// [`payout_curves`] of the schemes in `schemes` only (indices into the plan's schemes).
+pub fn payout_curves_for(
+    plan: &Plan,
+    cal: &Calendar,
+    roster: &Roster,
+    ev: &Evaluation,
+    schemes: &[usize],
+) -> Vec<PayoutCurve> {
+    let mut by_scheme: Vec<Vec<&crate::comp::RepPay>> = vec![Vec::new(); plan.schemes.len()];
+    for rp in &ev.reps {
+        by_scheme[roster.reps[rp.rep].scheme].push(rp);
+    }
     let mut out = Vec::new();
-    for (s, scheme) in plan.schemes.iter().enumerate() {
+    for &s in schemes {
+        let Some(scheme) = plan.schemes.get(s) else { continue };
         if scheme.quota <= Decimal::ZERO {
             continue;
         }
-        let reps: Vec<RepDot> = ev
-            .reps
+        let reps: Vec<RepDot> = by_scheme[s]
             .iter()
-            .filter(|rp| roster.reps[rp.rep].scheme == s)
             .filter_map(|rp| {
                 year_attainment(rp).map(|a| RepDot {
                     name: roster.reps[rp.rep].name.clone(),
