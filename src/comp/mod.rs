@@ -329,12 +329,21 @@ pub fn try_evaluate(
         reps.push(RepPay { rep: r, periods });
     }
     if errors.is_empty() {
-        if let Some(what) = totals_overflow(&reps) {
+        if let Some((what, r, p, acc, x)) = totals_overflow(&reps) {
+            let id = &roster.reps[r].id;
             errors.push(
-                Diagnostic::error(format!(
-                    "the team's {what} summed over every rep and period is beyond the range of exact amounts"
-                ))
-                .with_help("amounts are exact decimals of at most 28 digits (below 7.9 × 10^28); check the data and the plan's rates"),
+                roster.at_rep(
+                    r,
+                    Diagnostic::error(format!(
+                        "the team's {what} summed over every rep and period is beyond the range of exact amounts: \
+                         {acc} before rep {id}'s {x} in {}",
+                        cal.label(p)
+                    ))
+                    .with_help(
+                        "amounts are exact decimals of at most 28 digits (below 7.9 × 10^28), and so are the \
+                         team's totals; check the data and the plan's rates",
+                    ),
+                ),
             );
         }
     }
@@ -346,8 +355,10 @@ pub fn try_evaluate(
 }
 
 /// The first column of payouts whose absolute values, summed over every rep
-/// and period, overflow (so any total a report makes of it fits).
-fn totals_overflow(reps: &[RepPay]) -> Option<&'static str> {
+/// and period, overflow (so any total a report makes of it fits): its name,
+/// the rep and period where the sum leaves the range, the sum before it and
+/// the value added.
+fn totals_overflow(reps: &[RepPay]) -> Option<(&'static str, usize, usize, Decimal, Decimal)> {
     let columns: [Column; 12] = [
         ("quota", |p| p.quota),
         ("credit", |p| p.credit),
@@ -363,11 +374,17 @@ fn totals_overflow(reps: &[RepPay]) -> Option<&'static str> {
         ("total pay", |p| p.total_pay),
     ];
     columns.into_iter().find_map(|(name, f)| {
-        reps.iter()
-            .flat_map(|r| &r.periods)
-            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(f(p).abs()))
-            .is_none()
-            .then_some(name)
+        let mut acc = Decimal::ZERO;
+        for rp in reps {
+            for (p, pay) in rp.periods.iter().enumerate() {
+                let x = f(pay).abs();
+                match acc.checked_add(x) {
+                    Some(s) => acc = s,
+                    None => return Some((name, rp.rep, p, acc, x)),
+                }
+            }
+        }
+        None
     })
 }
 
