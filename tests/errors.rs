@@ -1651,3 +1651,57 @@ fn a_rejected_rep_row_is_one_error_not_one_per_deal() {
         .iter()
         .any(|r| r["reason"].contains("rep_id \"B2\" was rejected (data/reps.csv line 3)")));
 }
+
+// ---------------------------------------------------------------------------
+// Inputs that are not files of rows: an error at once, never a hang or a blow-up
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_fifo_or_a_device_as_an_input_is_an_error_not_a_hang() {
+    let case = Case::new();
+    std::fs::remove_file(case.path().join("data/deals.csv")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(case.path().join("data/deals.csv"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // (Not `check_fails`: its snapshot of the folder would itself wait on the FIFO.)
+    let started = std::time::Instant::now();
+    let run = case.run(&["check", "plan.toml", "--data", "data"]);
+    assert!(started.elapsed().as_secs() < 20, "the run waited on the FIFO");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let d = parse_diags(&run.stderr);
+    let e = d
+        .iter()
+        .find(|e| e.code.as_deref() == Some("input.not-a-file"))
+        .unwrap_or_else(|| panic!("{}", show(&d)));
+    assert_eq!(e.file.as_deref(), Some("data/deals.csv"));
+    std::fs::remove_file(case.path().join("data/deals.csv")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", case.path().join("data/deals.csv")).unwrap();
+    let d = parse_diags(&case.run(&["check", "plan.toml", "--data", "data"]).stderr); // no snapshot: it would read /dev/zero
+    assert!(
+        d.iter().any(|e| e.code.as_deref() == Some("input.not-a-file")),
+        "{}",
+        show(&d)
+    );
+    // The plan too.
+    std::fs::remove_file(case.path().join("plan.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", case.path().join("plan.toml")).unwrap();
+    let d = parse_diags(&case.run(&["check", "plan.toml", "--data", "data"]).stderr); // no snapshot: it would read /dev/zero
+    assert_eq!(d[0].code.as_deref(), Some("input.not-a-file"), "{}", show(&d));
+}
+
+#[test]
+fn a_file_that_is_one_endless_line_is_an_error_without_filling_memory() {
+    let case = Case::new();
+    let mut deals = DEALS.as_bytes().to_vec();
+    deals.extend(std::iter::repeat_n(b'a', (17 << 20) as usize));
+    case.write("data/deals.csv", &deals);
+    let d = case.check_fails();
+    let e = d
+        .iter()
+        .find(|e| e.text().contains("a line longer than 16 MiB"))
+        .unwrap_or_else(|| panic!("{}", show(&d)));
+    assert_eq!(e.code.as_deref(), Some("deals.unreadable"));
+    assert!(d.iter().all(|e| e.body.len() < 2000), "no message prints the line");
+}

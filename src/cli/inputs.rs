@@ -136,13 +136,14 @@ pub const MAX_PLAN_BYTES: u64 = 16 << 20;
 /// the run, a device such as /dev/zero never ends).
 pub fn open_regular(path: &Path) -> Result<File, Diagnostic> {
     let shown = path.display().to_string();
-    let f = File::open(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Diagnostic::error(format!("cannot open: {e}"))
             .in_file(shown.clone())
             .with_code("input.unreadable")
-    })?;
-    match f.metadata() {
-        Ok(m) if m.is_file() => Ok(f),
+    };
+    // Looked at before it is opened: opening a FIFO blocks until someone writes to it.
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => File::open(path).map_err(unreadable),
         Ok(m) => Err(Diagnostic::error(format!(
             "is not a regular file ({}): fuerza reads inputs from files only",
             if m.is_dir() {
@@ -154,9 +155,7 @@ pub fn open_regular(path: &Path) -> Result<File, Diagnostic> {
         .in_file(shown)
         .with_code("input.not-a-file")
         .with_help("save the data to a file and name that")),
-        Err(e) => Err(Diagnostic::error(format!("cannot read: {e}"))
-            .in_file(shown)
-            .with_code("input.unreadable")),
+        Err(e) => Err(unreadable(e)),
     }
 }
 
