@@ -70,10 +70,14 @@ pub const MAX_THREADS: usize = 256;
 /// Checks `--threads`: 1 to [`MAX_THREADS`].
 pub fn check_threads(threads: Option<usize>) -> Result<(), Failure> {
     match threads {
-        Some(0) => Err(Diagnostic::error("--threads must be at least 1").with_value("0").into()),
+        Some(0) => Err(Diagnostic::error("--threads must be at least 1")
+            .with_value("0")
+            .with_code("args.threads")
+            .into()),
         Some(t) if t > MAX_THREADS => {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             Err(Diagnostic::error(format!("--threads {t} is above the maximum of {MAX_THREADS}"))
+                .with_code("args.threads")
                 .with_value(t.to_string())
                 .with_help(format!(
                     "the output does not depend on the number of threads; this machine has {cores} core(s): leave --threads out to use them all"

@@ -116,7 +116,8 @@ pub fn try_evaluate(
             .with_help(
                 "amounts are exact decimals of at most 28 digits (below 7.9 × 10^28); \
                  this needs credit of tens of millions of deal rows at the largest amounts, weights and rates: check the data and the plan's rates",
-            ),
+            )
+            .with_code("pay.out-of-range"),
         )
     };
     if let Some((r, p)) = ledger.overflow() {
@@ -342,7 +343,8 @@ pub fn try_evaluate(
                     .with_help(
                         "amounts are exact decimals of at most 28 digits (below 7.9 × 10^28), and so are the \
                          team's totals; check the data and the plan's rates",
-                    ),
+                    )
+                    .with_code("pay.total-out-of-range"),
                 ),
             );
         }

@@ -66,6 +66,7 @@ impl Options {
         let too_many = |option: &str, value: String, max: String, what: &str| {
             Err(
                 Diagnostic::error(format!("{option} {value} is above the maximum of {max}"))
+                    .with_code("args.generate-count")
                     .with_value(value)
                     .with_help(format!("generate writes at most {max} {what}")),
             )

@@ -513,13 +513,16 @@ pub fn bytes_per_trial(reps: usize, periods: usize, plans: usize) -> u64 {
 pub fn check_trials(trials: u64, reps: usize, periods: usize, plans: usize) -> Result<(), crate::diag::Diagnostic> {
     use crate::diag::Diagnostic;
     if trials == 0 {
-        return Err(Diagnostic::error("--trials must be at least 1").with_value("0"));
+        return Err(Diagnostic::error("--trials must be at least 1")
+            .with_value("0")
+            .with_code("args.trials"));
     }
     let per = bytes_per_trial(reps, periods, plans).max(1);
     let most = (MAX_KEPT_BYTES / per).min(MAX_TRIALS);
     if trials > MAX_TRIALS {
         return Err(
             Diagnostic::error(format!("--trials {trials} is above the maximum of {MAX_TRIALS}"))
+                .with_code("args.trials")
                 .with_value(trials.to_string())
                 .with_help(format!("run at most {MAX_TRIALS} trials")),
         );
@@ -530,6 +533,7 @@ pub fn check_trials(trials: u64, reps: usize, periods: usize, plans: usize) -> R
             "--trials {trials} would keep {gib:.1} GiB of results for {reps} reps, above the {} GiB a run may keep",
             MAX_KEPT_BYTES >> 30
         ))
+        .with_code("args.trials-memory")
         .with_value(trials.to_string())
         .with_help(format!(
             "every rep's pay in every trial is kept for its percentiles: with {reps} reps and {plans} plan(s) run at most {most} trials"

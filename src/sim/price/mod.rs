@@ -92,7 +92,8 @@ impl Overflow {
             trial: 0,
             error: roster.at_rep(
                 r,
-                Diagnostic::error(format!("the pay of rep {id} in {when} cannot be counted: {what}")),
+                Diagnostic::error(format!("the pay of rep {id} in {when} cannot be counted: {what}"))
+                    .with_code("simulate.out-of-range"),
             ),
         }
     }
@@ -102,7 +103,8 @@ impl Overflow {
         let when = p.map_or("the year", |p| cal.label(p));
         Self {
             trial: 0,
-            error: Diagnostic::error(format!("the team's pay in {when} cannot be counted: {what}")),
+            error: Diagnostic::error(format!("the team's pay in {when} cannot be counted: {what}"))
+                .with_code("simulate.out-of-range"),
         }
     }
 
