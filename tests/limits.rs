@@ -238,7 +238,7 @@ fn generate_above_its_maximums_is_refused_and_leaves_nothing_behind() {
     refused(
         d,
         &["generate", "--out", "gen", "--reps", "1000000000"],
-        "--reps 1000000000 is above the maximum of 1000000",
+        "--reps 1000000000 is above the maximum of 200000",
     );
     assert!(!d.join("gen").exists(), "the output folder was created");
     // An existing output folder is left as it was.

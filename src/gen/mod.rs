@@ -52,8 +52,9 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// The most people `generate --reps` writes.
-pub const MAX_REPS: usize = 1_000_000;
+/// The most people `generate --reps` writes: as many as a run reads
+/// ([`crate::data::reps::MAX_REPS`]).
+pub const MAX_REPS: usize = crate::data::reps::MAX_REPS;
 
 /// The most rows `generate --deals` or `--opportunities` writes (about 6 GB of deals.csv).
 pub const MAX_ROWS: u64 = 100_000_000;
@@ -76,7 +77,7 @@ impl Options {
                 "--reps",
                 self.reps.to_string(),
                 MAX_REPS.to_string(),
-                "people (the whole roster is held in memory)",
+                "people, as many as one run of fuerza reads",
             );
         }
         for (option, n) in [("--deals", self.deals), ("--opportunities", self.opportunities)] {

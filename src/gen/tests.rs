@@ -356,7 +356,7 @@ fn counts_above_the_maximums_are_refused_with_the_option_and_the_limit() {
     }
     .check()
     .unwrap_err();
-    assert_eq!(e.message, "--reps 1000000000 is above the maximum of 1000000");
+    assert_eq!(e.message, "--reps 1000000000 is above the maximum of 200000");
     assert_eq!(e.value.as_deref(), Some("1000000000"));
     let e = Options {
         deals: MAX_ROWS + 1,
