@@ -472,8 +472,9 @@ scope = "all"
     );
     assert_eq!(shown, expected);
     assert_eq!(e.value.as_deref(), Some("R6540"));
-    // `fuerza evaluate` never panics on it and prints the error (its exit status is 1
-    // once it stops on `try_evaluate`'s errors; `evaluate` pays nothing meanwhile).
+    // `fuerza evaluate` stops on it: exit 1, the error printed, nothing written.
     let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
     assert!(run.stderr.contains(expected), "{}", run.stderr);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!dir.join("out").exists(), "a failed run wrote its folder");
 }

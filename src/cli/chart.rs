@@ -2,7 +2,7 @@
 
 use super::{inputs, print_warnings, Failure};
 use crate::chart::{self, ChartData, Kind};
-use crate::comp::{evaluate, Evaluation};
+use crate::comp::Evaluation;
 use crate::credit::Ledger;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         super::quirks::require_plan_year(&inp)?;
         stamps.clone_from(&inp.stamps);
         let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
-        let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
+        let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
         let (schemes, left_out) = curve_schemes(p, roster, args.scheme.as_deref());
         notes.extend(crate::chart::curves_left_out(left_out));
         ChartData::build(p, cal, roster, &inp.ledger, &ev, &inp.opps, &schemes)

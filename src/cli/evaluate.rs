@@ -1,7 +1,6 @@
 //! `fuerza evaluate`: the main job. Everything is computed in memory, then written atomically.
 
 use super::{inputs, print_notes, print_warnings, Failure, Format};
-use crate::comp::evaluate;
 use crate::output::manifest::Manifest;
 use crate::output::{tables, text, OutFile};
 use std::path::PathBuf;
@@ -34,7 +33,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let inp = inputs::load(plan, &dir, args.lenient)?;
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
-    let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
+    let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.plan, ""));
     // The run's warnings, once: stderr, report.html and --format json show this list.
     let rejects = args.lenient.then(|| out_dir.join("rejects.csv"));

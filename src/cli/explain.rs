@@ -1,7 +1,6 @@
 //! `fuerza explain`: one rep's statement, line by line.
 
 use super::{inputs, Failure};
-use crate::comp::evaluate;
 use crate::diag::Diagnostic;
 use std::path::Path;
 
@@ -27,7 +26,7 @@ pub fn run(plan_path: &Path, rep_id: &str, period: Option<&str>, data: Option<&P
                 .with_help(format!("this plan's periods: {}", labels.join(", ")))
         })?),
     };
-    let ev = evaluate(p, roster, cal, &inp.ledger, &inp.quotas);
+    let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
     print!(
         "{}",
         crate::output::text::explain(p, cal, &roster.reps[r], &ev.reps[r], only)
