@@ -1,6 +1,8 @@
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 //! Property tests of the pay engine on random plans and deals (STYLE: Tests),
-//! and fuzz-style properties of the loaders.
+//! fuzz-style properties of the loaders, and runs of the binary on damaged
+//! data files (ragged rows, quotes, CRLF and bare-CR line endings, huge
+//! numbers): never a panic, every error with a code, a file and a line.
 //!
 //! Cases are generated as a small model (`Case`), rendered to a real plan.toml,
 //! reps.csv and deals.csv in a temporary folder, and loaded through the same
@@ -1380,10 +1382,19 @@ fn mutate(seed: &str, muts: &[Mutation]) -> Vec<u8> {
     b
 }
 
-/// Every diagnostic names `file` and a line within the text (line count + 1 for a problem at the very end).
+/// Every error names `file` and a line within the text (line count + 1 for a
+/// problem at the very end), and has a code (`deals.bad-date`).
 fn located(diags: &[Diagnostic], file_suffix: &str, text: &[u8]) -> Result<(), TestCaseError> {
     let lines = text.split(|c| *c == b'\n').count() + 1;
     for d in diags.iter().filter(|d| d.is_error()) {
+        // KNOWN BUG (see `a_plan_that_is_not_utf8_is_an_error_with_a_code`): this
+        // error has no code. Tolerated here, narrowly (that message), until fixed.
+        let known_bug = d.message == "the plan is not valid UTF-8";
+        prop_assert!(
+            known_bug || d.code.as_deref().is_some_and(|c| c.contains('.')),
+            "an error without a code: {}",
+            d.render()
+        );
         let f = d.file.as_deref().unwrap_or("");
         prop_assert!(
             f.ends_with(file_suffix),
@@ -1540,4 +1551,1146 @@ proptest! {
             check_identities(&inp, &ev)?;
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Runs you can trust: ragged rows, quotes, line endings and huge numbers,
+// through the binary
+// ---------------------------------------------------------------------------
+//
+// The data files are modelled as rows of raw cells (as written, quotes
+// included; a `\n` inside a cell is a line break written with the file's line
+// ending). A `Break` damages one file in a way whose diagnosis is known (the
+// code and the line), the files are rendered with LF, CRLF, bare-CR or mixed
+// line endings, and `fuerza evaluate` runs on them as a user would. Every run:
+// no panic, exit 0 or 1, and on exit 1 every `error` line carries a code
+// (`error[deals.ragged-row]`) and a file and a line in that file.
+
+/// A CSV file as rows of raw cells; row 0 is the header.
+#[derive(Debug, Clone)]
+struct Sheet {
+    rows: Vec<Vec<String>>,
+    /// Blank lines written after the rows (an empty file when there are no rows).
+    blank: usize,
+    /// Whether the last row ends with a line break.
+    final_eol: bool,
+}
+
+/// How the line breaks of a file are written.
+#[derive(Debug, Clone)]
+enum Eol {
+    Lf,
+    Crlf,
+    Cr,
+    /// Each break LF, CRLF or CR in turn by the bytes (mod 3).
+    Mixed(Vec<u8>),
+}
+
+impl Eol {
+    fn nth(&self, n: usize) -> &'static [u8] {
+        let pick = |k: u8| [&b"\n"[..], b"\r\n", b"\r"][usize::from(k % 3)];
+        match self {
+            Eol::Lf => b"\n",
+            Eol::Crlf => b"\r\n",
+            Eol::Cr => b"\r",
+            Eol::Mixed(v) if v.is_empty() => b"\n",
+            Eol::Mixed(v) => pick(v[n % v.len()]),
+        }
+    }
+}
+
+impl Sheet {
+    fn parse(text: &str) -> Self {
+        Self {
+            rows: text
+                .lines()
+                .map(|l| l.split(',').map(str::to_string).collect())
+                .collect(),
+            blank: 0,
+            final_eol: true,
+        }
+    }
+
+    /// The file's bytes, and the line each row starts on (as a `\n` counter sees it).
+    fn render(&self, eol: &Eol) -> (Vec<u8>, Vec<usize>) {
+        let mut out = Vec::new();
+        let mut starts = Vec::new();
+        let mut n = 0;
+        let mut line = 1;
+        let mut brk = |out: &mut Vec<u8>, line: &mut usize| {
+            let b = eol.nth(n);
+            n += 1;
+            *line += b.iter().filter(|c| **c == b'\n').count();
+            out.extend_from_slice(b);
+        };
+        for (i, row) in self.rows.iter().enumerate() {
+            starts.push(line);
+            for (j, cell) in row.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                for (k, part) in cell.split('\n').enumerate() {
+                    if k > 0 {
+                        brk(&mut out, &mut line);
+                    }
+                    out.extend_from_slice(part.as_bytes());
+                }
+            }
+            if i + 1 < self.rows.len() || self.final_eol {
+                brk(&mut out, &mut line);
+            }
+        }
+        for _ in 0..self.blank {
+            brk(&mut out, &mut line);
+        }
+        (out, starts)
+    }
+}
+
+/// What fuerza must read a cell's value as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellKind {
+    Money,
+    Split,
+    Date,
+}
+
+/// One data file of the runs: its path, role (the first part of its codes),
+/// seed, the ignored column, and the columns a huge value may go in.
+struct DataFile {
+    path: &'static str,
+    role: &'static str,
+    seed: fn() -> Sheet,
+    note: usize,
+    huge: &'static [(&'static str, CellKind)],
+}
+
+/// The seed deals with a column fuerza ignores (`note`) in the middle.
+fn seed_deals() -> Sheet {
+    let mut s = Sheet::parse(SEED_DEALS);
+    for (i, r) in s.rows.iter_mut().enumerate() {
+        r.insert(3, if i == 0 { "note".to_string() } else { format!("n{i}") });
+    }
+    s
+}
+
+/// The seed reps with an ignored `note` column at the end.
+fn seed_reps() -> Sheet {
+    let mut s = Sheet::parse(SEED_REPS);
+    for (i, r) in s.rows.iter_mut().enumerate() {
+        r.push(if i == 0 { "note".to_string() } else { format!("n{i}") });
+    }
+    s
+}
+
+const DEALS_FILE: DataFile = DataFile {
+    path: "data/deals.csv",
+    role: "deals",
+    seed: seed_deals,
+    note: 3,
+    huge: &[
+        ("amount", CellKind::Money),
+        ("split", CellKind::Split),
+        ("close_date", CellKind::Date),
+        ("cancel_date", CellKind::Date),
+    ],
+};
+
+const REPS_FILE: DataFile = DataFile {
+    path: "data/reps.csv",
+    role: "reps",
+    seed: seed_reps,
+    note: 7,
+    huge: &[("hire_date", CellKind::Date), ("end_date", CellKind::Date)],
+};
+
+/// Huge or long values, with the code fuerza must give them in a cell of that
+/// kind (`None`: a valid value).
+fn huge_values(kind: CellKind) -> Vec<(String, Option<&'static str>)> {
+    let s = |v: &str| v.to_string();
+    match kind {
+        CellKind::Money => vec![
+            (s("899999999999999"), None),
+            (s("999999999999999.99"), None),
+            (s("999999999999999.9999999999999"), None),
+            (s("1000000000000000"), Some("bad-money")),
+            (s("1000000000000000.00"), Some("bad-money")),
+            (s("1e15"), Some("bad-money")),
+            (format!("1{}", "0".repeat(30)), Some("bad-money")),
+            (s("79228162514264337593543950336"), Some("bad-money")),
+            ("9".repeat(100), Some("bad-money")),
+            (s("-899999999999999"), Some("negative")),
+            (format!("-1{}", "0".repeat(30)), Some("bad-money")),
+        ],
+        CellKind::Split => vec![
+            (s("899999999999999"), Some("bad-split")),
+            (s("999999999999999.99"), Some("bad-split")),
+            (s("1000000000000000"), Some("bad-split")),
+            (s("1e30"), Some("bad-split")),
+            (format!("1{}", "0".repeat(30)), Some("bad-split")),
+            (s("79228162514264337593543950336"), Some("bad-split")),
+            ("9".repeat(100), Some("bad-split")),
+            (s("-899999999999999"), Some("bad-split")),
+            (s("1.000000000000000000000001"), Some("bad-split")),
+        ],
+        CellKind::Date => vec![
+            (s("99999-01-01"), Some("bad-date")),
+            (s("+99999-01-01"), Some("bad-date")),
+            (s("262144-01-01"), Some("bad-date")),
+            (s("2026-99999-01"), Some("bad-date")),
+            (format!("1{}-01-01", "0".repeat(30)), Some("bad-date")),
+            ("9".repeat(100), Some("bad-date")),
+            (s("9999-12-31"), None),
+            (s("0000-01-01"), None),
+        ],
+    }
+}
+
+/// What a run must make of a huge value in a cell of `kind` at `row`, `code`
+/// being the error it must give (`None`: a valid value, which pays; a valid
+/// but odd date may still be wrong for its row, e.g. a cancel_date on a deal
+/// that is not cancelled).
+fn huge_expect(kind: CellKind, code: Option<&'static str>, row: usize) -> Expect {
+    match code {
+        Some(code) => Expect::Fail(fail(row, &[code])),
+        None if kind == CellKind::Money => Expect::Zero,
+        None => Expect::ZeroOrAt(row),
+    }
+}
+
+/// One damage to a data file whose diagnosis is known.
+#[derive(Debug, Clone)]
+enum Break {
+    /// One more field in a data row (ragged, more).
+    ExtraField {
+        row: prop::sample::Index,
+        at: prop::sample::Index,
+    },
+    /// One field fewer in a data row (ragged, fewer).
+    DropField {
+        row: prop::sample::Index,
+        at: prop::sample::Index,
+    },
+    /// An unterminated `"` at the start of a cell (`note`: of the ignored column).
+    OpenQuote {
+        row: prop::sample::Index,
+        col: prop::sample::Index,
+        note: bool,
+    },
+    /// A `"` in the middle of a cell.
+    MidQuote {
+        row: prop::sample::Index,
+        col: prop::sample::Index,
+        note: bool,
+    },
+    /// A header name twice: another name replaced by it, or a copy inserted.
+    DupHeader {
+        col: prop::sample::Index,
+        other: prop::sample::Index,
+        insert: bool,
+    },
+    /// A quoted cell of a known column with a line break inside.
+    QuotedNewline {
+        row: prop::sample::Index,
+        col: prop::sample::Index,
+    },
+    /// A huge (or long) number or year in a money, split or date cell.
+    Huge {
+        row: prop::sample::Index,
+        col: prop::sample::Index,
+        value: prop::sample::Index,
+    },
+    /// An empty file: no bytes, one line break, or blank lines.
+    Empty(u8),
+    /// The header alone.
+    HeaderOnly,
+}
+
+fn a_break() -> impl Strategy<Value = Break> {
+    use prop::sample::Index;
+    prop_oneof![
+        2 => (any::<Index>(), any::<Index>()).prop_map(|(row, at)| Break::ExtraField { row, at }),
+        2 => (any::<Index>(), any::<Index>()).prop_map(|(row, at)| Break::DropField { row, at }),
+        2 => (any::<Index>(), any::<Index>(), any::<bool>()).prop_map(|(row, col, note)| Break::OpenQuote { row, col, note }),
+        2 => (any::<Index>(), any::<Index>(), any::<bool>()).prop_map(|(row, col, note)| Break::MidQuote { row, col, note }),
+        1 => (any::<Index>(), any::<Index>(), any::<bool>()).prop_map(|(col, other, insert)| Break::DupHeader { col, other, insert }),
+        1 => (any::<Index>(), any::<Index>()).prop_map(|(row, col)| Break::QuotedNewline { row, col }),
+        4 => (any::<Index>(), any::<Index>(), any::<Index>()).prop_map(|(row, col, value)| Break::Huge { row, col, value }),
+        1 => (0u8..3).prop_map(Break::Empty),
+        1 => Just(Break::HeaderOnly),
+    ]
+}
+
+const QUOTE_CODES: &[&str] = &["unclosed-quote", "unmatched-quote"];
+
+/// What a run on a broken file must give, beyond the checks of every run.
+#[derive(Debug, Clone)]
+enum Expect {
+    /// Exit 0 with the payouts of the undamaged seed.
+    Clean,
+    /// Exit 0.
+    Zero,
+    /// Exit 0, or exit 1 with an error at this row of the file.
+    ZeroOrAt(usize),
+    /// Exit 1 with an error of one of the codes at a row of the file.
+    Fail(Fail),
+    /// Nothing beyond the checks of every run.
+    Any,
+}
+
+/// Exit 1 with an error of one of `codes` at `row` of the file.
+#[derive(Debug, Clone)]
+struct Fail {
+    row: usize,
+    codes: Vec<&'static str>,
+    /// Every error of the file at that row has one of `codes`.
+    sole: bool,
+    /// No error of the file is at a later row (an unclosed quote swallows the rest).
+    nothing_after: bool,
+    /// Every error of the file is at that row.
+    only_here: bool,
+}
+
+fn fail(row: usize, codes: &[&'static str]) -> Fail {
+    Fail {
+        row,
+        codes: codes.to_vec(),
+        sole: false,
+        nothing_after: false,
+        only_here: false,
+    }
+}
+
+/// Applies `b` to `sheet` (a `file`) and says what fuerza must make of it.
+fn apply_break(sheet: &mut Sheet, file: &DataFile, b: &Break) -> Expect {
+    let rows = sheet.rows.len();
+    if rows < 2 {
+        // Emptied by an earlier break: nothing left to damage.
+        return Expect::Any;
+    }
+    let data_row = |i: &prop::sample::Index| 1 + i.index(rows - 1);
+    match b {
+        Break::ExtraField { row, at } => {
+            let r = data_row(row);
+            let at = at.index(sheet.rows[r].len() + 1);
+            sheet.rows[r].insert(at, "x".to_string());
+            Expect::Fail(Fail {
+                sole: true,
+                ..fail(r, &["ragged-row"])
+            })
+        }
+        Break::DropField { row, at } => {
+            let r = data_row(row);
+            let at = at.index(sheet.rows[r].len());
+            sheet.rows[r].remove(at);
+            Expect::Fail(Fail {
+                sole: true,
+                ..fail(r, &["ragged-row"])
+            })
+        }
+        Break::OpenQuote { row, col, note } => {
+            let r = data_row(row);
+            let len = sheet.rows[r].len();
+            let c = if *note && file.note < len {
+                file.note
+            } else {
+                col.index(len)
+            };
+            sheet.rows[r][c].insert(0, '"');
+            Expect::Fail(Fail {
+                nothing_after: true,
+                ..fail(r, &["unclosed-quote"])
+            })
+        }
+        Break::MidQuote { row, col, note } => {
+            let r = data_row(row);
+            let len = sheet.rows[r].len();
+            let c = if *note && file.note < len {
+                file.note
+            } else {
+                col.index(len)
+            };
+            let cell = &mut sheet.rows[r][c];
+            let at = cell.len().min(1);
+            cell.insert(at, '"');
+            Expect::Fail(fail(r, QUOTE_CODES))
+        }
+        Break::DupHeader { col, other, insert } => {
+            let h = &mut sheet.rows[0];
+            let c = col.index(h.len());
+            let name = h[c].clone();
+            if *insert {
+                let at = other.index(h.len() + 1);
+                h.insert(at, name);
+            } else {
+                let mut o = other.index(h.len() - 1);
+                if o >= c {
+                    o += 1;
+                }
+                h[o] = name;
+            }
+            Expect::Fail(Fail {
+                only_here: true,
+                ..fail(0, &["duplicate-column"])
+            })
+        }
+        Break::QuotedNewline { row, col } => {
+            let r = data_row(row);
+            let known: Vec<usize> = (0..sheet.rows[r].len()).filter(|c| *c != file.note).collect();
+            let c = known[col.index(known.len())];
+            let cell = &mut sheet.rows[r][c];
+            *cell = format!("\"{cell}\nx\"");
+            Expect::ZeroOrAt(r)
+        }
+        Break::Huge { row, col, value } => {
+            let r = data_row(row);
+            let (name, kind) = file.huge[col.index(file.huge.len())];
+            let Some(c) = sheet.rows[0].iter().position(|h| h == name) else {
+                return Expect::Any; // the header lost that name to an earlier break
+            };
+            let values = huge_values(kind);
+            let (v, code) = values[value.index(values.len())].clone();
+            let Some(cell) = sheet.rows[r].get_mut(c) else {
+                return Expect::Any; // a short row (an earlier break dropped a field)
+            };
+            *cell = v;
+            huge_expect(kind, code, r)
+        }
+        Break::Empty(k) => {
+            sheet.rows.clear();
+            sheet.blank = usize::from(*k);
+            Expect::Fail(Fail {
+                only_here: true,
+                ..fail(0, &["empty-file"])
+            })
+        }
+        Break::HeaderOnly => {
+            sheet.rows.truncate(1);
+            Expect::Any
+        }
+    }
+}
+
+/// One `error` line of a run's stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ErrLine {
+    /// `deals.ragged-row`.
+    code: String,
+    /// `data/deals.csv`.
+    file: String,
+    line: usize,
+    column: Option<usize>,
+    text: String,
+}
+
+/// What one `fuerza evaluate` run gave.
+#[derive(Debug)]
+struct Run {
+    status: Option<i32>,
+    stderr: String,
+    errors: Vec<ErrLine>,
+    payouts: Option<Vec<u8>>,
+}
+
+/// The input files of a run: path under the folder, and bytes.
+type Files = Vec<(&'static str, Vec<u8>)>;
+
+/// Writes `files` into a fresh folder and runs `fuerza evaluate` there with
+/// relative paths; checks what every run must satisfy: no panic, exit 0 or 1,
+/// on exit 1 every `error` line with a code (`error[ROLE.kind]`, ROLE the
+/// file's role), a file among the inputs and a line within it, and the count
+/// line last; on exit 0 no error and a payouts.csv.
+fn run_checked(files: &Files, lenient: bool) -> Result<Run, TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let mut args = vec!["evaluate", "plan.toml", "--data", "data", "--out", "out"];
+    if lenient {
+        args.push("--lenient");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fuerza"))
+        .args(&args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let status = out.status.code();
+    let show = || {
+        let mut s = format!("exit {status:?}, lenient {lenient}\n--- stderr\n{stderr}");
+        for (p, b) in files {
+            s += &format!("--- {p}\n{:?}\n", String::from_utf8_lossy(b));
+        }
+        s
+    };
+    prop_assert!(
+        status != Some(101) && !stderr.contains("panicked"),
+        "fuerza panicked:\n{}",
+        show()
+    );
+    prop_assert!(matches!(status, Some(0 | 1)), "exit status not 0 or 1:\n{}", show());
+    let mut errors = Vec::new();
+    let mut unlocated_summaries = 0;
+    let mut known_bugs = 0;
+    for l in stderr.lines().filter(|l| l.starts_with("error")) {
+        // KNOWN BUG (see `an_unclosed_quote_in_a_last_line_without_a_line_break_is_located`
+        // and `a_quote_in_the_header_is_located`): a quote the row reader does not
+        // see (one opening a cell of an unterminated last line, one in the
+        // header) is an unmatched-quote error without a line. Tolerated here,
+        // narrowly (that code, that exact message), until fixed.
+        if files.iter().any(|(p, _)| {
+            l == format!(
+                "error[{}.unmatched-quote]: {p}: the file has an unmatched double quote (\")",
+                role_of(p)
+            )
+        }) {
+            known_bugs += 1;
+            continue;
+        }
+        // KNOWN BUG (see `every_deal_outside_the_plan_year_is_an_error_with_a_code_and_a_line`):
+        // the run's error when no deal closes inside the plan year has no code
+        // and no line. Tolerated here, narrowly (that message), until fixed.
+        if l.starts_with("error: data/deals.csv: no deal closes inside the plan year ") {
+            known_bugs += 1;
+            continue;
+        }
+        // The one error without a location: the count of errors beyond the
+        // 1,000 shown in full (it follows 1,000 located ones).
+        if l.starts_with("error: ... and ") && l.contains(" more errors like these") {
+            unlocated_summaries += 1;
+            continue;
+        }
+        let parsed = (|| {
+            let rest = l.strip_prefix("error[")?;
+            let (code, rest) = rest.split_once("]: ")?;
+            let (role, kind) = code.split_once('.')?;
+            let role_ok = ["plan", "reps", "deals", "opportunities", "quotas", "input"].contains(&role);
+            let kind_ok = !kind.is_empty()
+                && kind
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+            if !role_ok || !kind_ok {
+                return None;
+            }
+            let (file, rest) = files
+                .iter()
+                .find_map(|(p, _)| rest.strip_prefix(p).map(|r| (p.to_string(), r)))?;
+            let rest = rest.strip_prefix(':')?;
+            let (loc, _) = rest.split_once(": ")?;
+            let mut parts = loc.split(':');
+            let line: usize = parts.next()?.parse().ok()?;
+            let column = match parts.next() {
+                Some(c) => Some(c.parse().ok()?),
+                None => None,
+            };
+            parts.next().is_none().then(|| ErrLine {
+                code: code.to_string(),
+                file,
+                line,
+                column,
+                text: l.to_string(),
+            })
+        })();
+        let Some(e) = parsed else {
+            return Err(TestCaseError::fail(format!(
+                "an error without a code, a file or a line: {l:?}\n{}",
+                show()
+            )));
+        };
+        let role = e.code.split('.').next().unwrap_or("");
+        prop_assert!(
+            role == role_of(&e.file) || role == "input",
+            "the code's role is not the file's: {:?}\n{}",
+            l,
+            show()
+        );
+        let text = &files.iter().find(|(p, _)| *p == e.file).unwrap().1;
+        let lines = text.iter().filter(|c| **c == b'\n').count() + 1;
+        prop_assert!(
+            (1..=lines + 1).contains(&e.line),
+            "an error at a line outside the file (1..={}): {:?}\n{}",
+            lines + 1,
+            l,
+            show()
+        );
+        prop_assert!(e.column != Some(0), "column 0: {:?}\n{}", l, show());
+        errors.push(e);
+    }
+    prop_assert!(
+        unlocated_summaries == 0 || (unlocated_summaries == 1 && errors.len() >= 1000),
+        "an unlocated summary without 1,000 errors before it:\n{}",
+        show()
+    );
+    let mut payouts = None;
+    if status == Some(1) {
+        let last = stderr.lines().last().unwrap_or("");
+        let n = errors.len() + unlocated_summaries + known_bugs;
+        prop_assert!(n >= 1, "exit 1 without an error:\n{}", show());
+        prop_assert_eq!(
+            last,
+            format!("{n} error(s); nothing was written"),
+            "the count line is not last, or miscounts:\n{}",
+            show()
+        );
+        prop_assert!(
+            !dir.path().join("out").exists(),
+            "exit 1 but out/ was written:\n{}",
+            show()
+        );
+    } else {
+        prop_assert!(errors.is_empty(), "exit 0 with errors:\n{}", show());
+        let p = std::fs::read(dir.path().join("out/payouts.csv"));
+        prop_assert!(p.is_ok(), "exit 0 without payouts.csv:\n{}", show());
+        payouts = p.ok();
+    }
+    Ok(Run {
+        status,
+        stderr,
+        errors,
+        payouts,
+    })
+}
+
+/// The role of an input file, the first part of its codes: `plan`, `deals`, `reps`.
+fn role_of(path: &str) -> &str {
+    match path {
+        "plan.toml" => "plan",
+        p => p.trim_start_matches("data/").trim_end_matches(".csv"),
+    }
+}
+
+/// The payouts of the undamaged seeds (the note columns in place).
+fn clean_payouts() -> &'static [u8] {
+    static CLEAN: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    CLEAN.get_or_init(|| {
+        let files: Files = vec![
+            ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+            ("data/deals.csv", seed_deals().render(&Eol::Lf).0),
+            ("data/reps.csv", seed_reps().render(&Eol::Lf).0),
+        ];
+        let run = run_checked(&files, false).unwrap();
+        run.payouts.unwrap()
+    })
+}
+
+/// Checks `exp` on a run, for the file `path` whose rows start at `starts`.
+fn check_expect(run: &Run, exp: &Expect, file: &DataFile, starts: &[usize], what: &str) -> Result<(), TestCaseError> {
+    let path = file.path;
+    let show = || format!("{what}\nexpected {exp:?}\n--- stderr\n{}", run.stderr);
+    let line = |row: usize| starts.get(row).copied().unwrap_or(1);
+    let here: Vec<&ErrLine> = run.errors.iter().filter(|e| e.file == path).collect();
+    match exp {
+        Expect::Clean => {
+            prop_assert_eq!(run.status, Some(0), "{}", show());
+            prop_assert!(
+                run.payouts.as_deref() == Some(clean_payouts()),
+                "payouts differ from the undamaged seed's:\n{}",
+                show()
+            );
+        }
+        Expect::Zero => prop_assert_eq!(run.status, Some(0), "{}", show()),
+        Expect::ZeroOrAt(row) => {
+            let l = line(*row);
+            prop_assert!(
+                run.status == Some(0) || here.iter().any(|e| e.line == l),
+                "exit 1 without an error at {}:{}:\n{}",
+                path,
+                l,
+                show()
+            );
+        }
+        Expect::Fail(Fail {
+            row,
+            codes,
+            sole,
+            nothing_after,
+            only_here,
+        }) => {
+            let l = line(*row);
+            let has_code = |e: &ErrLine| codes.iter().any(|c| e.code == format!("{}.{c}", file.role));
+            prop_assert_eq!(run.status, Some(1), "{}", show());
+            prop_assert!(
+                here.iter().any(|e| e.line == l && has_code(e)),
+                "no error {:?} at {}:{}:\n{}",
+                codes,
+                path,
+                l,
+                show()
+            );
+            for e in &here {
+                prop_assert!(
+                    !*sole || e.line != l || has_code(e),
+                    "another error at that line: {}\n{}",
+                    e.text,
+                    show()
+                );
+                prop_assert!(
+                    !*nothing_after || e.line <= l,
+                    "an error after that line: {}\n{}",
+                    e.text,
+                    show()
+                );
+                prop_assert!(
+                    !*only_here || e.line == l,
+                    "an error at another line: {}\n{}",
+                    e.text,
+                    show()
+                );
+            }
+            if codes.iter().any(|c| QUOTE_CODES.contains(c)) {
+                let quotes = here
+                    .iter()
+                    .filter(|e| QUOTE_CODES.iter().any(|c| e.code.ends_with(c)))
+                    .count();
+                prop_assert_eq!(quotes, 1, "one unclosed quote, one error:\n{}", show());
+            }
+        }
+        Expect::Any => {}
+    }
+    Ok(())
+}
+
+/// Huge weights in the plan's `weights = { new = 1.0, ... }`, and whether valid (at most 100).
+const HUGE_WEIGHTS: &[(&str, bool)] = &[
+    ("100", true),
+    ("99.999999999999999999999999", true),
+    ("100.0000000000000000000000001", false),
+    ("899999999999999", false),
+    ("1e30", false),
+    ("1000000000000000000000000000000", false),
+    ("\"1e30\"", false),
+    (
+        "999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
+        false,
+    ),
+];
+
+/// The seed plan with `new = W` in the first scheme's weights, and the line of it.
+fn weighted_plan(w: &str) -> (String, usize) {
+    let at = SEED_PLAN.find("weights = { new = 1.0").unwrap();
+    let line = SEED_PLAN[..at].matches('\n').count() + 1;
+    let plan = SEED_PLAN.replacen("weights = { new = 1.0", &format!("weights = {{ new = {w}"), 1);
+    (plan, line)
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// One known damage to deals.csv or reps.csv (after 0–2 quoted line breaks
+    /// in the ignored column of earlier rows, which shift the later rows'
+    /// lines and change nothing else), and perhaps a huge weight in the plan:
+    /// the error is the expected one at the line of the damaged row, in LF and
+    /// in CRLF alike (same codes at the same lines and columns; the same
+    /// payouts when the run succeeds); with bare-CR line endings the file is
+    /// one `bare-cr` error at its line 1.
+    #[test]
+    fn a_known_damage_is_diagnosed_at_its_line_in_lf_and_crlf(
+        reps in any::<bool>(),
+        brk in prop::option::weighted(0.9, a_break()),
+        benign in prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+        weight in prop::option::weighted(0.15, any::<prop::sample::Index>()),
+        final_eol in any::<bool>(),
+        bare_cr in prop::bool::weighted(0.15),
+    ) {
+        let file = if reps { &REPS_FILE } else { &DEALS_FILE };
+        let mut sheet = (file.seed)();
+        sheet.final_eol = final_eol;
+        let mut exp = match &brk {
+            Some(b) => apply_break(&mut sheet, file, b),
+            None => Expect::Clean,
+        };
+        // Benign line breaks in the ignored column, before the damaged row.
+        let limit = match exp {
+            Expect::Fail(Fail { row, .. }) | Expect::ZeroOrAt(row) if row > 0 => row,
+            Expect::Fail(_) => 1,
+            _ => sheet.rows.len(),
+        };
+        if limit > 1 {
+            for i in &benign {
+                let r = 1 + i.index(limit - 1);
+                let cell = &mut sheet.rows[r][file.note];
+                if !cell.contains('"') {
+                    *cell = format!("\"{cell}\nz\"");
+                }
+            }
+        }
+        let (plan, weight_line) = match weight {
+            Some(i) => {
+                let (w, valid) = HUGE_WEIGHTS[i.index(HUGE_WEIGHTS.len())];
+                let (plan, line) = weighted_plan(w);
+                if matches!(exp, Expect::Clean) {
+                    exp = Expect::Zero;
+                }
+                (plan, (!valid).then_some(line))
+            }
+            None => (SEED_PLAN.to_string(), None),
+        };
+        // KNOWN BUG (see `an_unclosed_quote_in_a_last_line_without_a_line_break_is_located`):
+        // a quote opening a cell of the last line of a file without a final
+        // line break is neither located nor `unclosed-quote` (and the row is
+        // also called ragged); only the checks of every run apply to it.
+        let known_bug = !final_eol
+            && sheet.rows.len() >= 2
+            && sheet.rows.last().unwrap().iter().any(|c| c.starts_with('"') && c.matches('"').count() == 1);
+        if known_bug {
+            exp = Expect::Any;
+        }
+        let other = if reps { &DEALS_FILE } else { &REPS_FILE };
+        let files = |eol: &Eol, other_eol: &Eol| -> (Files, Vec<usize>) {
+            let (bytes, starts) = sheet.render(eol);
+            let (obytes, _) = (other.seed)().render(other_eol);
+            (vec![("plan.toml", plan.as_bytes().to_vec()), (file.path, bytes), (other.path, obytes)], starts)
+        };
+        let what = format!("{brk:?} in {}, benign {benign:?}, weight {weight:?}", file.path);
+        let check = |run: &Run, exp: &Expect, starts: &[usize]| -> Result<(), TestCaseError> {
+            match weight_line {
+                Some(l) => {
+                    prop_assert_eq!(run.status, Some(1), "{}: a huge weight was accepted\n{}", what, run.stderr);
+                    prop_assert!(
+                        run.errors.iter().all(|e| e.file == "plan.toml" && e.line == l),
+                        "{}: expected only plan errors at plan.toml:{}\n{}", what, l, run.stderr
+                    );
+                    Ok(())
+                }
+                None => check_expect(run, exp, file, starts, &what),
+            }
+        };
+        if bare_cr {
+            let (f, starts) = files(&Eol::Cr, &Eol::Lf);
+            let run = run_checked(&f, false)?;
+            let exp = if sheet.rows.len() >= 2 {
+                Expect::Fail(Fail {
+                    sole: true,
+                    nothing_after: true,
+                    only_here: true,
+                    ..fail(0, &["bare-cr"])
+                })
+            } else {
+                Expect::Any
+            };
+            check(&run, &exp, &starts)?;
+        } else {
+            let (lf, starts) = files(&Eol::Lf, &Eol::Lf);
+            let (crlf, crlf_starts) = files(&Eol::Crlf, &Eol::Crlf);
+            prop_assert_eq!(&starts, &crlf_starts);
+            let a = run_checked(&lf, false)?;
+            check(&a, &exp, &starts)?;
+            let b = run_checked(&crlf, false)?;
+            // KNOWN BUG (see `a_crlf_file_of_blank_lines_is_an_empty_file`): a file of
+            // only CRLF line breaks is read as a header with one empty name
+            // (missing-column errors at line 1), where LF gives `empty-file`.
+            // Tolerated here, narrowly, until fixed.
+            let blank_crlf = matches!(brk, Some(Break::Empty(k)) if k > 0);
+            if blank_crlf && weight_line.is_none() {
+                let exp = Expect::Fail(Fail { only_here: true, ..fail(0, &["empty-file", "missing-column"]) });
+                check(&b, &exp, &starts)?;
+                return Ok(());
+            }
+            check(&b, &exp, &starts)?;
+            let key = |r: &Run| r.errors.iter().map(|e| (e.code.clone(), e.file.clone(), e.line, e.column)).collect::<Vec<_>>();
+            prop_assert_eq!(a.status, b.status, "{}: LF and CRLF exit differently\n{}\n{}", what, a.stderr, b.stderr);
+            prop_assert_eq!(key(&a), key(&b), "{}: LF and CRLF give different errors\n{}\n{}", what, a.stderr, b.stderr);
+            // A line break inside a quoted cell is part of its value (LF in one file,
+            // CRLF in the other): a rep's name then differs in payouts.csv.
+            if !matches!(brk, Some(Break::QuotedNewline { .. })) {
+                prop_assert!(a.payouts == b.payouts, "{}: LF and CRLF pay differently", what);
+            }
+        }
+    }
+
+    /// Several damages to both data files, the byte mutations of the older
+    /// properties, and any line endings (LF, CRLF, bare CR, a mix), strict and
+    /// lenient: never a panic, exit 0 or 1, every error with a code, a file
+    /// and a line in it.
+    #[test]
+    fn damaged_data_never_panics_and_every_error_has_a_code_and_a_line(
+        breaks in prop::collection::vec((any::<bool>(), a_break()), 1..5),
+        byte_muts in prop::collection::vec((any::<bool>(), mutation()), 0..3),
+        eols in [0u8..5, 0u8..5],
+        mixed in prop::collection::vec(any::<u8>(), 1..8),
+        final_eol in [any::<bool>(), any::<bool>()],
+        lenient in any::<bool>(),
+    ) {
+        let mut sheets = [(DEALS_FILE.seed)(), (REPS_FILE.seed)()];
+        for (i, s) in sheets.iter_mut().enumerate() {
+            s.final_eol = final_eol[i];
+        }
+        for (reps, b) in &breaks {
+            let (file, s) = if *reps { (&REPS_FILE, &mut sheets[1]) } else { (&DEALS_FILE, &mut sheets[0]) };
+            apply_break(s, file, b);
+        }
+        let eol = |k: u8| match k {
+            0 | 1 => Eol::Lf,
+            2 => Eol::Crlf,
+            3 => Eol::Cr,
+            _ => Eol::Mixed(mixed.clone()),
+        };
+        let mut bytes: Vec<Vec<u8>> = sheets.iter().zip(eols).map(|(s, k)| s.render(&eol(k)).0).collect();
+        for (reps, m) in &byte_muts {
+            let b = &mut bytes[usize::from(*reps)];
+            *b = mutate(&String::from_utf8_lossy(b), std::slice::from_ref(m));
+        }
+        let [deals, reps] = bytes.try_into().unwrap();
+        let files: Files = vec![
+            ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+            ("data/deals.csv", deals),
+            ("data/reps.csv", reps),
+        ];
+        run_checked(&files, lenient)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// The CRLF version of a valid generated case (with or without a final
+    /// line break, with or without a CRLF plan) pays byte for byte as the LF
+    /// version: payouts.csv and statements.csv are identical.
+    #[test]
+    fn crlf_data_pays_exactly_as_lf(c in case(ANY), final_eol in any::<bool>(), crlf_plan in any::<bool>()) {
+        let crlf = |s: &str| {
+            let s = if final_eol { s } else { s.strip_suffix('\n').unwrap_or(s) };
+            s.replace('\n', "\r\n").into_bytes()
+        };
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        c.write(d1.path(), false);
+        c.write(d2.path(), false);
+        std::fs::write(d2.path().join("data/reps.csv"), crlf(&c.reps_csv())).unwrap();
+        std::fs::write(d2.path().join("data/deals.csv"), crlf(&c.deals_csv())).unwrap();
+        if crlf_plan {
+            std::fs::write(d2.path().join("plan.toml"), c.plan(false).replace('\n', "\r\n")).unwrap();
+        }
+        let (a, b) = (run_outputs(d1.path()), run_outputs(d2.path()));
+        prop_assert_eq!(&a.0, &b.0, "LF and CRLF exit differently:\n{}\n{}", a.1, b.1);
+        if a.0 == Some(0) {
+            for ((name, x), (_, y)) in a.2.iter().zip(&b.2) {
+                prop_assert!(x == y, "{} differs between LF and CRLF", name);
+            }
+        } else {
+            // A valid case can still fail the run (every deal outside the plan year): the same errors.
+            let errors = |s: &str| s.lines().filter(|l| l.starts_with("error")).map(str::to_string).collect::<Vec<_>>();
+            prop_assert_eq!(errors(&a.1), errors(&b.1));
+        }
+    }
+}
+
+/// A run's exit status, stderr and output files.
+type Outputs = (Option<i32>, String, Vec<(String, Vec<u8>)>);
+
+/// Runs `fuerza evaluate` in `dir`: the exit status, stderr, and payouts.csv
+/// and statements.csv when it succeeds.
+fn run_outputs(dir: &Path) -> Outputs {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fuerza"))
+        .args(["evaluate", "plan.toml", "--data", "data", "--out", "out"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let files = if out.status.success() {
+        ["payouts.csv", "statements.csv"]
+            .iter()
+            .map(|f| (f.to_string(), std::fs::read(dir.join("out").join(f)).unwrap()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (out.status.code(), stderr, files)
+}
+
+/// The golden cases with CRLF data files pay exactly as with LF ones.
+#[test]
+fn golden_cases_pay_the_same_with_crlf_data() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("plan.toml").is_file() && p.join("expected/payouts.csv").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "golden cases not found in {}", root.display());
+    for case in cases {
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for d in [d1.path(), d2.path()] {
+            std::fs::create_dir_all(d.join("data")).unwrap();
+            std::fs::copy(case.join("plan.toml"), d.join("plan.toml")).unwrap();
+        }
+        for e in std::fs::read_dir(case.join("data")).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.file_name().unwrap();
+            std::fs::write(d1.path().join("data").join(name), &text).unwrap();
+            std::fs::write(
+                d2.path().join("data").join(name),
+                text.replace("\r\n", "\n").replace('\n', "\r\n"),
+            )
+            .unwrap();
+        }
+        let (a, b) = (run_binary(d1.path()), run_binary(d2.path()));
+        for ((name, x), (_, y)) in a.iter().zip(&b).take(2) {
+            assert!(x == y, "{}: {name} differs between LF and CRLF data", case.display());
+        }
+    }
+}
+
+/// The largest valid numbers together: amounts just below 10^15 on every row,
+/// a weight and a product multiplier of 100: the run pays without a panic.
+#[test]
+fn the_largest_valid_numbers_together_evaluate() {
+    let plan = weighted_plan("100").0.replacen(
+        "products = { Platform = 1.2 }",
+        "products = { Platform = 100, Analytics = 100 }",
+        1,
+    );
+    let mut deals = seed_deals();
+    let amount = deals.rows[0].iter().position(|h| h == "amount").unwrap();
+    for r in deals.rows.iter_mut().skip(1) {
+        r[amount] = "999999999999999.99".to_string();
+    }
+    let files: Files = vec![
+        ("plan.toml", plan.into_bytes()),
+        ("data/deals.csv", deals.render(&Eol::Lf).0),
+        ("data/reps.csv", seed_reps().render(&Eol::Lf).0),
+    ];
+    let run = run_checked(&files, false).unwrap();
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+}
+
+// Bugs the properties above found, kept as focused tests. They fail on the
+// current src/ and are ignored so that the suite stays green; run them with
+// `cargo test --test properties -- --ignored`, and drop the `ignore` once fixed.
+
+/// BUG: when every deal row closes outside the plan year, `evaluate` fails
+/// with `error: data/deals.csv: no deal closes inside the plan year ...`: no
+/// code and no line (src/cli/quirks.rs `outside_plan_year`).
+#[test]
+#[ignore = "bug: the plan-year error has no code and no line"]
+fn every_deal_outside_the_plan_year_is_an_error_with_a_code_and_a_line() {
+    let deals = "deal_id,rep_id,close_date,amount\nD5,A2,2025-12-31,10.00\n";
+    let files: Files = vec![
+        ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+        ("data/deals.csv", deals.as_bytes().to_vec()),
+        ("data/reps.csv", SEED_REPS.as_bytes().to_vec()),
+    ];
+    let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+}
+
+/// BUG: a data file of only blank lines is `empty-file` with LF breaks
+/// (`"\n"`) but four `missing-column` errors (a header of one empty name)
+/// with CRLF ones (`"\r\n"`): the two line endings diagnose differently.
+#[test]
+#[ignore = "bug: a CRLF file of blank lines is not empty-file"]
+fn a_crlf_file_of_blank_lines_is_an_empty_file() {
+    for deals in ["\n", "\r\n", "\r\n\r\n"] {
+        let files: Files = vec![
+            ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+            ("data/deals.csv", deals.as_bytes().to_vec()),
+            ("data/reps.csv", SEED_REPS.as_bytes().to_vec()),
+        ];
+        let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{e}"));
+        let codes: Vec<&str> = run.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["deals.empty-file"], "{deals:?}:\n{}", run.stderr);
+    }
+}
+
+/// BUG: a quote that opens a cell of the last line, in a file that does not
+/// end with a line break, gives `error[deals.unmatched-quote]: data/deals.csv:
+/// the file has an unmatched double quote (")`, without a line (and, when the
+/// cell is not the last of the row, a `ragged-row` error for the row too). The
+/// csv parser drops the opening quote from the field, so `Table::note_quotes`
+/// (src/data/table.rs) finds no quote in the row and `Table::finish` falls to
+/// its unlocated arm. With a final line break the same row is
+/// `deals.unclosed-quote` at its line.
+#[test]
+#[ignore = "bug: an unclosed quote on an unterminated last line has no line"]
+fn an_unclosed_quote_in_a_last_line_without_a_line_break_is_located() {
+    for deals in [
+        "deal_id,rep_id,close_date,amount\nD1,A1,2026-01-20,100\nD2,A1,2026-01-21,\"100",
+        "deal_id,rep_id,close_date,amount\nD1,A1,2026-01-20,100\n\"D2,A1,2026-01-21,100",
+    ] {
+        let files: Files = vec![
+            ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+            ("data/deals.csv", deals.as_bytes().to_vec()),
+            ("data/reps.csv", SEED_REPS.as_bytes().to_vec()),
+        ];
+        let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<(&str, usize)> = run.errors.iter().map(|e| (e.code.as_str(), e.line)).collect();
+        assert_eq!(errors, [("deals.unclosed-quote", 3)], "{deals:?}:\n{}", run.stderr);
+    }
+}
+
+/// BUG: a double quote in the header line gives `error[deals.unmatched-quote]:
+/// data/deals.csv: the file has an unmatched double quote (")`, without a
+/// line: `Table::open` (src/data/table.rs) reads the header without
+/// `note_quotes`, so `Table::finish` knows no row with a quote. A quote that
+/// opens the header's last name swallows every row and is reported the same
+/// way.
+#[test]
+#[ignore = "bug: a quote in the header has no line"]
+fn a_quote_in_the_header_is_located() {
+    for deals in [
+        "deal_id,rep_id,close_date,amount,no\"te\nD1,A1,2026-01-20,100,x\n",
+        "deal_id,rep_id,close_date,amount,\"note\nD1,A1,2026-01-20,100,x\n",
+    ] {
+        let files: Files = vec![
+            ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+            ("data/deals.csv", deals.as_bytes().to_vec()),
+            ("data/reps.csv", SEED_REPS.as_bytes().to_vec()),
+        ];
+        let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<(&str, usize)> = run.errors.iter().map(|e| (e.code.as_str(), e.line)).collect();
+        assert!(
+            errors.len() == 1 && errors[0].1 == 1 && QUOTE_CODES.iter().any(|c| errors[0].0 == format!("deals.{c}")),
+            "{deals:?}: expected one quote error at line 1:\n{}",
+            run.stderr
+        );
+    }
+}
+
+/// Every huge value of `huge_values` in every column it is meant for (one
+/// row each, in turn), LF and CRLF: read where valid, else the expected code at
+/// the row's line. (The property above draws these only now and then.)
+#[test]
+fn every_huge_value_is_read_or_diagnosed_at_its_line() {
+    let mut k = 0;
+    for (file, other) in [(&DEALS_FILE, &REPS_FILE), (&REPS_FILE, &DEALS_FILE)] {
+        for (name, kind) in file.huge {
+            for (v, code) in huge_values(*kind) {
+                let mut sheet = (file.seed)();
+                let c = sheet.rows[0].iter().position(|h| h == name).unwrap();
+                let r = 1 + k % (sheet.rows.len() - 1);
+                let eol = if k % 2 == 0 { Eol::Lf } else { Eol::Crlf };
+                k += 1;
+                sheet.rows[r][c] = v.clone();
+                let exp = huge_expect(*kind, code, r);
+                let (bytes, starts) = sheet.render(&eol);
+                let files: Files = vec![
+                    ("plan.toml", SEED_PLAN.as_bytes().to_vec()),
+                    (file.path, bytes),
+                    (other.path, (other.seed)().render(&eol).0),
+                ];
+                let what = format!("{v:?} in {} column {name} row {r} ({eol:?})", file.path);
+                let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{what}: {e}"));
+                check_expect(&run, &exp, file, &starts, &what).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+}
+
+/// BUG: a plan that is not valid UTF-8 is `error: plan.toml:2:9: the plan is
+/// not valid UTF-8`, located but without a code (src/cli/inputs.rs
+/// `load_plan`).
+#[test]
+#[ignore = "bug: the plan's UTF-8 error has no code"]
+fn a_plan_that_is_not_utf8_is_an_error_with_a_code() {
+    let files: Files = vec![
+        ("plan.toml", b"[plan]\nname = \"\xff\"\n".to_vec()),
+        ("data/deals.csv", SEED_DEALS.as_bytes().to_vec()),
+        ("data/reps.csv", SEED_REPS.as_bytes().to_vec()),
+    ];
+    let run = run_checked(&files, false).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
 }
