@@ -1387,11 +1387,8 @@ fn mutate(seed: &str, muts: &[Mutation]) -> Vec<u8> {
 fn located(diags: &[Diagnostic], file_suffix: &str, text: &[u8]) -> Result<(), TestCaseError> {
     let lines = text.split(|c| *c == b'\n').count() + 1;
     for d in diags.iter().filter(|d| d.is_error()) {
-        // KNOWN BUG (see `a_plan_that_is_not_utf8_is_an_error_with_a_code`): this
-        // error has no code. Tolerated here, narrowly (that message), until fixed.
-        let known_bug = d.message == "the plan is not valid UTF-8";
         prop_assert!(
-            known_bug || d.code.as_deref().is_some_and(|c| c.contains('.')),
+            d.code.as_deref().is_some_and(|c| c.contains('.')),
             "an error without a code: {}",
             d.render()
         );
@@ -2033,29 +2030,7 @@ fn run_checked(files: &Files, lenient: bool) -> Result<Run, TestCaseError> {
     prop_assert!(matches!(status, Some(0 | 1)), "exit status not 0 or 1:\n{}", show());
     let mut errors = Vec::new();
     let mut unlocated_summaries = 0;
-    let mut known_bugs = 0;
     for l in stderr.lines().filter(|l| l.starts_with("error")) {
-        // KNOWN BUG (see `an_unclosed_quote_in_a_last_line_without_a_line_break_is_located`
-        // and `a_quote_in_the_header_is_located`): a quote the row reader does not
-        // see (one opening a cell of an unterminated last line, one in the
-        // header) is an unmatched-quote error without a line. Tolerated here,
-        // narrowly (that code, that exact message), until fixed.
-        if files.iter().any(|(p, _)| {
-            l == format!(
-                "error[{}.unmatched-quote]: {p}: the file has an unmatched double quote (\")",
-                role_of(p)
-            )
-        }) {
-            known_bugs += 1;
-            continue;
-        }
-        // KNOWN BUG (see `every_deal_outside_the_plan_year_is_an_error_with_a_code_and_a_line`):
-        // the run's error when no deal closes inside the plan year has no code
-        // and no line. Tolerated here, narrowly (that message), until fixed.
-        if l.starts_with("error: data/deals.csv: no deal closes inside the plan year ") {
-            known_bugs += 1;
-            continue;
-        }
         // The one error without a location: the count of errors beyond the
         // 1,000 shown in full (it follows 1,000 located ones).
         if l.starts_with("error: ... and ") && l.contains(" more errors like these") {
@@ -2126,7 +2101,7 @@ fn run_checked(files: &Files, lenient: bool) -> Result<Run, TestCaseError> {
     let mut payouts = None;
     if status == Some(1) {
         let last = stderr.lines().last().unwrap_or("");
-        let n = errors.len() + unlocated_summaries + known_bugs;
+        let n = errors.len() + unlocated_summaries;
         prop_assert!(n >= 1, "exit 1 without an error:\n{}", show());
         prop_assert_eq!(
             last,
@@ -2327,16 +2302,6 @@ proptest! {
             }
             None => (SEED_PLAN.to_string(), None),
         };
-        // KNOWN BUG (see `an_unclosed_quote_in_a_last_line_without_a_line_break_is_located`):
-        // a quote opening a cell of the last line of a file without a final
-        // line break is neither located nor `unclosed-quote` (and the row is
-        // also called ragged); only the checks of every run apply to it.
-        let known_bug = !final_eol
-            && sheet.rows.len() >= 2
-            && sheet.rows.last().unwrap().iter().any(|c| c.starts_with('"') && c.matches('"').count() == 1);
-        if known_bug {
-            exp = Expect::Any;
-        }
         let other = if reps { &DEALS_FILE } else { &REPS_FILE };
         let files = |eol: &Eol, other_eol: &Eol| -> (Files, Vec<usize>) {
             let (bytes, starts) = sheet.render(eol);
@@ -2378,16 +2343,6 @@ proptest! {
             let a = run_checked(&lf, false)?;
             check(&a, &exp, &starts)?;
             let b = run_checked(&crlf, false)?;
-            // KNOWN BUG (see `a_crlf_file_of_blank_lines_is_an_empty_file`): a file of
-            // only CRLF line breaks is read as a header with one empty name
-            // (missing-column errors at line 1), where LF gives `empty-file`.
-            // Tolerated here, narrowly, until fixed.
-            let blank_crlf = matches!(brk, Some(Break::Empty(k)) if k > 0);
-            if blank_crlf && weight_line.is_none() {
-                let exp = Expect::Fail(Fail { only_here: true, ..fail(0, &["empty-file", "missing-column"]) });
-                check(&b, &exp, &starts)?;
-                return Ok(());
-            }
             check(&b, &exp, &starts)?;
             let key = |r: &Run| r.errors.iter().map(|e| (e.code.clone(), e.file.clone(), e.line, e.column)).collect::<Vec<_>>();
             prop_assert_eq!(a.status, b.status, "{}: LF and CRLF exit differently\n{}\n{}", what, a.stderr, b.stderr);
@@ -2562,11 +2517,10 @@ fn the_largest_valid_numbers_together_evaluate() {
 // current src/ and are ignored so that the suite stays green; run them with
 // `cargo test --test properties -- --ignored`, and drop the `ignore` once fixed.
 
-/// BUG: when every deal row closes outside the plan year, `evaluate` fails
+/// Regression: when every deal row closes outside the plan year, `evaluate` fails
 /// with `error: data/deals.csv: no deal closes inside the plan year ...`: no
 /// code and no line (src/cli/quirks.rs `outside_plan_year`).
 #[test]
-#[ignore = "bug: the plan-year error has no code and no line"]
 fn every_deal_outside_the_plan_year_is_an_error_with_a_code_and_a_line() {
     let deals = "deal_id,rep_id,close_date,amount\nD5,A2,2025-12-31,10.00\n";
     let files: Files = vec![
@@ -2578,11 +2532,10 @@ fn every_deal_outside_the_plan_year_is_an_error_with_a_code_and_a_line() {
     assert_eq!(run.status, Some(1), "{}", run.stderr);
 }
 
-/// BUG: a data file of only blank lines is `empty-file` with LF breaks
+/// Regression: a data file of only blank lines is `empty-file` with LF breaks
 /// (`"\n"`) but four `missing-column` errors (a header of one empty name)
 /// with CRLF ones (`"\r\n"`): the two line endings diagnose differently.
 #[test]
-#[ignore = "bug: a CRLF file of blank lines is not empty-file"]
 fn a_crlf_file_of_blank_lines_is_an_empty_file() {
     for deals in ["\n", "\r\n", "\r\n\r\n"] {
         let files: Files = vec![
@@ -2596,7 +2549,7 @@ fn a_crlf_file_of_blank_lines_is_an_empty_file() {
     }
 }
 
-/// BUG: a quote that opens a cell of the last line, in a file that does not
+/// Regression: a quote that opens a cell of the last line, in a file that does not
 /// end with a line break, gives `error[deals.unmatched-quote]: data/deals.csv:
 /// the file has an unmatched double quote (")`, without a line (and, when the
 /// cell is not the last of the row, a `ragged-row` error for the row too). The
@@ -2605,7 +2558,6 @@ fn a_crlf_file_of_blank_lines_is_an_empty_file() {
 /// its unlocated arm. With a final line break the same row is
 /// `deals.unclosed-quote` at its line.
 #[test]
-#[ignore = "bug: an unclosed quote on an unterminated last line has no line"]
 fn an_unclosed_quote_in_a_last_line_without_a_line_break_is_located() {
     for deals in [
         "deal_id,rep_id,close_date,amount\nD1,A1,2026-01-20,100\nD2,A1,2026-01-21,\"100",
@@ -2622,14 +2574,13 @@ fn an_unclosed_quote_in_a_last_line_without_a_line_break_is_located() {
     }
 }
 
-/// BUG: a double quote in the header line gives `error[deals.unmatched-quote]:
+/// Regression: a double quote in the header line gives `error[deals.unmatched-quote]:
 /// data/deals.csv: the file has an unmatched double quote (")`, without a
 /// line: `Table::open` (src/data/table.rs) reads the header without
 /// `note_quotes`, so `Table::finish` knows no row with a quote. A quote that
 /// opens the header's last name swallows every row and is reported the same
 /// way.
 #[test]
-#[ignore = "bug: a quote in the header has no line"]
 fn a_quote_in_the_header_is_located() {
     for deals in [
         "deal_id,rep_id,close_date,amount,no\"te\nD1,A1,2026-01-20,100,x\n",
@@ -2680,11 +2631,10 @@ fn every_huge_value_is_read_or_diagnosed_at_its_line() {
     }
 }
 
-/// BUG: a plan that is not valid UTF-8 is `error: plan.toml:2:9: the plan is
+/// Regression: a plan that is not valid UTF-8 is `error: plan.toml:2:9: the plan is
 /// not valid UTF-8`, located but without a code (src/cli/inputs.rs
 /// `load_plan`).
 #[test]
-#[ignore = "bug: the plan's UTF-8 error has no code"]
 fn a_plan_that_is_not_utf8_is_an_error_with_a_code() {
     let files: Files = vec![
         ("plan.toml", b"[plan]\nname = \"\xff\"\n".to_vec()),

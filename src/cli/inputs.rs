@@ -61,9 +61,11 @@ pub fn load_plan(path: &Path) -> Result<PlanInput, Vec<Diagnostic>> {
     let mut bytes = Vec::new();
     open_regular(path)
         .and_then(|f| {
-            f.take(MAX_PLAN_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| Diagnostic::error(format!("cannot read the plan: {e}")).in_file(shown.clone()))
+            f.take(MAX_PLAN_BYTES + 1).read_to_end(&mut bytes).map_err(|e| {
+                Diagnostic::error(format!("cannot read the plan: {e}"))
+                    .with_code("input.unreadable")
+                    .in_file(shown.clone())
+            })
         })
         .map_err(|d| vec![d])?;
     if bytes.len() as u64 > MAX_PLAN_BYTES {
@@ -77,13 +79,21 @@ pub fn load_plan(path: &Path) -> Result<PlanInput, Vec<Diagnostic>> {
     let src = String::from_utf8(bytes.clone()).map_err(|e| {
         let (line, col, _) = crate::diag::line_col(&String::from_utf8_lossy(&bytes), e.utf8_error().valid_up_to());
         vec![Diagnostic::error("the plan is not valid UTF-8")
+            .with_code("plan.not-utf8")
             .in_file(shown.clone())
             .at(line, col)
             .with_help("save the plan as UTF-8")]
     })?;
     let loaded = plan::load(&src, &shown)?;
     let cal = Calendar::new(loaded.plan.year_start, loaded.plan.period).ok_or_else(|| {
-        vec![Diagnostic::error("year_start is out of the supported date range").in_file(shown.clone())]
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("year_start"))
+            .map_or(1, |i| i + 1);
+        vec![Diagnostic::error("year_start is out of the supported date range")
+            .with_code("plan.plan")
+            .in_file(shown.clone())
+            .at(line, 1)]
     })?;
     Ok(PlanInput {
         stamp: InputStamp {

@@ -42,7 +42,9 @@ fn outside_plan_year(plan: &PlanInput, deals_file: &str, ledger: &Ledger) -> Opt
             "no deal closes inside the plan year {start} to {end}: the {} deal row(s) close {covers}",
             c.rows
         ))
+        .with_code("deals.none-in-plan-year")
         .in_file(deals_file)
+        .at(1, 1)
         .with_help(format!(
             "is year_start right? {} starts the plan year on {start}",
             plan.path.display()

@@ -22,6 +22,38 @@ pub struct QuoteCount<R> {
     quotes: u64,
     /// Bytes since the last line break.
     line: u64,
+    /// Bytes read so far.
+    read: u64,
+    /// For the latest line breaks: (offset just after it, quotes before that offset),
+    /// so the quotes of the last row alone can be counted.
+    marks: std::collections::VecDeque<(u64, u64)>,
+    /// Whether the last byte read was a line break.
+    ends_nl: bool,
+}
+
+/// Line breaks remembered by `QuoteCount` (a last row spanning more lines is
+/// a cell with line breaks, which the row reader sees by itself).
+const MARKS: usize = 256;
+
+impl<R> QuoteCount<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            quotes: 0,
+            line: 0,
+            read: 0,
+            marks: std::collections::VecDeque::with_capacity(MARKS),
+            ends_nl: false,
+        }
+    }
+
+    /// The quotes read before byte `offset`, when `offset` starts a line still remembered.
+    fn quotes_before(&self, offset: u64) -> Option<u64> {
+        if offset == 0 {
+            return Some(0);
+        }
+        self.marks.iter().rev().find(|m| m.0 == offset).map(|m| m.1)
+    }
 }
 
 /// The longest line read from a CSV file.
@@ -31,7 +63,20 @@ impl<R: Read> Read for QuoteCount<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
-        self.quotes += chunk.iter().filter(|&&b| b == b'"').count() as u64;
+        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+            if chunk[i] == b'"' {
+                self.quotes += 1;
+            } else {
+                if self.marks.len() == MARKS {
+                    self.marks.pop_front();
+                }
+                self.marks.push_back((self.read + i as u64 + 1, self.quotes));
+            }
+        }
+        self.read += n as u64;
+        if n > 0 {
+            self.ends_nl = chunk[n - 1] == b'\n';
+        }
         self.line = match memchr::memrchr(b'\n', chunk) {
             Some(i) => (n - i - 1) as u64,
             None => self.line + n as u64,
@@ -324,6 +369,8 @@ pub struct Table<'m, R: Read> {
     quoted: Option<(usize, usize, bool)>,
     /// A ragged-row error held back while its row may be an unclosed quote running to the end.
     pending: Option<Diagnostic>,
+    /// The byte where the last row read (or the header) starts.
+    last_start: u64,
     /// Index in the record of each known column (by position in `cols`).
     index: Vec<Option<usize>>,
     cols: &'static [Col],
@@ -383,13 +430,16 @@ impl<'m, R: Read> Table<'m, R> {
             .has_headers(false)
             .flexible(true)
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(QuoteCount {
-                inner: input,
-                quotes: 0,
-                line: 0,
-            });
+            .from_reader(QuoteCount::new(input));
         let mut header = ByteRecord::new();
-        match reader.read_byte_record(&mut header) {
+        // Blank lines before the header are skipped (with CRLF endings they are a lone `\r`).
+        let read_header = |reader: &mut csv::Reader<QuoteCount<R>>, header: &mut ByteRecord| loop {
+            match reader.read_byte_record(header) {
+                Ok(true) if header.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) => continue,
+                other => return other,
+            }
+        };
+        match read_header(&mut reader, &mut header) {
             Ok(true) => {}
             Ok(false) => {
                 problems.fatal(
@@ -423,6 +473,11 @@ impl<'m, R: Read> Table<'m, R> {
             );
             return None;
         }
+        // A quote or a line break in the header: where an unmatched quote would be.
+        let header_quote = memchr::memchr2(b'\n', b'"', header.as_slice()).and_then(|_| {
+            let col = header.iter().position(|f| f.contains(&b'\n') || f.contains(&b'"'))?;
+            Some((1, col + 1, header.as_slice().ends_with(b"\n")))
+        });
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -512,7 +567,8 @@ impl<'m, R: Read> Table<'m, R> {
             file: file.to_string(),
             role,
             reader,
-            quoted: None,
+            quoted: header_quote,
+            last_start: header.position().map_or(0, |p| p.byte()),
             pending: None,
             index,
             cols,
@@ -542,7 +598,8 @@ impl<'m, R: Read> Table<'m, R> {
                         .position()
                         .map(|p| p.line() as usize)
                         .unwrap_or(self.line + 1);
-                    let multiline = self.note_quotes();
+                    self.last_start = self.record.position().map_or(self.last_start, |p| p.byte());
+                    self.note_quotes();
                     // One UTF-8 check for the whole row; cells are then read as text.
                     match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
                         Ok(s) => {
@@ -562,12 +619,9 @@ impl<'m, R: Read> Table<'m, R> {
                         let d = self
                             .err_as("ragged-row", None, format!("the row has {} fields but the header has {}", self.len(), self.header_len))
                             .with_help("each row needs exactly one value (or an empty cell) per column of the header; check for a missing or extra comma, or an unclosed quote");
-                        if multiline {
-                            // Perhaps an unclosed quote that ran to the end: decided at the end.
-                            self.pending = Some(d);
-                        } else {
-                            problems.row_error(d);
-                        }
+                        // Held until the next row: if this is the last one and a quote
+                        // never closed, the open quote is the one root cause.
+                        self.pending = Some(d);
                         continue;
                     }
                     if !self.passes_filter() {
@@ -596,50 +650,60 @@ impl<'m, R: Read> Table<'m, R> {
     }
 
     /// Remembers where the current (raw) row has a cell with a line break or a
-    /// double quote; returns whether a cell spans lines.
-    fn note_quotes(&mut self) -> bool {
+    /// double quote.
+    fn note_quotes(&mut self) {
         if memchr::memchr2(b'\n', b'"', self.record.as_slice()).is_none() {
-            return false;
+            return;
         }
         let at = |b: u8| self.record.iter().position(|f| f.contains(&b));
         let multiline = at(b'\n');
         let ends_nl = self.record.as_slice().ends_with(b"\n");
         self.quoted = multiline.or_else(|| at(b'"')).map(|i| (self.line, i + 1, ends_nl));
-        multiline.is_some()
     }
 
     /// At the end of the file: an odd number of double quotes means a quoted
     /// cell was never closed; the parser read the rest of the file into it.
     fn finish(&mut self, problems: &mut Problems) {
-        // csv-core counts line breaks; a final one does not start a line.
-        let last_line = self.reader.position().line() as usize - usize::from(self.quoted.is_some_and(|q| q.2));
-        if self.reader.get_ref().quotes.is_multiple_of(2) {
+        let qc = self.reader.get_ref();
+        if qc.quotes.is_multiple_of(2) {
             if let Some(d) = self.pending.take() {
                 problems.row_error(d);
             }
             return;
         }
         self.pending = None;
-        let mut d = match self.quoted {
-            Some((line, col, _)) if line == self.line => Diagnostic::error(if last_line > line {
-                format!("a quoted cell opens in this row and is never closed: lines {line}–{last_line} (the rest of the file) would be read as that one cell")
+        // csv-core counts line breaks; a final one does not start a line.
+        let last_line = self.reader.position().line() as usize - usize::from(qc.ends_nl);
+        // The last row's own quotes: odd means its cell opened and never closed
+        // (the parser read the rest of the file into it).
+        let in_last = qc.quotes_before(self.last_start).map(|b| (qc.quotes - b) % 2 == 1);
+        let quoted_here = self.quoted.filter(|q| q.0 == self.line);
+        let mut d = if in_last.unwrap_or(quoted_here.is_some()) {
+            let mut d = Diagnostic::error(if last_line > self.line {
+                format!(
+                    "a quoted cell opens in this row and is never closed: lines {}–{last_line} (the rest of the file) would be read as that one cell",
+                    self.line
+                )
             } else {
                 "a quoted cell opens in this row and is never closed".to_string()
             })
-            .with_code(format!("{}.unclosed-quote", self.role))
-            .at(line, col),
-            Some((line, col, _)) => Diagnostic::error(format!(
+            .with_code(format!("{}.unclosed-quote", self.role));
+            d.line = Some(self.line);
+            d.column = quoted_here.map(|q| q.1);
+            d
+        } else {
+            let (line, col) = self.quoted.map_or((self.line, None), |q| (q.0, Some(q.1)));
+            let mut d = Diagnostic::error(format!(
                 "the file has an unmatched double quote (\"); the last row with a quote is line {line}"
             ))
-            .at(line, col),
-            None => Diagnostic::error("the file has an unmatched double quote (\")"),
+            .with_code(format!("{}.unmatched-quote", self.role));
+            d.line = Some(line);
+            d.column = col;
+            d
         };
-        d = d
-            .in_file(self.file.clone())
-            .or_code(format!("{}.unmatched-quote", self.role))
-            .with_help(
-                "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
-            );
+        d = d.in_file(self.file.clone()).with_help(
+            "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
+        );
         problems.fatal(d);
     }
 
