@@ -7,8 +7,10 @@
 //! Each test builds a small case in a temporary folder and runs the binary
 //! there with relative paths, so messages name `plan.toml` and `data/deals.csv`.
 
+mod common;
+
+use common::cli::{csv_error, error_at, error_count, locate, parse_diags, payout, plan_error, read_csv, show, Case};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 /// A valid quarterly plan: one scheme paying 10% of all credit.
 const PLAN: &str = r#"[plan]
@@ -46,298 +48,17 @@ D2,B2,P,new,2026-04-15,2000.00,,,\n";
 const OPPS_HEADER: &str = "opp_id,rep_id,created_date,stage,status,amount,closed_date\n";
 
 // ---------------------------------------------------------------------------
-// Harness
+// Harness (tests/common/cli.rs) on this file's valid case
 // ---------------------------------------------------------------------------
 
-/// A plan and its data in a temporary folder.
-struct Case {
-    dir: tempfile::TempDir,
+/// A case with the valid plan, reps.csv and deals.csv.
+fn valid_case() -> Case {
+    case_with_plan(PLAN)
 }
 
-/// What one run of the binary did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// One diagnostic as rendered on stderr: `error: FILE:LINE:COL: message` and its indented lines.
-#[derive(Debug)]
-struct Diag {
-    /// `error` (else `warning`).
-    error: bool,
-    /// The code in `error[code]:`.
-    code: Option<String>,
-    file: Option<String>,
-    line: Option<usize>,
-    col: Option<usize>,
-    message: String,
-    /// The indented lines under the header (value, source line, caret, help).
-    body: String,
-}
-
-impl Case {
-    /// A case with the valid plan, reps.csv and deals.csv.
-    fn new() -> Self {
-        Self::with_plan(PLAN)
-    }
-
-    /// A case with this plan and the valid reps.csv and deals.csv.
-    fn with_plan(plan: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let case = Self { dir };
-        case.write("plan.toml", plan.as_bytes());
-        case.write("data/reps.csv", REPS.as_bytes());
-        case.write("data/deals.csv", DEALS.as_bytes());
-        case
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Writes (or replaces) a file under the case folder.
-    fn write(&self, rel: &str, bytes: &[u8]) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-    }
-
-    /// Every file under the case folder with its bytes.
-    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(root, &p, out);
-                } else {
-                    out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-                }
-            }
-        }
-        let mut out = BTreeMap::new();
-        walk(self.path(), self.path(), &mut out);
-        out
-    }
-
-    /// Runs `fuerza ARGS` in the case folder. Never a panic, whatever the outcome.
-    fn run(&self, args: &[&str]) -> Run {
-        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
-            .args(args)
-            .current_dir(self.path())
-            .env_remove("RUST_BACKTRACE")
-            .output()
-            .unwrap();
-        let run = Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        assert!(
-            !run.stderr.contains("panicked") && run.code != Some(101),
-            "fuerza panicked on {args:?}:\n{}",
-            run.stderr
-        );
-        run
-    }
-
-    /// Runs a command that must fail with status 1, write nothing and touch no input;
-    /// returns the errors it printed.
-    fn fails_with(&self, args: &[&str]) -> Vec<Diag> {
-        let before = self.snapshot();
-        let run = self.run(args);
-        assert_eq!(
-            run.code,
-            Some(1),
-            "expected exit status 1 for {args:?}\nstdout:\n{}\nstderr:\n{}",
-            run.stdout,
-            run.stderr
-        );
-        assert!(
-            !self.path().join("out").exists(),
-            "a failed run created the output folder"
-        );
-        assert_eq!(
-            self.snapshot(),
-            before,
-            "a failed run changed, added or removed a file under the case folder"
-        );
-        let diags = parse_diags(&run.stderr);
-        let n = diags.iter().filter(|d| d.is_error()).count();
-        assert!(n > 0, "no error printed:\n{}", run.stderr);
-        assert!(
-            run.stderr.contains(&format!("{n} error(s); nothing was written")),
-            "the error count line does not match the {n} errors printed:\n{}",
-            run.stderr
-        );
-        diags
-    }
-
-    /// `fuerza evaluate plan.toml --data data --out out`, which must fail.
-    fn evaluate_fails(&self) -> Vec<Diag> {
-        self.fails_with(&["evaluate", "plan.toml", "--data", "data", "--out", "out"])
-    }
-
-    /// `fuerza check plan.toml --data data`, which must fail.
-    fn check_fails(&self) -> Vec<Diag> {
-        self.fails_with(&["check", "plan.toml", "--data", "data"])
-    }
-
-    /// `fuerza evaluate ... --out out [extra]`, which must succeed.
-    fn evaluate_ok(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["evaluate", "plan.toml", "--data", "data", "--out", "out"];
-        args.extend(extra);
-        let run = self.run(&args);
-        assert_eq!(
-            run.code,
-            Some(0),
-            "expected success for {args:?}\nstdout:\n{}\nstderr:\n{}",
-            run.stdout,
-            run.stderr
-        );
-        run
-    }
-}
-
-impl Diag {
-    fn is_error(&self) -> bool {
-        self.error
-    }
-
-    fn text(&self) -> &str {
-        &self.message
-    }
-}
-
-/// Splits stderr into diagnostics.
-fn parse_diags(stderr: &str) -> Vec<Diag> {
-    let mut out: Vec<Diag> = Vec::new();
-    for l in stderr.lines() {
-        // `error[code]: ...` or `error: ...`
-        let head = ["error", "warning"].into_iter().find_map(|sev| {
-            let rest = l.strip_prefix(sev)?;
-            if let Some(h) = rest.strip_prefix(": ") {
-                return Some((sev, None, h));
-            }
-            let (code, h) = rest.strip_prefix('[')?.split_once("]: ")?;
-            Some((sev, Some(code.to_string()), h))
-        });
-        match head {
-            Some((sev, code, h)) => {
-                let (file, line, col, msg) = split_location(h);
-                out.push(Diag {
-                    error: sev == "error",
-                    code,
-                    file,
-                    line,
-                    col,
-                    message: msg,
-                    body: String::new(),
-                });
-            }
-            None => {
-                if let Some(d) = out.last_mut() {
-                    d.body.push_str(l);
-                    d.body.push('\n');
-                }
-            }
-        }
-    }
-    out
-}
-
-/// `FILE:LINE:COL: message` (line and column optional) → parts.
-fn split_location(h: &str) -> (Option<String>, Option<usize>, Option<usize>, String) {
-    if let Some((loc, msg)) = h.split_once(": ") {
-        let parts: Vec<&str> = loc.split(':').collect();
-        let nums: Vec<Option<usize>> = parts.iter().skip(1).map(|p| p.parse().ok()).collect();
-        if !parts[0].is_empty() && !parts[0].contains(' ') && nums.iter().all(Option::is_some) {
-            return (
-                Some(parts[0].to_string()),
-                nums.first().copied().flatten(),
-                nums.get(1).copied().flatten(),
-                msg.to_string(),
-            );
-        }
-    }
-    (None, None, None, h.to_string())
-}
-
-fn show(diags: &[Diag]) -> String {
-    diags
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{}: {}\n{}",
-                d.file.as_deref().unwrap_or("-"),
-                d.line.map(|l| l.to_string()).unwrap_or_default(),
-                d.col.map(|c| c.to_string()).unwrap_or_default(),
-                d.text(),
-                d.body
-            )
-        })
-        .collect()
-}
-
-/// The error at FILE:LINE whose message contains `fragment`.
-fn error_at<'a>(diags: &'a [Diag], file: &str, line: usize, fragment: &str) -> &'a Diag {
-    diags
-        .iter()
-        .find(|d| {
-            d.is_error() && d.file.as_deref() == Some(file) && d.line == Some(line) && d.text().contains(fragment)
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "no error at {file}:{line} containing {fragment:?}; got:\n{}",
-                show(diags)
-            )
-        })
-}
-
-fn error_count(diags: &[Diag]) -> usize {
-    diags.iter().filter(|d| d.is_error()).count()
-}
-
-/// 1-based line and the 1-based column range of the first occurrence of `needle` in `src`.
-fn locate(src: &str, needle: &str) -> (usize, std::ops::Range<usize>) {
-    let at = src.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the plan"));
-    let line = src[..at].matches('\n').count() + 1;
-    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
-    let col = src[start..at].chars().count() + 1;
-    (line, col..col + needle.chars().count())
-}
-
-/// Asserts a plan error points into `needle` (line, a column inside it, the source line shown)
-/// and says `fragment`.
-fn plan_error<'a>(diags: &'a [Diag], plan: &str, needle: &str, fragment: &str) -> &'a Diag {
-    let (line, cols) = locate(plan, needle);
-    let d = error_at(diags, "plan.toml", line, fragment);
-    let col = d.col.unwrap_or_else(|| panic!("no column in {d:?}"));
-    assert!(
-        cols.contains(&col),
-        "column {col} is not within {needle:?} (columns {cols:?}) in {d:?}"
-    );
-    let src_line = plan.lines().nth(line - 1).unwrap();
-    assert!(
-        d.body.contains(&format!("{line} | {src_line}")),
-        "the offending line is not shown in {d:?}"
-    );
-    d
-}
-
-/// Asserts a CSV error at FILE:LINE:COL names the value.
-fn csv_error<'a>(diags: &'a [Diag], file: &str, line: usize, col: usize, value: &str, fragment: &str) -> &'a Diag {
-    let d = error_at(diags, file, line, fragment);
-    assert_eq!(d.col, Some(col), "wrong column in {d:?}");
-    assert!(
-        d.body.contains(&format!("value \"{value}\"")),
-        "the value {value:?} is not named in {d:?}"
-    );
-    d
+/// A case with this plan and the valid reps.csv and deals.csv.
+fn case_with_plan(plan: &str) -> Case {
+    Case::new(plan, REPS, DEALS)
 }
 
 /// The plan with `old` replaced by `new` (exactly once).
@@ -346,36 +67,13 @@ fn plan_with(old: &str, new: &str) -> String {
     PLAN.replace(old, new)
 }
 
-/// Reads a CSV written by fuerza into rows of (header → cell).
-fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            header
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
-/// The payouts.csv cell of a rep, period and column.
-fn payout(rows: &[BTreeMap<String, String>], rep: &str, period: &str, col: &str) -> String {
-    rows.iter()
-        .find(|r| r["rep_id"] == rep && r["period"] == period)
-        .unwrap_or_else(|| panic!("no payouts row for {rep} {period}"))[col]
-        .clone()
-}
-
 // ---------------------------------------------------------------------------
 // The valid case and command-line usage
 // ---------------------------------------------------------------------------
 
 #[test]
 fn the_valid_case_evaluates_and_pays_the_expected_amounts() {
-    let case = Case::new();
+    let case = valid_case();
     case.evaluate_ok(&[]);
     let rows = read_csv(&case.read("out/payouts.csv"));
     assert_eq!(rows.len(), 8, "2 reps x 4 quarters");
@@ -388,7 +86,7 @@ fn the_valid_case_evaluates_and_pays_the_expected_amounts() {
 
 #[test]
 fn usage_errors_exit_with_status_2_and_write_nothing() {
-    let case = Case::new();
+    let case = valid_case();
     let before = case.snapshot();
     for args in [
         vec!["evaluate"],
@@ -408,7 +106,7 @@ fn usage_errors_exit_with_status_2_and_write_nothing() {
 
 #[test]
 fn missing_plan_file_or_data_folder_is_a_located_error() {
-    let case = Case::new();
+    let case = valid_case();
     let d = case.fails_with(&["evaluate", "nope.toml", "--data", "data", "--out", "out"]);
     assert!(d[0].file.as_deref() == Some("nope.toml"), "{}", show(&d));
     let d = case.fails_with(&["evaluate", "plan.toml", "--data", "nodata", "--out", "out"]);
@@ -425,7 +123,7 @@ fn missing_plan_file_or_data_folder_is_a_located_error() {
 
 #[test]
 fn a_failed_run_leaves_an_existing_output_folder_untouched() {
-    let case = Case::new();
+    let case = valid_case();
     case.evaluate_ok(&[]);
     let old_payouts = case.read("out/payouts.csv");
     case.write(
@@ -458,7 +156,7 @@ fn a_failed_run_leaves_an_existing_output_folder_untouched() {
 #[test]
 fn toml_syntax_error_is_located() {
     let plan = plan_with("period = \"quarter\"", "period = \"quarter");
-    let case = Case::with_plan(&plan);
+    let case = case_with_plan(&plan);
     let d = case.evaluate_fails();
     let (line, _) = locate(&plan, "period = \"quarter");
     let e = error_at(&d, "plan.toml", line, "TOML syntax");
@@ -469,7 +167,7 @@ fn toml_syntax_error_is_located() {
 #[test]
 fn unknown_top_level_key_suggests_the_right_one() {
     let plan = format!("{PLAN}\n[gaol]\nannual = 1_000_000\n");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     let e = plan_error(&d, &plan, "gaol", "unknown key `gaol`");
     assert!(e.body.contains("did you mean `goal`?"), "{e:?}");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
@@ -478,7 +176,7 @@ fn unknown_top_level_key_suggests_the_right_one() {
 #[test]
 fn unknown_key_in_plan_table_suggests_the_right_one() {
     let plan = plan_with("period = \"quarter\"", "perod = \"quarter\"");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     let e = plan_error(&d, &plan, "perod", "unknown key `perod` in [plan]");
     assert!(e.body.contains("did you mean `period`?"), "{e:?}");
 }
@@ -486,7 +184,7 @@ fn unknown_key_in_plan_table_suggests_the_right_one() {
 #[test]
 fn unknown_key_in_a_scheme_suggests_the_right_one() {
     let plan = plan_with("quota = 400_000", "quotas = 400_000");
-    let d = Case::with_plan(&plan).check_fails();
+    let d = case_with_plan(&plan).check_fails();
     let e = plan_error(&d, &plan, "quotas", "unknown key `quotas`");
     assert!(e.text().contains("[[schemes]]"), "{e:?}");
     assert!(e.body.contains("did you mean `quota`?"), "{e:?}");
@@ -495,7 +193,7 @@ fn unknown_key_in_a_scheme_suggests_the_right_one() {
 #[test]
 fn unknown_key_in_a_component_suggests_the_right_one() {
     let plan = plan_with("method = \"retroactive\"", "metod = \"retroactive\"");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     let e = plan_error(&d, &plan, "metod", "unknown key `metod`");
     assert!(e.text().contains("components"), "{e:?}");
     assert!(e.body.contains("did you mean `method`?"), "{e:?}");
@@ -507,7 +205,7 @@ fn wrong_types_are_each_reported() {
     let plan = plan_with("period = \"quarter\"", "period = 4")
         .replace("base_salary = 40_000", "base_salary = true")
         .replace("tiers = [ { from = 0, rate = \"10%\" } ]", "tiers = \"10%\"");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "period = 4", "`period` must be a string, found an integer");
     plan_error(&d, &plan, "true", "`base_salary` must be a number, found a boolean");
     plan_error(&d, &plan, "\"10%\"", "`tiers` must be an array, found a string");
@@ -519,7 +217,7 @@ fn tiers_whose_from_does_not_strictly_increase() {
     let tiers = r#"tiers = [ { from = 0, rate = "2%" }, { from = 0.5, rate = "8%" }, { from = 0.5, rate = "9%" }, { from = 0.4, rate = "12%" } ]"#;
     let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
         .replace("basis = \"amount\"", "basis = \"attainment\"");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(
         &d,
         &plan,
@@ -538,7 +236,7 @@ fn tiers_whose_from_does_not_strictly_increase() {
 #[test]
 fn tiers_that_do_not_start_at_zero() {
     let plan = plan_with("{ from = 0, rate", "{ from = 100, rate");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "{ from = 100, rate = \"10%\" }", "must start at 0, not 100");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
 }
@@ -546,7 +244,7 @@ fn tiers_that_do_not_start_at_zero() {
 #[test]
 fn tiers_that_do_not_start_at_above() {
     let plan = plan_with("method = \"retroactive\"", "method = \"retroactive\"\nabove = 500");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(
         &d,
         &plan,
@@ -566,7 +264,7 @@ fn negative_rate_caps_and_amounts_are_each_reported() {
     .replace("tiers = [", "cap = \"-1\"\ntiers = [")
         + "\n[[schemes.components]]\nkind = \"milestone\"\nname = \"Club\"\nat = 1.2\namount = -2500\n"
         + "\n[[schemes.components]]\nkind = \"override\"\nname = \"Team\"\nrate = \"-1%\"\n";
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "-5", "`period` must not be negative");
     plan_error(&d, &plan, "-100", "`amount` must not be negative");
     plan_error(&d, &plan, "-0.02", "`rate` must not be negative");
@@ -582,7 +280,7 @@ fn curve_attainment_not_increasing_and_payout_decreasing() {
         "{PLAN}\n[[schemes.components]]\nkind = \"bonus\"\nname = \"B1\"\ntarget = 10_000\ncurve = [[0.8, 0.5], [0.8, 1.0], [1.5, 2.0]]\n\
          \n[[schemes.components]]\nkind = \"bonus\"\nname = \"B2\"\ntarget = 10_000\ncurve = [[0.8, 0.5], [1.0, 1.0], [1.5, 0.9]]\n"
     );
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(
         &d,
         &plan,
@@ -601,7 +299,7 @@ fn curve_attainment_not_increasing_and_payout_decreasing() {
 #[test]
 fn seasonality_of_the_wrong_length() {
     let plan = plan_with("[[schemes]]", "[goal]\nseasonality = [0.3, 0.3, 0.4]\n\n[[schemes]]");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "[0.3, 0.3, 0.4]", "has 3 shares but the plan has 4 periods");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
 }
@@ -613,14 +311,14 @@ fn seasonality_not_summing_to_one() {
         "[[schemes]]",
         "[goal]\nseasonality = [0.25, 0.25, 0.25, 0.2502]\n\n[[schemes]]",
     );
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "[0.25, 0.25, 0.25, 0.2502]", "sum to 1.0002, not 1");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
     let ok = plan_with(
         "[[schemes]]",
         "[goal]\nseasonality = [0.25, 0.25, 0.25, 0.2501]\n\n[[schemes]]",
     );
-    Case::with_plan(&ok).evaluate_ok(&[]);
+    case_with_plan(&ok).evaluate_ok(&[]);
 }
 
 #[test]
@@ -629,7 +327,7 @@ fn territory_naming_an_unknown_region() {
         "[[schemes]]",
         "[[regions]]\nid = \"east\"\n\n[[territories]]\nid = \"NE\"\nregion = \"west\"\n\n[[schemes]]",
     );
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     let e = plan_error(&d, &plan, "\"west\"", "territory \"NE\" names unknown region \"west\"");
     assert!(e.body.contains("east"), "the hint lists the known regions: {e:?}");
 }
@@ -640,7 +338,7 @@ fn unknown_stages_in_won_at_and_benchmarks() {
         "[[schemes]]",
         "[process]\nwon_at = \"closing\"\nbenchmarks = { qualfy = 0.4 }\n\n[[schemes]]",
     );
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "\"closing\"", "`won_at` names unknown stage \"closing\"");
     plan_error(&d, &plan, "qualfy", "benchmark for unknown stage \"qualfy\"");
     assert_eq!(error_count(&d), 2, "{}", show(&d));
@@ -653,7 +351,7 @@ fn duplicate_scheme_and_territory_ids() {
         "[[schemes]]",
         "[[territories]]\nid = \"NE\"\n\n[[territories]]\nid = \"NW\"\n\n[[territories]]\nid = \"NE\" # again\n\n[[schemes]]",
     ) + second;
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "\"NE\" # again", "duplicate territory id \"NE\"");
     plan_error(&d, &plan, "id = \"ae\"\nname = \"Again\"", "duplicate scheme id \"ae\"");
     assert_eq!(error_count(&d), 2, "{}", show(&d));
@@ -663,17 +361,17 @@ fn duplicate_scheme_and_territory_ids() {
 fn bcr_multiple_in_a_scheme_without_quota_or_target() {
     // No quota at all; a quota of 0; no target_incentive (override rate).
     let no_quota = plan_with("quota = 400_000\n", "").replace("rate = \"10%\"", "rate = \"1.5x\"");
-    let d = Case::with_plan(&no_quota).evaluate_fails();
+    let d = case_with_plan(&no_quota).evaluate_fails();
     plan_error(&d, &no_quota, "\"1.5x\"", "multiple of the base commission rate");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
 
     let zero_quota = plan_with("quota = 400_000", "quota = 0").replace("rate = \"10%\"", "rate = \"1.5x\"");
-    let d = Case::with_plan(&zero_quota).evaluate_fails();
+    let d = case_with_plan(&zero_quota).evaluate_fails();
     plan_error(&d, &zero_quota, "\"1.5x\"", "multiple of the base commission rate");
 
     let no_target = plan_with("target_incentive = 20_000\n", "")
         + "\n[[schemes.components]]\nkind = \"override\"\nname = \"Team\"\nrate = \"2x\"\n";
-    let d = Case::with_plan(&no_target).evaluate_fails();
+    let d = case_with_plan(&no_target).evaluate_fails();
     plan_error(&d, &no_target, "\"2x\"", "multiple of the base commission rate");
 }
 
@@ -728,7 +426,7 @@ kind = "commission"
 name = "C"
 tiers = [ { from = 0, rate = "1.5x" } ]
 "#;
-    let d = Case::with_plan(plan).evaluate_fails();
+    let d = case_with_plan(plan).evaluate_fails();
     plan_error(&d, plan, "rounding = 5", "`rounding` must be a string");
     plan_error(&d, plan, "[0.3, 0.3, 0.3, 0.3]", "sum to 1.2, not 1");
     plan_error(&d, plan, "\"north\"", "unknown region \"north\"");
@@ -754,7 +452,7 @@ fn errors_within_one_component_are_all_reported_together() {
     let tiers = r#"tiers = [ { from = 0.5, rate = "2%" }, { from = 1.0, rate = -0.08 } ]"#;
     let plan = plan_with("tiers = [ { from = 0, rate = \"10%\" } ]", tiers)
         .replace("basis = \"amount\"", "basis = \"attainment\"");
-    let d = Case::with_plan(&plan).evaluate_fails();
+    let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "-0.08", "`rate` must not be negative");
     plan_error(&d, &plan, "{ from = 0.5, rate = \"2%\" }", "must start at 0, not 0.5");
     assert_eq!(error_count(&d), 2, "{}", show(&d));
@@ -763,7 +461,7 @@ fn errors_within_one_component_are_all_reported_together() {
 /// Runs `evaluate` on a plan with an extreme number: the run either fails with
 /// an error located on the line of `needle`, or succeeds; it never crashes.
 fn extreme_plan_never_panics(plan: &str, needle: &str, deals: Option<&str>) {
-    let case = Case::with_plan(plan);
+    let case = case_with_plan(plan);
     if let Some(d) = deals {
         case.write("data/deals.csv", d.as_bytes());
     }
@@ -821,7 +519,7 @@ fn a_tiny_quota_is_an_error_or_pays_not_a_panic() {
 
 #[test]
 fn a_plan_that_is_not_utf8_is_a_located_error() {
-    let case = Case::new();
+    let case = valid_case();
     let mut bytes = PLAN.as_bytes().to_vec();
     let at = PLAN.find("AE").unwrap();
     bytes[at] = 0xff;
@@ -837,7 +535,7 @@ fn a_plan_that_is_not_utf8_is_a_located_error() {
 
 #[test]
 fn missing_required_columns() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         b"deal_id,rep_id,product,close_date,split\nD1,A1,P,2026-01-15,\n",
@@ -851,7 +549,7 @@ fn missing_required_columns() {
 
 #[test]
 fn unknown_scheme_in_reps() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", format!("{REPS}C3,Cy,se,,,,\n").as_bytes());
     let d = case.evaluate_fails();
     let e = csv_error(&d, "data/reps.csv", 4, 3, "se", "unknown scheme \"se\"");
@@ -862,7 +560,7 @@ fn unknown_scheme_in_reps() {
 #[test]
 fn unknown_territory_in_reps_when_the_plan_declares_territories() {
     let plan = plan_with("[[schemes]]", "[[territories]]\nid = \"NE\"\n\n[[schemes]]");
-    let case = Case::with_plan(&plan);
+    let case = case_with_plan(&plan);
     case.write(
         "data/reps.csv",
         format!("{REPS_HEADER}A1,Ana,ae,NE,,,\nB2,Bo,ae,SW,A1,,\n").as_bytes(),
@@ -876,7 +574,7 @@ fn unknown_territory_in_reps_when_the_plan_declares_territories() {
     csv_error(&d, "data/reps.csv", 3, 4, "SW", "unknown territory \"SW\"");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
     // Without [[territories]] in the plan, any territory is accepted.
-    let free = Case::new();
+    let free = valid_case();
     free.write(
         "data/reps.csv",
         format!("{REPS_HEADER}A1,Ana,ae,NE,,,\nB2,Bo,ae,SW,A1,,\n").as_bytes(),
@@ -886,7 +584,7 @@ fn unknown_territory_in_reps_when_the_plan_declares_territories() {
 
 #[test]
 fn duplicate_rep_id() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", format!("{REPS}A1,Again,ae,,,,\n").as_bytes());
     let d = case.evaluate_fails();
     csv_error(
@@ -898,7 +596,7 @@ fn duplicate_rep_id() {
         "duplicate rep_id \"A1\" (first at line 2)",
     );
     // A first row that is itself rejected still counts.
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/reps.csv",
         format!("{REPS}C3,Cy,nope,,,,\nC3,Cy,ae,,,,\n").as_bytes(),
@@ -918,7 +616,7 @@ fn duplicate_rep_id() {
 
 #[test]
 fn unknown_manager_id() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", format!("{REPS}C3,Cy,ae,,ZZ,,\n").as_bytes());
     let d = case.evaluate_fails();
     csv_error(&d, "data/reps.csv", 4, 5, "ZZ", "manager_id \"ZZ\" is not a rep_id");
@@ -927,7 +625,7 @@ fn unknown_manager_id() {
 
 #[test]
 fn a_cycle_in_the_reporting_tree() {
-    let case = Case::new();
+    let case = valid_case();
     // A1 <- B2 (from REPS), and now A1's manager is C3, C3's is B2: A1 -> C3 -> B2 -> A1.
     case.write(
         "data/reps.csv",
@@ -955,7 +653,7 @@ fn a_cycle_in_the_reporting_tree() {
 
 #[test]
 fn bad_dates() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", format!("{REPS}C3,Cy,ae,,,2026-13-01,\n").as_bytes());
     case.write(
         "data/deals.csv",
@@ -973,7 +671,7 @@ fn bad_dates() {
 #[test]
 fn bad_amounts() {
     let hundred = "9".repeat(100);
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!(
@@ -997,7 +695,7 @@ fn bad_amounts() {
 
 #[test]
 fn split_out_of_range() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!(
@@ -1022,7 +720,7 @@ fn split_out_of_range() {
 
 #[test]
 fn splits_of_a_deal_not_summing_to_one() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!(
@@ -1040,7 +738,7 @@ fn splits_of_a_deal_not_summing_to_one() {
 
 #[test]
 fn cancelled_deal_without_cancel_date() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,new,2026-01-05,10,,cancelled,\nD4,A1,P,new,2026-03-05,10,,cancelled,2026-03-01\n")
@@ -1055,7 +753,7 @@ fn cancelled_deal_without_cancel_date() {
 
 #[test]
 fn deal_for_an_unknown_rep() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,NOPE,P,new,2026-01-05,10,,,\n").as_bytes(),
@@ -1067,7 +765,7 @@ fn deal_for_an_unknown_rep() {
 
 #[test]
 fn unknown_deal_type_and_status() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,upsell,2026-01-05,10,,,\nD4,A1,P,new,2026-01-05,10,,lost,\n").as_bytes(),
@@ -1080,7 +778,7 @@ fn unknown_deal_type_and_status() {
 
 #[test]
 fn unknown_opportunity_stage_and_status() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/opportunities.csv",
         format!("{OPPS_HEADER}O1,A1,2026-01-01,closing,open,,\nO2,A1,2026-01-01,close,pending,,\nO3,A1,2026-01-01,qualify,open,,\n")
@@ -1109,7 +807,7 @@ fn unknown_opportunity_stage_and_status() {
 
 #[test]
 fn a_duplicate_opp_id_is_reported_even_when_its_first_row_is_rejected() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/opportunities.csv",
         format!("{OPPS_HEADER}O1,A1,2026-01-01,closing,open,,\nO1,A1,2026-01-01,qualify,open,,\n").as_bytes(),
@@ -1129,7 +827,7 @@ fn a_duplicate_opp_id_is_reported_even_when_its_first_row_is_rejected() {
 
 #[test]
 fn invalid_utf8_in_a_cell() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", b"rep_id,name,scheme\nA1,An\xff\xfea,ae\nB2,Bo,ae\n");
     let mut deals = DEALS.as_bytes().to_vec();
     deals.extend_from_slice(b"D3,A1,P\xc3,new,2026-01-05,10,,,\n");
@@ -1144,7 +842,7 @@ fn invalid_utf8_in_a_cell() {
 
 #[test]
 fn a_ragged_row_with_fewer_fields() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/deals.csv", format!("{DEALS}D3,A1,P,new,2026-01-05\n").as_bytes());
     let d = case.evaluate_fails();
     let e = error_at(&d, "data/deals.csv", 4, "the row has 5 fields but the header has 9");
@@ -1154,7 +852,7 @@ fn a_ragged_row_with_fewer_fields() {
 
 #[test]
 fn an_empty_data_file_is_a_located_error() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/deals.csv", b"");
     let d = case.evaluate_fails();
     error_at(&d, "data/deals.csv", 1, "empty");
@@ -1162,7 +860,7 @@ fn an_empty_data_file_is_a_located_error() {
 
 #[test]
 fn bom_crlf_quoted_and_reordered_files_are_accepted() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/reps.csv",
         b"\xef\xbb\xbf scheme ,name, rep_id \r\nae,\"Alvarez, Ana\",A1\r\nae,\"O\"\"Brien, Bo\",B2\r\n",
@@ -1187,7 +885,7 @@ fn bom_crlf_quoted_and_reordered_files_are_accepted() {
 
 #[test]
 fn errors_in_several_files_are_reported_together() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/reps.csv", format!("{REPS}C3,Cy,nope,,,,\n").as_bytes());
     case.write(
         "data/deals.csv",
@@ -1213,7 +911,7 @@ fn errors_in_several_files_are_reported_together() {
 #[test]
 fn an_id_longer_than_64_characters_or_with_control_characters() {
     let long = "R".repeat(65);
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/reps.csv",
         format!("{REPS}{long},Long,ae,,,,\n\"C\u{7}3\",Bell,ae,,,,\n").as_bytes(),
@@ -1233,7 +931,7 @@ fn an_id_longer_than_64_characters_or_with_control_characters() {
 
 #[test]
 fn lenient_mode_skips_bad_rows_lists_them_and_pays_on_the_rest() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/reps.csv",
         format!("{REPS}C3,Cy,nope,,,,\nA1,Twin,ae,,,,\n").as_bytes(),
@@ -1251,12 +949,12 @@ fn lenient_mode_skips_bad_rows_lists_them_and_pays_on_the_rest() {
         )
         .as_bytes(),
     );
-    let inputs_before: BTreeMap<PathBuf, Vec<u8>> = case.snapshot();
+    let inputs_before: BTreeMap<String, Vec<u8>> = case.snapshot();
     let run = case.evaluate_ok(&["--lenient"]);
     // The inputs are untouched.
     let after = case.snapshot();
     for (p, bytes) in &inputs_before {
-        assert_eq!(after.get(p), Some(bytes), "{} changed", p.display());
+        assert_eq!(after.get(p), Some(bytes), "{p} changed");
     }
     let rejects = read_csv(&case.read("out/rejects.csv"));
     let got: Vec<(String, String, String)> = rejects
@@ -1313,7 +1011,7 @@ fn lenient_mode_skips_bad_rows_lists_them_and_pays_on_the_rest() {
 #[test]
 fn lenient_mode_does_not_excuse_a_bad_plan() {
     let plan = plan_with("quota = 400_000", "quotas = 400_000");
-    let case = Case::with_plan(&plan);
+    let case = case_with_plan(&plan);
     let d = case.fails_with(&["evaluate", "plan.toml", "--data", "data", "--out", "out", "--lenient"]);
     plan_error(&d, &plan, "quotas", "unknown key");
 }
@@ -1324,7 +1022,7 @@ fn lenient_mode_does_not_excuse_a_bad_plan() {
 
 #[test]
 fn a_rep_id_that_looks_like_a_path_is_only_an_id() {
-    let case = Case::new();
+    let case = valid_case();
     // The output folder sits two levels down, so `../../etc/passwd` from it would land inside the case folder.
     case.write(
         "data/reps.csv",
@@ -1338,8 +1036,7 @@ fn a_rep_id_that_looks_like_a_path_is_only_an_id() {
     );
     let run = case.run(&["evaluate", "plan.toml", "--data", "data", "--out", "a/b/out"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    for path in case.snapshot().keys() {
-        let p = path.to_string_lossy();
+    for p in case.snapshot().keys() {
         assert!(
             p.starts_with("data/") || p == "plan.toml" || p.starts_with("a/b/out/"),
             "unexpected file {p}"
@@ -1370,7 +1067,7 @@ fn a_rep_id_that_looks_like_a_path_is_only_an_id() {
 fn an_unterminated_quote_in_an_ignored_column_is_an_error_not_lost_rows() {
     // Before: the open quote swallowed every later row, and the run paid on
     // 1,000.00 of the 3,000.00 booked, with exit status 0.
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date,note\n\
@@ -1387,7 +1084,7 @@ fn an_unterminated_quote_in_an_ignored_column_is_an_error_not_lost_rows() {
 
 #[test]
 fn an_unterminated_quote_in_a_middle_column_is_one_error() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,\"P,new,2026-01-15,1000.00,,,\nD4,B2,P,new,2026-04-15,2000.00,,,\n").as_bytes(),
@@ -1400,7 +1097,7 @@ fn an_unterminated_quote_in_a_middle_column_is_one_error() {
 
 #[test]
 fn a_quoted_cell_with_a_line_break_keeps_later_line_numbers_right() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,\"Plat\nform\",new,2026-01-15,1000.00,,,\nD4,B2,P,new,2026-04-15,abc,,,\n").as_bytes(),
@@ -1412,7 +1109,7 @@ fn a_quoted_cell_with_a_line_break_keeps_later_line_numbers_right() {
 
 #[test]
 fn rows_with_more_or_fewer_fields_than_the_header_are_errors() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\nD4,B2,P,new,2026-04-15,2000.00,,\n").as_bytes(),
@@ -1425,7 +1122,7 @@ fn rows_with_more_or_fewer_fields_than_the_header_are_errors() {
 
 #[test]
 fn a_ragged_row_is_a_reject_in_lenient_mode() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\n").as_bytes(),
@@ -1442,7 +1139,7 @@ fn a_ragged_row_is_a_reject_in_lenient_mode() {
 
 #[test]
 fn a_column_named_twice_in_the_header_is_an_error() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         "deal_id,rep_id,product,deal_type,close_date,amount,split,status,amount\nD1,A1,P,new,2026-01-15,1000.00,,,5\n"
@@ -1460,7 +1157,7 @@ fn a_column_named_twice_in_the_header_is_an_error() {
 
 #[test]
 fn a_mapped_column_named_twice_in_the_header_is_an_error() {
-    let case = Case::with_plan(&format!("{PLAN}\n[data.deals]\ncolumns = {{ amount = \"value\" }}\n"));
+    let case = case_with_plan(&format!("{PLAN}\n[data.deals]\ncolumns = {{ amount = \"value\" }}\n"));
     case.write(
         "data/deals.csv",
         "deal_id,rep_id,product,deal_type,close_date,value,split,status,cancel_date,value\n\
@@ -1473,7 +1170,7 @@ fn a_mapped_column_named_twice_in_the_header_is_an_error() {
 
 #[test]
 fn crlf_files_report_the_right_line_numbers() {
-    let case = Case::new();
+    let case = valid_case();
     let deals = format!("{DEALS}D3,A1,P,new,2026-01-15,abc,,,\n").replace('\n', "\r\n");
     case.write("data/deals.csv", deals.as_bytes());
     let d = case.evaluate_fails();
@@ -1489,7 +1186,7 @@ fn crlf_files_report_the_right_line_numbers() {
 
 #[test]
 fn bare_cr_line_endings_are_an_error() {
-    let case = Case::new();
+    let case = valid_case();
     case.write("data/deals.csv", DEALS.replace('\n', "\r").as_bytes());
     let d = case.evaluate_fails();
     error_at(&d, "data/deals.csv", 1, "bare carriage return");
@@ -1501,7 +1198,7 @@ fn bare_cr_line_endings_are_an_error() {
 
 #[test]
 fn us_dates_down_a_column_are_summarised_once_with_the_date_format_that_reads_them() {
-    let case = Case::new();
+    let case = valid_case();
     let mut deals = DEALS_HEADER.to_string();
     for i in 0..400 {
         deals.push_str(&format!(
@@ -1527,14 +1224,14 @@ fn us_dates_down_a_column_are_summarised_once_with_the_date_format_that_reads_th
         "{summary:?}"
     );
     // The fix it names works.
-    let fixed = Case::with_plan(&format!("{PLAN}\n[data.deals]\ndate_format = \"%m/%d/%Y\"\n"));
+    let fixed = case_with_plan(&format!("{PLAN}\n[data.deals]\ndate_format = \"%m/%d/%Y\"\n"));
     fixed.write("data/deals.csv", deals.as_bytes());
     fixed.evaluate_ok(&[]);
 }
 
 #[test]
 fn a_typo_in_a_values_mapping_is_blamed_on_the_plan() {
-    let case = Case::with_plan(&format!(
+    let case = case_with_plan(&format!(
         "{PLAN}\n[data.deals]\nvalues = {{ status = {{ Wonn = \"won\" }} }}\n"
     ));
     case.write(
@@ -1553,7 +1250,7 @@ fn a_typo_in_a_values_mapping_is_blamed_on_the_plan() {
 
 #[test]
 fn errors_carry_codes() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,new,2026-01-15,1000.00,,won,,EXTRA\nD4,ZZ,P,new,2026-01-15,5,,,\nD5,A1,P,gift,2026-01-15,5,,,\n").as_bytes(),
@@ -1563,10 +1260,10 @@ fn errors_carry_codes() {
     assert_eq!(code(4).as_deref(), Some("deals.ragged-row"));
     assert_eq!(code(5).as_deref(), Some("deals.unknown-rep"));
     assert_eq!(code(6).as_deref(), Some("deals.unknown-deal-type"));
-    let plan = Case::with_plan(&plan_with("period = \"quarter\"", "period = \"quarter\"\nperoid = 1"));
+    let plan = case_with_plan(&plan_with("period = \"quarter\"", "period = \"quarter\"\nperoid = 1"));
     let d = plan.check_fails();
     assert_eq!(d[0].code.as_deref(), Some("plan.unknown-key"), "{}", show(&d));
-    let plan = Case::with_plan(&plan_with("quota = 400_000", "quota = \"lots\""));
+    let plan = case_with_plan(&plan_with("quota = 400_000", "quota = \"lots\""));
     let d = plan.check_fails();
     assert!(
         d.iter().any(|e| e.code.as_deref() == Some("plan.scheme")),
@@ -1588,7 +1285,7 @@ fn stderr_of(case: &Case, args: &[&str]) -> String {
 
 #[test]
 fn snapshot_of_csv_errors() {
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/deals.csv",
         format!("{DEALS}D3,A1,P,new,2026-13-01,1\u{a0}000,,,\nD4,A1,P,new,2026-01-15,10,,won,,X\nD5,ZZ,\"P,new,2026-01-15,10,,,\n").as_bytes(),
@@ -1598,7 +1295,7 @@ fn snapshot_of_csv_errors() {
 
 #[test]
 fn snapshot_of_plan_errors() {
-    let case = Case::with_plan(&plan_with(
+    let case = case_with_plan(&plan_with(
         "period = \"quarter\"",
         "period = \"quartr\"\nyear_strat = 2026-01-01",
     ));
@@ -1607,7 +1304,7 @@ fn snapshot_of_plan_errors() {
 
 #[test]
 fn snapshot_of_a_summarised_column() {
-    let case = Case::new();
+    let case = valid_case();
     let mut deals = DEALS_HEADER.to_string();
     for i in 0..50 {
         deals.push_str(&format!(
@@ -1623,7 +1320,7 @@ fn snapshot_of_a_summarised_column() {
 #[test]
 fn a_rejected_rep_row_is_one_error_not_one_per_deal() {
     // Before: one bad scheme cell made every deal of that rep a second error.
-    let case = Case::new();
+    let case = valid_case();
     case.write(
         "data/reps.csv",
         format!("{REPS_HEADER}A1,Ana,ae,,,,\nB2,Bo,aee,,A1,,\nC3,Cy,ae,,B2,,\n").as_bytes(),
@@ -1658,7 +1355,7 @@ fn a_rejected_rep_row_is_one_error_not_one_per_deal() {
 
 #[test]
 fn a_fifo_or_a_device_as_an_input_is_an_error_not_a_hang() {
-    let case = Case::new();
+    let case = valid_case();
     std::fs::remove_file(case.path().join("data/deals.csv")).unwrap();
     let made = std::process::Command::new("mkfifo")
         .arg(case.path().join("data/deals.csv"))
@@ -1693,7 +1390,7 @@ fn a_fifo_or_a_device_as_an_input_is_an_error_not_a_hang() {
 
 #[test]
 fn a_file_that_is_one_endless_line_is_an_error_without_filling_memory() {
-    let case = Case::new();
+    let case = valid_case();
     let mut deals = DEALS.as_bytes().to_vec();
     deals.extend(std::iter::repeat_n(b'a', (17 << 20) as usize));
     case.write("data/deals.csv", &deals);

@@ -17,61 +17,20 @@ use rust_decimal::Decimal;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// What one run of the binary did, and how long it took.
-struct Run {
-    code: Option<i32>,
-    stderr: String,
-    took: Duration,
-}
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let started = Instant::now();
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: started.elapsed(),
-    };
-    assert!(
-        run.code != Some(101) && !run.stderr.contains("panicked"),
-        "fuerza panicked on {args:?}:\n{}",
-        run.stderr
-    );
-    run
-}
+use common::cli::{listing, run_in, Case};
 
 /// Runs a command that must fail at once (status 1) with `message` and write nothing.
 fn refused(dir: &Path, args: &[&str], message: &str) -> String {
     let before = listing(dir);
-    let r = run(dir, args);
+    let r = run_in(dir, args);
     assert_eq!(r.code, Some(1), "{args:?}:\n{}", r.stderr);
     assert!(r.stderr.contains(message), "{args:?}: no {message:?} in\n{}", r.stderr);
     assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
     assert!(r.took < Duration::from_secs(10), "{args:?} took {:?}", r.took);
     assert_eq!(listing(dir), before, "{args:?} added or removed a file");
     r.stderr
-}
-
-/// Every path under `dir`, hidden files included.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            out.push(p.strip_prefix(dir).unwrap().display().to_string());
-            if p.is_dir() {
-                stack.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 const PLAN: &str = r#"[plan]
@@ -95,12 +54,7 @@ tiers = [ { from = 0, rate = "10%" } ]
 "#;
 
 /// A plan and `reps` reps with a deal a quarter in 2025 and 2026.
-fn case(reps: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::create_dir_all(d.join("data")).unwrap();
-    std::fs::write(d.join("plan.toml"), PLAN).unwrap();
-    std::fs::write(d.join("other.toml"), PLAN.replace("10%", "12%")).unwrap();
+fn case(reps: usize) -> Case {
     let mut r = String::from("rep_id,name,scheme\n");
     let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
     for i in 0..reps {
@@ -111,9 +65,9 @@ fn case(reps: usize) -> tempfile::TempDir {
             }
         }
     }
-    std::fs::write(d.join("data/reps.csv"), r).unwrap();
-    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
-    dir
+    let case = Case::new(PLAN, &r, &deals);
+    case.write("other.toml", PLAN.replace("10%", "12%"));
+    case
 }
 
 #[test]
@@ -224,14 +178,14 @@ fn threads_above_the_maximum_are_refused_at_once() {
     // The maximum runs, and quickly.
     let mut args = sim.to_vec();
     args.extend(["--threads", "256"]);
-    let r = run(d, &args);
+    let r = run_in(d, &args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.took < Duration::from_secs(20), "256 threads took {:?}", r.took);
 }
 
 #[test]
 fn generate_above_its_maximums_is_refused_and_leaves_nothing_behind() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Case::empty();
     let d = dir.path();
     // Before: --reps 1000000000 aborted on a 136 GB allocation (status 134) and left
     // three .tmp files in the output folder it had created.
@@ -256,7 +210,7 @@ fn generate_above_its_maximums_is_refused_and_leaves_nothing_behind() {
     );
     assert_eq!(std::fs::read_to_string(d.join("gen/reps.csv")).unwrap(), "kept");
     // Within the maximums it writes, and leaves no temporary file.
-    let r = run(
+    let r = run_in(
         d,
         &[
             "generate",

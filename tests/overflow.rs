@@ -12,134 +12,22 @@
 //! Each test builds a tiny plan and data set in a temporary folder and runs
 //! the binary there with relative paths.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod common;
 
-/// A plan and its data in a temporary folder.
-struct Case {
-    dir: tempfile::TempDir,
-}
+use common::cli::{first_error, Case, Run};
 
-/// What one run of the binary did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Case {
-    fn new(plan: &str, reps: &str, deals: &str) -> Self {
-        let case = Self {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        case.write("plan.toml", plan);
-        case.write("data/reps.csv", reps);
-        case.write("data/deals.csv", deals);
-        case
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    /// Runs `fuerza ARGS` in the case folder; never a panic (status 101), whatever the outcome.
-    fn run(&self, args: &[&str]) -> Run {
-        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
-            .args(args)
-            .current_dir(self.path())
-            .env_remove("RUST_BACKTRACE")
-            .output()
-            .unwrap();
-        let run = Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        assert!(
-            run.code != Some(101) && !run.stderr.contains("panicked"),
-            "fuerza panicked on {args:?}:\n{}",
-            run.stderr
-        );
-        assert!(
-            run.code.is_some(),
-            "fuerza was killed by a signal on {args:?}:\n{}",
-            run.stderr
-        );
-        run
-    }
-
-    /// Runs a command that must succeed.
-    fn ok(&self, args: &[&str]) -> Run {
-        let run = self.run(args);
-        assert_eq!(run.code, Some(0), "{args:?} failed:\n{}\n{}", run.stdout, run.stderr);
-        run
-    }
-
-    fn evaluate(&self) -> Run {
-        self.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out"])
-    }
-
-    fn simulate(&self) -> Run {
-        self.run(&[
-            "simulate",
-            "plan.toml",
-            "--data",
-            "data",
-            "--out",
-            "sim",
-            "--trials",
-            "20",
-        ])
-    }
-
-    /// A CSV output as rows of column → value.
-    fn csv(&self, rel: &str) -> Vec<BTreeMap<String, String>> {
-        let text = std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-        lines
-            .map(|l| header.iter().map(|h| h.to_string()).zip(split_csv(l)).collect())
-            .collect()
-    }
-
-    /// payouts.csv's `col` for `rep` in `period`.
-    fn payout(&self, rep: &str, period: &str, col: &str) -> String {
-        self.csv("out/payouts.csv")
-            .into_iter()
-            .find(|r| r["rep_id"] == rep && r["period"] == period)
-            .unwrap_or_else(|| panic!("no payouts row for {rep} {period}"))[col]
-            .clone()
-    }
-}
-
-/// One CSV line's fields (quoted fields may hold commas).
-fn split_csv(line: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
-    for ch in line.chars() {
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(ch),
-        }
-    }
-    out.push(cur);
-    out
-}
-
-/// The first error line of stderr (`error: FILE:LINE:COL: message` or
-/// `error[code]: FILE:LINE:COL: message`) and the lines under it.
-fn first_error(stderr: &str) -> (String, String) {
-    let mut lines = stderr.lines().skip_while(|l| !l.starts_with("error"));
-    let head = lines.next().unwrap_or_else(|| panic!("no error printed:\n{stderr}"));
-    let head = head.split_once(": ").map_or(head, |(_, rest)| rest).to_string();
-    let body: Vec<&str> = lines.take_while(|l| l.starts_with(' ') || l.is_empty()).collect();
-    (head, body.join("\n"))
+/// `fuerza simulate` of 20 trials into `sim/`, which may fail.
+fn simulate(case: &Case) -> Run {
+    case.run(&[
+        "simulate",
+        "plan.toml",
+        "--data",
+        "data",
+        "--out",
+        "sim",
+        "--trials",
+        "20",
+    ])
 }
 
 const QUARTERS: [&str; 4] = ["Q1", "Q2", "Q3", "Q4"];
@@ -187,7 +75,7 @@ fn a_deal_just_below_the_limit_cancelled_in_the_window_is_clawed_back_to_the_cen
          D2,A1,2026-02-20,100000000000000.01,,\n"
     );
     let case = Case::new(&ten_percent_plan("1"), ONE_REP, &deals);
-    case.evaluate();
+    case.evaluate_ok(&[]);
     assert_eq!(case.payout("A1", "Q1", "credit"), "999999999999999.01");
     assert_eq!(case.payout("A1", "Q1", "earned"), "99999999999999.90");
     assert_eq!(case.payout("A1", "Q1", "clawback"), "-89999999999999.90");
@@ -220,7 +108,7 @@ fn a_weighted_deal_cancelled_in_the_window_is_clawed_back_in_full_by_evaluate_an
          D2,A1,2026-04-15,9000000000000,,\n"
     );
     let case = Case::new(&ten_percent_plan("100"), ONE_REP, &deals);
-    case.evaluate();
+    case.evaluate_ok(&[]);
     assert_eq!(case.payout("A1", "Q1", "credit"), "900000000000000.00");
     assert_eq!(case.payout("A1", "Q1", "earned"), "90000000000000.00");
     assert_eq!(case.payout("A1", "Q1", "clawback"), "-90000000000000.00");
@@ -229,7 +117,7 @@ fn a_weighted_deal_cancelled_in_the_window_is_clawed_back_in_full_by_evaluate_an
 
     // Simulate: each quarter books at most 10^13 (the largest draw) at weight 100, 10%,
     // and a resampled cancellation claws a whole quarter's commission back.
-    let run = case.simulate();
+    let run = simulate(&case);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let forecast = case.csv("sim/forecast.csv");
     let fy = forecast.iter().find(|r| r["period"] == "FY").unwrap();
@@ -316,7 +204,7 @@ fn huge_deals(n: usize, day: &str) -> String {
 #[test]
 fn a_thousand_deals_at_every_limit_for_one_rep_are_paid_exactly() {
     let case = Case::new(HUGE_PLAN, TEAM, &huge_deals(1000, "2026-01-15"));
-    case.evaluate();
+    case.evaluate_ok(&[]);
     // A1, Q1: credit 1,000 × 9 × 10^14 × 100 × 100 = 9 × 10^21; commission at 100: 9 × 10^23.
     // Attainment 9 × 10^21 ÷ 100,000 = 9 × 10^16, past the curve's last point: f = 100, so
     // the bonus is 999,999,999,999,999 × 100 × 90 ÷ (90 × 4) = 24,999,999,999,999,975.
@@ -348,7 +236,7 @@ fn simulated_pay_beyond_64_bit_cents_is_a_located_error_not_a_panic() {
         deals.push_str(&format!("H{i},A1,P,new,{day},900000000000000\n"));
     }
     let case = Case::new(HUGE_PLAN, TEAM, &deals);
-    let run = case.simulate();
+    let run = simulate(&case);
     assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
     let (head, body) = first_error(&run.stderr);
     // M1 (row 2) is paid on A1's credit: 2 × 10^19 in Q1 of the first trial.
@@ -362,7 +250,7 @@ fn simulated_pay_beyond_64_bit_cents_is_a_located_error_not_a_panic() {
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     assert!(!case.path().join("sim").exists(), "a failed run wrote its folder");
     // evaluate pays the same data: the limit is simulate's.
-    case.evaluate();
+    case.evaluate_ok(&[]);
     assert_eq!(case.payout("A1", "Q1", "credit"), "9000000000000000000.00");
 }
 
@@ -385,7 +273,7 @@ fn huge_but_countable_simulated_pay_replays_zero_variance_history_to_the_cent() 
         deals.push_str(&format!("H{i},A1,{day},9000000000000,,\n"));
     }
     let case = Case::new(&plan, TEAM, &deals);
-    let run = case.simulate();
+    let run = simulate(&case);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     for row in case.csv("sim/forecast.csv") {
         let want = if row["period"] == "FY" {

@@ -4,55 +4,20 @@
 //! never writes over an input or into the data folder, and each command has a
 //! folder of its own.
 
+mod common;
+
+use common::cli::{files, fuerza, repo, Case};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn fuerza() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fuerza"));
-    c.env_remove("RUST_BACKTRACE");
-    c
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-/// Runs `fuerza ARGS` in `dir`; returns (status, stderr). Never a panic.
-fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = fuerza().args(args).current_dir(dir).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
-    (out.status.code().unwrap_or(-1), stderr)
-}
+use std::path::Path;
 
 /// A copy of the Acme plan and its data in a temporary folder: `plan.toml`, `data/`.
-fn acme() -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    std::fs::copy(repo("plans/acme.toml"), t.path().join("plan.toml")).unwrap();
-    std::fs::create_dir(t.path().join("data")).unwrap();
+fn acme() -> Case {
+    let case = Case::empty();
+    case.write("plan.toml", std::fs::read(repo("plans/acme.toml")).unwrap());
     for f in ["reps.csv", "deals.csv", "opportunities.csv"] {
-        std::fs::copy(repo("data/acme").join(f), t.path().join("data").join(f)).unwrap();
+        case.write(&format!("data/{f}"), std::fs::read(repo("data/acme").join(f)).unwrap());
     }
-    t
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    case
 }
 
 fn manifest(dir: &Path) -> serde_json::Value {
@@ -99,24 +64,19 @@ fn leftovers(parent: &Path) -> Vec<String> {
 fn a_second_run_leaves_nothing_of_the_first_in_the_folder() {
     let t = acme();
     let d = t.path();
-    let (code, err) = run(
-        d,
-        &[
-            "evaluate",
-            "plan.toml",
-            "--data",
-            "data",
-            "--out",
-            "out/run",
-            "--png",
-            "--statements",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    t.ok(&[
+        "evaluate",
+        "plan.toml",
+        "--data",
+        "data",
+        "--out",
+        "out/run",
+        "--png",
+        "--statements",
+    ]);
     assert!(files(&d.join("out/run")).keys().any(|k| k.ends_with(".png")));
     // The second run has neither PNGs nor statements: none of the first run's survive.
-    let (code, err) = run(d, &["evaluate", "plan.toml", "--data", "data", "--out", "out/run"]);
-    assert_eq!(code, 0, "{err}");
+    t.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out/run"]);
     let after = files(&d.join("out/run"));
     assert!(
         !after
@@ -142,8 +102,7 @@ fn each_command_has_its_own_default_folder_and_says_so_in_its_manifest() {
         &["capacity", "plan.toml", "--data", "data"],
         &["chart", "payout-curve", "plan.toml", "--data", "data"],
     ] {
-        let (code, err) = run(d, args);
-        assert_eq!(code, 0, "{args:?}: {err}");
+        t.ok(args);
     }
     for (folder, cmd, file) in [
         ("out/plan", "evaluate", "payouts.csv"),
@@ -187,8 +146,7 @@ fn no_command_writes_over_its_inputs_or_into_the_data_folder() {
         ],
         &["fractures", "plan.toml", "--data", "data", "--out", "data/deals.csv"],
     ] {
-        let (code, err) = run(d, args);
-        assert_eq!(code, 1, "{args:?} must be refused:\n{err}");
+        let err = t.run(args).failed().stderr;
         assert!(err.contains("cannot be written"), "{args:?}: {err}");
         assert_eq!(files(d), before, "{args:?} changed a file");
     }
@@ -200,8 +158,10 @@ fn a_folder_fuerza_did_not_write_is_never_replaced() {
     let d = t.path();
     std::fs::create_dir(d.join("mine")).unwrap();
     std::fs::write(d.join("mine/thesis.txt"), "two years of work").unwrap();
-    let (code, err) = run(d, &["evaluate", "plan.toml", "--data", "data", "--out", "mine"]);
-    assert_eq!(code, 1, "{err}");
+    let err = t
+        .run(&["evaluate", "plan.toml", "--data", "data", "--out", "mine"])
+        .failed()
+        .stderr;
     assert!(err.contains("no manifest.json from fuerza"), "{err}");
     assert_eq!(
         std::fs::read_to_string(d.join("mine/thesis.txt")).unwrap(),
@@ -213,8 +173,9 @@ fn a_folder_fuerza_did_not_write_is_never_replaced() {
 fn quota_with_a_csv_path_writes_that_one_file_atomically() {
     let t = acme();
     let d = t.path();
-    let (code, err) = run(d, &["quota", "plan.toml", "--data", "data", "--out", "alloc/q.csv"]);
-    assert_eq!(code, 0, "{err}");
+    let err = t
+        .ok(&["quota", "plan.toml", "--data", "data", "--out", "alloc/q.csv"])
+        .stderr;
     assert!(
         err.contains("territory-balance chart is written only with --out FOLDER"),
         "{err}"
@@ -231,30 +192,12 @@ fn a_killed_run_leaves_the_folder_wholly_old_or_wholly_new() {
     let t = acme();
     let d = t.path();
     // A bigger year, so that a run lasts long enough to be killed at many points.
-    let (code, err) = run(
-        d,
-        &[
-            "generate",
-            "--plan",
-            "plan.toml",
-            "--out",
-            "data",
-            "--reps",
-            "60",
-            "--deals",
-            "40000",
-            "--opportunities",
-            "2000",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    t.generate_data(60, 40_000, 2000);
     let args = ["evaluate", "plan.toml", "--data", "data", "--out", "out/run"];
-    let (code, err) = run(d, &args);
-    assert_eq!(code, 0, "{err}");
+    t.ok(&args);
     let old_deals = consistent(&d.join("out/run")).unwrap()["inputs"][2]["sha256"].clone();
     let started = std::time::Instant::now();
-    let (code, err) = run(d, &args);
-    assert_eq!(code, 0, "{err}");
+    t.ok(&args);
     let span = started.elapsed();
     // The new runs read other deals, so an old and a new folder can be told apart.
     let deals = std::fs::read_to_string(d.join("data/deals.csv")).unwrap();
@@ -273,8 +216,7 @@ fn a_killed_run_leaves_the_folder_wholly_old_or_wholly_new() {
         }
     }
     // The next run starts clean: whatever the killed ones left beside the folder is gone.
-    let (code, err) = run(d, &args);
-    assert_eq!(code, 0, "{err}");
+    t.ok(&args);
     consistent(&d.join("out/run")).unwrap();
     assert!(leftovers(&d.join("out")).is_empty(), "{:?}", leftovers(&d.join("out")));
     eprintln!("killed runs: {old} left the old folder, {new} the new one");

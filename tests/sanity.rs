@@ -12,6 +12,9 @@
 //! Each case is a tiny plan in a temporary folder whose numbers are worked out
 //! by hand in the comments.
 
+mod common;
+
+use common::cli::{run_in, Case, CHECK, EVALUATE};
 use std::path::Path;
 
 /// One AE scheme paying 5% of every amount: quota 400,000 (100,000 a
@@ -45,88 +48,10 @@ const DEALS: &str = "deal_id,rep_id,product,close_date,amount\n\
 D1,A1,P,2026-01-15,1000.00\n\
 D2,B2,P,2026-04-15,2000.00\n";
 
-/// A plan and its data in a temporary folder.
-struct Case {
-    dir: tempfile::TempDir,
+/// A case with this plan, the two reps and these deals.
+fn two_reps(plan: &str, deals: &str) -> Case {
+    Case::new(plan, REPS, deals)
 }
-
-/// What one run of the binary did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Case {
-    fn new(plan: &str, deals: &str) -> Self {
-        let case = Self {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        case.write("plan.toml", plan);
-        case.write("data/reps.csv", REPS);
-        case.write("data/deals.csv", deals);
-        case
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-    }
-
-    /// Runs `fuerza ARGS` in the case folder; never a panic.
-    fn run(&self, args: &[&str]) -> Run {
-        run_in(self.path(), args)
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_fuerza"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && run.code != Some(101),
-        "fuerza panicked on {args:?}:\n{}",
-        run.stderr
-    );
-    run
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(self.code, Some(0), "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    fn failed(self) -> Self {
-        assert_eq!(self.code, Some(1), "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    /// The `warning:` header lines of stderr.
-    fn warnings(&self) -> Vec<&str> {
-        self.stderr.lines().filter(|l| l.starts_with("warning: ")).collect()
-    }
-}
-
-const EVALUATE: &[&str] = &["evaluate", "plan.toml", "--data", "data", "--out", "out"];
-const CHECK: &[&str] = &["check", "plan.toml", "--data", "data"];
 
 // ---------------------------------------------------------------------------
 // 1. No deal inside the plan year
@@ -135,7 +60,7 @@ const CHECK: &[&str] = &["check", "plan.toml", "--data", "data"];
 #[test]
 fn a_plan_year_no_deal_falls_in_is_an_error_naming_the_dates() {
     // year_start 2027 for the 2026 deals: both rows, 2026-01-15 and 2026-04-15, are before the year.
-    let case = Case::new(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
+    let case = two_reps(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
     for args in [EVALUATE, CHECK] {
         let run = case.run(args).failed();
         assert!(
@@ -152,7 +77,7 @@ fn a_plan_year_no_deal_falls_in_is_an_error_naming_the_dates() {
         assert!(!case.path().join("out").exists(), "{args:?} wrote outputs");
     }
     // Deals after the plan year are the same mistake.
-    let case = Case::new(&PLAN.replace("2026-01-01", "2025-01-01"), DEALS);
+    let case = two_reps(&PLAN.replace("2026-01-01", "2025-01-01"), DEALS);
     let run = case.run(EVALUATE).failed();
     assert!(
         run.stderr.contains(
@@ -163,7 +88,7 @@ fn a_plan_year_no_deal_falls_in_is_an_error_naming_the_dates() {
     );
     // One row: one date.
     let one = "deal_id,rep_id,close_date,amount\nD1,A1,2025-12-31,10\n";
-    let run = Case::new(PLAN, one).run(CHECK).failed();
+    let run = two_reps(PLAN, one).run(CHECK).failed();
     assert!(
         run.stderr
             .contains("the plan year 2026-01-01 to 2026-12-31: the 1 deal row(s) close on 2025-12-31"),
@@ -177,7 +102,7 @@ fn one_deal_inside_the_year_or_no_deal_at_all_is_not_that_error() {
     // 2025-12-31 is outside, 2026-12-31 (the year's last day) inside: a warning, and A1 is paid
     // 5% of 3,000 = 150.00 in Q4.
     let deals = "deal_id,rep_id,close_date,amount\nD0,A1,2025-12-31,1000\nD1,A1,2026-12-31,3000\n";
-    let case = Case::new(PLAN, deals);
+    let case = two_reps(PLAN, deals);
     let run = case.run(EVALUATE).ok();
     assert_eq!(
         run.warnings(),
@@ -189,7 +114,7 @@ fn one_deal_inside_the_year_or_no_deal_at_all_is_not_that_error() {
         "{payouts}"
     );
     // A header and no row: nothing to say about the year (everyone is paid base only).
-    let case = Case::new(PLAN, "deal_id,rep_id,close_date,amount\n");
+    let case = two_reps(PLAN, "deal_id,rep_id,close_date,amount\n");
     case.run(EVALUATE).ok();
     assert!(case
         .read("out/payouts.csv")
@@ -200,7 +125,7 @@ fn one_deal_inside_the_year_or_no_deal_at_all_is_not_that_error() {
 #[test]
 fn commands_that_read_deals_as_history_still_run_on_last_years_deals() {
     // Forecasting or planning 2027 from 2026 deals is what simulate and quota are for.
-    let case = Case::new(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
+    let case = two_reps(&PLAN.replace("2026-01-01", "2027-01-01"), DEALS);
     case.run(&[
         "simulate",
         "plan.toml",
@@ -229,7 +154,7 @@ fn evaluate_json_lists_the_warnings_stderr_shows() {
     // One deal before the year and a product multiplier for a product no deal has.
     let plan = PLAN.replace("quota = 400_000\n", "quota = 400_000\nproducts = { Q = 1.5 }\n");
     let deals = format!("{DEALS}D0,A1,P,2025-12-20,500.00\n");
-    let case = Case::new(&plan, &deals);
+    let case = two_reps(&plan, &deals);
     let run = case
         .run(&[
             "evaluate",
@@ -273,7 +198,7 @@ fn evaluate_json_lists_the_warnings_stderr_shows() {
     let fy = json["summary"].as_array().unwrap().last().unwrap();
     assert_eq!(fy["incentive"], "150.00");
     // A clean run has an empty list.
-    let run = Case::new(PLAN, DEALS)
+    let run = two_reps(PLAN, DEALS)
         .run(&[
             "evaluate",
             "plan.toml",
@@ -295,7 +220,7 @@ fn evaluate_json_lists_the_warnings_stderr_shows() {
 
 #[test]
 fn quotas_csv_is_announced_with_how_many_quotas_it_replaces() {
-    let case = Case::new(PLAN, DEALS);
+    let case = two_reps(PLAN, DEALS);
     let run = case.run(EVALUATE).ok();
     assert!(!run.stderr.contains("quotas.csv"), "{}", run.stderr);
     // Three (rep, period) quotas for two reps.
@@ -334,7 +259,7 @@ fn capacity_plan(lead: u32) -> String {
 fn capacity_warns_when_no_hire_can_make_the_goal() {
     // Hires start in M10 at the earliest: tenure months 1-3 by December, all ramped at 0,
     // so a hire adds nothing; the two reps make 240,000, short of 1,000,000 by 760,000 (76%).
-    let case = Case::new(&capacity_plan(9), DEALS);
+    let case = two_reps(&capacity_plan(9), DEALS);
     let run = case
         .run(&["capacity", "plan.toml", "--data", "data", "--out", "cap"])
         .ok();
@@ -355,7 +280,7 @@ fn capacity_warns_when_no_hire_can_make_the_goal() {
         run.stderr
     );
     // One month earlier, a hire sells December: 10,000 each, and 760,000 / 10,000 = 76 hires make it exactly.
-    let case = Case::new(&capacity_plan(8), DEALS);
+    let case = two_reps(&capacity_plan(8), DEALS);
     let run = case
         .run(&["capacity", "plan.toml", "--data", "data", "--out", "cap"])
         .ok();
@@ -381,11 +306,11 @@ fn with_target(target: &str) -> String {
 fn check_warns_when_pay_at_target_is_more_than_one_percent_off() {
     // Pays 20,000 at 100%: against 20,000 (0%) and 20,200 (0.99% below) nothing to say.
     for target in ["20_000", "20_200"] {
-        let run = Case::new(&with_target(target), DEALS).run(CHECK).ok();
+        let run = two_reps(&with_target(target), DEALS).run(CHECK).ok();
         assert!(run.warnings().is_empty(), "{target}: {}", run.stderr);
     }
     // 20,300: 300 / 20,300 = 1.48% below. The warning points at the line (plan.toml line 14).
-    let run = Case::new(&with_target("20_300"), DEALS).run(CHECK).ok();
+    let run = two_reps(&with_target("20_300"), DEALS).run(CHECK).ok();
     assert_eq!(
         run.warnings(),
         ["warning: plan.toml:14:1: scheme ae pays 20,000.00 at 100% attainment against a target_incentive of 20,300.00: 1.5% below target"]
@@ -402,13 +327,13 @@ fn check_warns_when_pay_at_target_is_more_than_one_percent_off() {
         run.stderr
     );
     // 15,000: 5,000 / 15,000 = 33.3% above.
-    let run = Case::new(&with_target("15_000"), DEALS).run(CHECK).ok();
+    let run = two_reps(&with_target("15_000"), DEALS).run(CHECK).ok();
     assert_eq!(
         run.warnings(),
         ["warning: plan.toml:14:1: scheme ae pays 20,000.00 at 100% attainment against a target_incentive of 15,000.00: 33.3% above target"]
     );
     // evaluate does not repeat it.
-    let run = Case::new(&with_target("15_000"), DEALS).run(EVALUATE).ok();
+    let run = two_reps(&with_target("15_000"), DEALS).run(EVALUATE).ok();
     assert!(run.warnings().is_empty(), "{}", run.stderr);
 }
 
@@ -425,10 +350,10 @@ fn an_override_only_adds_so_only_pay_above_target_is_known_to_be_off() {
              name = \"Override\"\nrate = \"1%\"\n"
         )
     };
-    let run = Case::new(&mgr("15_000"), DEALS).run(CHECK).ok();
+    let run = two_reps(&mgr("15_000"), DEALS).run(CHECK).ok();
     assert!(run.warnings().is_empty(), "{}", run.stderr);
     // PLAN's 21 lines, a blank one, then [[schemes]] on 23: target_incentive is line 27.
-    let run = Case::new(&mgr("8_000"), DEALS).run(CHECK).ok();
+    let run = two_reps(&mgr("8_000"), DEALS).run(CHECK).ok();
     assert_eq!(
         run.warnings(),
         ["warning: plan.toml:27:1: scheme mgr pays at least 10,000.00 at 100% attainment against a target_incentive of 8,000.00: 25% above target"]

@@ -3,26 +3,12 @@
 //! a bounded warning list, many schemes do not draw a chart each, and the
 //! roster has a documented maximum.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fuerza"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(!e.contains("panicked"), "{e}");
-    (out.status.code().unwrap_or(-1), o, e)
-}
+use common::cli::{repo, Case, CHECK, EVALUATE};
 
-/// A plan with `schemes` schemes and one rep each.
-fn many_schemes(dir: &Path, schemes: usize) {
+/// A plan with `schemes` schemes: scheme s00 has `schemes` reps, s01 one fewer, ...
+fn many_schemes(schemes: usize) -> Case {
     let mut plan =
         String::from("[plan]\nname = \"Many\"\ncurrency = \"USD\"\nyear_start = 2026-01-01\nperiod = \"quarter\"\n");
     let mut reps = String::from("rep_id,name,scheme\n");
@@ -37,18 +23,13 @@ fn many_schemes(dir: &Path, schemes: usize) {
             deals.push_str(&format!("D{i}x{k},R{i}x{k},2026-02-01,1000.00\n"));
         }
     }
-    std::fs::write(dir.join("plan.toml"), plan).unwrap();
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::write(dir.join("data/reps.csv"), reps).unwrap();
-    std::fs::write(dir.join("data/deals.csv"), deals).unwrap();
+    Case::new(&plan, &reps, &deals)
 }
 
 #[test]
 fn at_most_24_payout_curves_are_drawn_the_busiest_schemes() {
-    let t = tempfile::tempdir().unwrap();
-    many_schemes(t.path(), 30);
-    let (code, _, err) = run(t.path(), &["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
-    assert_eq!(code, 0, "{err}");
+    let t = many_schemes(30);
+    let err = t.ok(EVALUATE).stderr;
     let curves: Vec<String> = std::fs::read_dir(t.path().join("out/charts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -64,9 +45,8 @@ fn at_most_24_payout_curves_are_drawn_the_busiest_schemes() {
         "{err}"
     );
     // Any other is one command away.
-    let (code, out, err) = run(
-        t.path(),
-        &[
+    let out = t
+        .ok(&[
             "chart",
             "payout-curve",
             "plan.toml",
@@ -76,40 +56,18 @@ fn at_most_24_payout_curves_are_drawn_the_busiest_schemes() {
             "s29",
             "--out",
             "c",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+        ])
+        .stdout;
     assert!(out.contains("payout-curve-s29.svg"), "{out}");
 }
 
 #[test]
 fn a_large_roster_gives_a_bounded_report_and_warning_list() {
-    let t = tempfile::tempdir().unwrap();
+    let t = Case::empty();
     let d = t.path();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/acme.toml"),
-        d.join("plan.toml"),
-    )
-    .unwrap();
-    let (code, _, err) = run(
-        d,
-        &[
-            "generate",
-            "--plan",
-            "plan.toml",
-            "--out",
-            "data",
-            "--reps",
-            "1200",
-            "--deals",
-            "20000",
-            "--opportunities",
-            "3000",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(d, &["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
-    assert_eq!(code, 0, "{err}");
+    t.write("plan.toml", std::fs::read(repo("plans/acme.toml")).unwrap());
+    t.generate_data(1200, 20_000, 3000);
+    let err = t.ok(EVALUATE).stderr;
     let html = std::fs::read_to_string(d.join("out/report.html")).unwrap();
     assert_eq!(html.matches("<section class=\"statement\"").count(), 500);
     assert!(html.contains("The first 500 of 1200 reps' statements are shown; every rep's is in statements.csv"));
@@ -130,15 +88,13 @@ fn a_large_roster_gives_a_bounded_report_and_warning_list() {
 
 #[test]
 fn more_reps_than_the_maximum_is_a_clear_error() {
-    let t = tempfile::tempdir().unwrap();
-    many_schemes(t.path(), 1);
+    let t = many_schemes(1);
     let mut reps = String::from("rep_id,name,scheme\n");
     for i in 0..=fuerza::data::reps::MAX_REPS {
         reps.push_str(&format!("R{i},R,s00\n"));
     }
-    std::fs::write(t.path().join("data/reps.csv"), reps).unwrap();
-    let (code, _, err) = run(t.path(), &["check", "plan.toml", "--data", "data"]);
-    assert_eq!(code, 1);
+    t.write("data/reps.csv", reps);
+    let err = t.run(CHECK).failed().stderr;
     assert!(
         err.contains("error[reps.too-many]: data/reps.csv:200002: more than 200000 reps"),
         "{}",

@@ -1,6 +1,9 @@
 //! A small run whose numbers can be checked by hand, with hostile names: shared
-//! by the report, chart and browser tests.
+//! by the report, chart and browser tests. [`cli`] is the end-to-end harness
+//! (a case folder, runs of the binary, what they print and write).
 #![allow(dead_code)] // each test file uses a different part
+
+pub mod cli;
 
 use std::path::{Path, PathBuf};
 
@@ -137,20 +140,10 @@ impl Fixture {
 
     /// Runs `fuerza evaluate` with extra arguments into `out` (under the folder); returns the out path.
     pub fn evaluate(&self, out: &str, extra: &[&str]) -> PathBuf {
-        let out_dir = self.path().join(out);
-        let status = assert_cmd::Command::cargo_bin("fuerza")
-            .unwrap()
-            .current_dir(self.path())
-            .args(["evaluate", "plan.toml", "--data", "data", "--out", out])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "evaluate failed: {}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        out_dir
+        let mut args = vec!["evaluate", "plan.toml", "--data", "data", "--out", out];
+        args.extend(extra);
+        cli::run_in(self.path(), &args).ok();
+        self.path().join(out)
     }
 }
 
