@@ -65,7 +65,7 @@ fn a_plan_year_no_deal_falls_in_is_an_error_naming_the_dates() {
         let run = case.run(args).failed();
         assert!(
             run.stderr.starts_with(
-                "error: data/deals.csv: no deal closes inside the plan year 2027-01-01 to 2027-12-31: \
+                "error[deals.none-in-plan-year]: data/deals.csv:1:1: no deal closes inside the plan year 2027-01-01 to 2027-12-31: \
                  the 2 deal row(s) close from 2026-01-15 to 2026-04-15\n  \
                  help: is year_start right? plan.toml starts the plan year on 2027-01-01\n"
             ),
