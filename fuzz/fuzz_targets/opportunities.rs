@@ -1,0 +1,7 @@
+//! opportunities.csv against plans/acme.toml's process and roster: never a panic, every error located in the file, every reject a data line.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuerza_fuzz::opportunities(
+    fuerza_fuzz::canonical(),
+    "data/opportunities.csv",
+    data
+));
