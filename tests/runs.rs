@@ -145,6 +145,12 @@ fn no_command_writes_over_its_inputs_or_into_the_data_folder() {
             "data",
         ],
         &["fractures", "plan.toml", "--data", "data", "--out", "data/deals.csv"],
+        // `..` after a folder that does not exist (found by review: it used to
+        // slip past every check and replace the data folder).
+        &["evaluate", "plan.toml", "--data", "data", "--out", "nonexist/../data"],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "a/b/../../data/sub"],
+        &["quota", "plan.toml", "--data", "data", "--out", "y/../data/deals.csv"],
+        &["evaluate", "plan.toml", "--data", "data", "--out", "z/.."],
     ] {
         let err = t.run(args).failed().stderr;
         assert!(err.contains("cannot be written"), "{args:?}: {err}");

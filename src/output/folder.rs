@@ -69,27 +69,26 @@ impl Guard {
     }
 }
 
-/// An absolute path with `.` and `..` resolved and symlinks of the part that
-/// exists followed, for paths that may not exist yet.
+/// An absolute path with `.` and `..` resolved and symlinks followed, for
+/// paths that may not exist yet: component by component, each prefix that
+/// exists is canonicalised (so `..` after a symlink goes where the system
+/// goes), and `..` after a part that does not exist pops it (a missing
+/// folder cannot be a link).
 fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let abs = std::path::absolute(path)?;
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        let Some(name) = existing.file_name() else { break };
-        rest.push(name.to_os_string());
-        if !existing.pop() {
-            break;
-        }
-    }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for c in rest.iter().rev().map(Path::new).flat_map(Path::components) {
+    let mut out = PathBuf::new();
+    for c in abs.components() {
         match c {
             Component::ParentDir => {
                 out.pop();
             }
             Component::CurDir => {}
-            c => out.push(c),
+            c => {
+                out.push(c);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
         }
     }
     Ok(out)
@@ -103,14 +102,47 @@ fn io_failed(out: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot {what}: {e}")).in_file(out.display().to_string())
 }
 
-/// Whether `dir` holds a `manifest.json` that fuerza wrote (or is empty).
-fn written_by_fuerza(dir: &Path) -> bool {
-    let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
-    empty
-        || std::fs::read(dir.join("manifest.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .is_some_and(|v| v.get("fuerza_version").is_some())
+/// Why folder `dir` is not a run folder fuerza may replace, if it is not: it
+/// must be empty, or hold a `manifest.json` fuerza wrote and only the files
+/// that manifest stamps (a file put there since would be lost with the folder).
+fn not_a_run_folder(dir: &Path) -> Option<String> {
+    let mut present = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                present.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    if present.is_empty() {
+        return None;
+    }
+    let manifest = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .filter(|v| v.get("fuerza_version").is_some());
+    let Some(m) = manifest else {
+        return Some("the folder holds files and no manifest.json from fuerza, so it was not written by a run".into());
+    };
+    let stamped: std::collections::BTreeSet<&str> = m["outputs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|o| o["file"].as_str()).collect())
+        .unwrap_or_default();
+    let mut extra: Vec<String> = present
+        .into_iter()
+        .filter(|f| f != "manifest.json" && !stamped.contains(f.as_str()))
+        .collect();
+    extra.sort();
+    (!extra.is_empty()).then(|| {
+        format!(
+            "the folder holds files its last run did not write ({}): they would be lost with it",
+            crate::diag::some_of(&extra, 5)
+        )
+    })
 }
 
 /// Whether process `pid` is another process still running (so its staging folder is in use).
@@ -202,11 +234,11 @@ pub fn publish(out: &Path, files: &[OutFile], guard: &Guard) -> Result<Vec<PathB
             "--out names a folder; the outputs go inside it",
         ));
     }
-    if abs.is_dir() && !written_by_fuerza(&abs) {
+    if let Some(why) = abs.is_dir().then(|| not_a_run_folder(&abs)).flatten() {
         return Err(refused(
             out,
-            "the folder holds files and no manifest.json from fuerza, so it was not written by a run",
-            "a run replaces its output folder whole: name a new or empty folder (or delete this one)",
+            &why,
+            "a run replaces its output folder whole: name a new or empty folder, or move those files out",
         ));
     }
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name().and_then(|n| n.to_str())) else {
@@ -303,7 +335,11 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("out");
         let g = Guard::default();
-        publish(&out, &[file("a.csv", "1"), file("charts/x.svg", "x"), manifest()], &g).unwrap();
+        let stamped = file(
+            "manifest.json",
+            "{\"fuerza_version\": \"0\", \"outputs\": [{\"file\": \"a.csv\"}, {\"file\": \"charts/x.svg\"}]}",
+        );
+        publish(&out, &[file("a.csv", "1"), file("charts/x.svg", "x"), stamped], &g).unwrap();
         publish(&out, &[file("b.csv", "2"), manifest()], &g).unwrap();
         let mut names: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
@@ -313,6 +349,31 @@ mod tests {
         assert_eq!(names, ["b.csv", "manifest.json"]);
         let siblings: Vec<_> = std::fs::read_dir(t.path()).unwrap().collect();
         assert_eq!(siblings.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn a_file_added_to_a_run_folder_is_never_deleted_by_the_next_run() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        let m = |files: &[&str]| {
+            let outputs: Vec<String> = files
+                .iter()
+                .map(|f| format!("{{\"file\": \"{f}\", \"sha256\": \"x\"}}"))
+                .collect();
+            file(
+                "manifest.json",
+                &format!("{{\"fuerza_version\": \"0\", \"outputs\": [{}]}}", outputs.join(",")),
+            )
+        };
+        publish(&out, &[file("a.csv", "1"), m(&["a.csv"])], &Guard::default()).unwrap();
+        std::fs::write(out.join("quotas.csv"), "mine").unwrap();
+        let e = publish(&out, &[file("a.csv", "2"), m(&["a.csv"])], &Guard::default()).unwrap_err();
+        assert!(
+            e.message.contains("files its last run did not write (quotas.csv)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(std::fs::read_to_string(out.join("quotas.csv")).unwrap(), "mine");
     }
 
     #[test]
@@ -342,6 +403,30 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&plan).unwrap(), "p");
         publish_file(&data.join("quotas.csv"), b"q", &g).unwrap();
         assert_eq!(std::fs::read_to_string(data.join("quotas.csv")).unwrap(), "q");
+    }
+
+    #[test]
+    fn dot_dot_after_a_missing_folder_is_resolved_before_the_guard() {
+        let t = tempfile::tempdir().unwrap();
+        let data = t.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("deals.csv"), "d").unwrap();
+        let g = Guard::new([data.join("deals.csv").as_path()], Some(&data));
+        for out in [
+            t.path().join("missing/../data"),
+            t.path().join("a/b/../../data"),
+            t.path().join("missing/./../data/sub"),
+        ] {
+            assert!(publish(&out, &[manifest()], &g).is_err(), "{}", out.display());
+        }
+        assert!(!t.path().join("missing").exists() && !t.path().join("a").exists());
+        assert!(publish_file(&t.path().join("missing/../data/deals.csv"), b"q", &g).is_err());
+        assert_eq!(std::fs::read_to_string(data.join("deals.csv")).unwrap(), "d");
+        let mine = t.path().join("mydocs");
+        std::fs::create_dir(&mine).unwrap();
+        std::fs::write(mine.join("thesis.txt"), "work").unwrap();
+        assert!(publish(&t.path().join("x/../mydocs"), &[manifest()], &Guard::default()).is_err());
+        assert_eq!(std::fs::read_to_string(mine.join("thesis.txt")).unwrap(), "work");
     }
 
     #[test]
