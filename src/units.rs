@@ -72,8 +72,11 @@ pub fn fmt_money_human(x: Decimal) -> String {
 
 /// Formats a fraction as a percentage for people ("8%", "12.5%").
 pub fn fmt_pct(x: Decimal) -> String {
-    let p = (x * Decimal::ONE_HUNDRED).round_dp(4).normalize();
-    format!("{p}%")
+    match x.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.round_dp(4).normalize()),
+        // Beyond 28 digits as a percentage: shown as a multiple instead of failing.
+        None => format!("{}×", x.normalize()),
+    }
 }
 
 /// Parses a plain decimal written by a person or a CSV export: optional sign,

@@ -1402,3 +1402,64 @@ fn a_file_that_is_one_endless_line_is_an_error_without_filling_memory() {
     assert_eq!(e.code.as_deref(), Some("deals.unreadable"));
     assert!(d.iter().all(|e| e.body.len() < 2000), "no message prints the line");
 }
+
+#[test]
+fn ragged_rows_down_a_file_are_summarised_and_file_errors_survive_the_cap() {
+    // Every row has a trailing comma: one mistake, not 1,200 errors; and the
+    // missing-column errors of another file are not lost behind them.
+    let case = valid_case();
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..1200 {
+        deals.push_str(&format!("D{i},A1,P,new,2026-01-15,10.00,,,,\n"));
+    }
+    case.write("data/deals.csv", deals);
+    case.write("data/opportunities.csv", "opp_id,rep_id\nO1,A1\n");
+    let d = case.check_fails();
+    let s = error_at(
+        &d,
+        "data/deals.csv",
+        7,
+        "this row and 1194 more have the same mistake (1200 rows in all",
+    );
+    assert_eq!(s.code.as_deref(), Some("deals.ragged-row"));
+    assert!(
+        d.iter()
+            .any(|e| e.code.as_deref() == Some("opportunities.missing-column")),
+        "{}",
+        show(&d)
+    );
+}
+
+#[test]
+fn check_never_panics_on_a_tiny_target_incentive() {
+    let case = case_with_plan(&plan_with(
+        "target_incentive = 20_000",
+        "target_incentive = 0.000000000000000000001",
+    ));
+    let run = case.run(&["check", "plan.toml", "--data", "data"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pays 40,000.00 at 100% attainment"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    let case = valid_case();
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..3000 {
+        deals.push_str(&format!("D{i},A1,P,new,2026-01-15,10.00,,,,\n"));
+    }
+    case.write("data/deals.csv", deals);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fuerza"))
+        .args(["check", "plan.toml", "--data", "data"])
+        .current_dir(case.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take()); // the reader goes away, as `| head -1` does
+    let status = child.wait().unwrap();
+    assert!(matches!(status.code(), Some(1 | 141)), "{status:?}");
+}

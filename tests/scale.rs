@@ -70,8 +70,13 @@ fn a_large_roster_gives_a_bounded_report_and_warning_list() {
     let err = t.ok(EVALUATE).stderr;
     let html = std::fs::read_to_string(d.join("out/report.html")).unwrap();
     assert_eq!(html.matches("<section class=\"statement\"").count(), 500);
-    assert!(html.contains("The first 500 of 1200 reps' statements are shown; every rep's is in statements.csv"));
+    assert!(html.contains("The first 500 of 1200 reps' statements (those on the scorecard above) are shown; every rep's is in statements.csv"));
     assert!(html.contains("The first 500 of 1200 reps' scorecard rows are shown"));
+    // Every link in the page lands on something in it (the scorecard links to the statements shown).
+    for href in html.split("href=\"#").skip(1) {
+        let id = &href[..href.find('"').unwrap()];
+        assert!(html.contains(&format!("id=\"{id}\"")), "a link to #{id} lands nowhere");
+    }
     // Every rep is still in the files.
     let payouts = std::fs::read_to_string(d.join("out/payouts.csv")).unwrap();
     assert_eq!(payouts.lines().count(), 1 + 1200 * 4);

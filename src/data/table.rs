@@ -190,7 +190,14 @@ impl Problems {
     /// Records a bad row (or file-level error when `line` is the header).
     pub fn row_error(&mut self, d: Diagnostic) {
         if !self.lenient && d.line.is_some_and(|l| l > 1) {
-            if let (Some(file), Some(col), Some(code)) = (&d.file, &d.column_name, &d.code) {
+            // A ragged row has no column: its mistake is the row's, counted the same way.
+            let col = d.column_name.clone().or_else(|| {
+                d.code
+                    .as_ref()
+                    .filter(|c| c.ends_with(".ragged-row"))
+                    .map(|_| String::new())
+            });
+            if let (Some(file), Some(col), Some(code)) = (&d.file, &col, &d.code) {
                 let s = self
                     .systematic
                     .entry((file.clone(), col.clone(), code.clone()))
@@ -232,9 +239,13 @@ impl Problems {
         }
     }
 
-    /// Records an error that fails the run even in lenient mode.
+    /// Records an error that fails the run even in lenient mode. Past
+    /// `MAX_KEPT_ERRORS` errors of rows are counted, not kept; an error of a
+    /// whole file (its header, an unclosed quote) is always kept: it may be the
+    /// root cause of the rest.
     pub fn fatal(&mut self, d: Diagnostic) {
-        if self.errors.len() < MAX_KEPT_ERRORS {
+        let whole_file = d.line.is_none_or(|l| l <= 1) || d.code.as_deref().is_some_and(|c| c.ends_with("-quote"));
+        if self.errors.len() < MAX_KEPT_ERRORS || whole_file {
             self.errors.push(d);
         } else {
             self.more_errors += 1;
@@ -260,15 +271,22 @@ impl Problems {
                 continue;
             }
             let shown: Vec<String> = s.shown.iter().map(usize::to_string).collect();
+            let place = if col.is_empty() {
+                String::new()
+            } else {
+                format!(" in column `{col}`")
+            };
             let mut d = Diagnostic::error(format!(
-                "this row and {} more have the same mistake in column `{col}` ({} rows in all; lines {} are shown above)",
+                "this row and {} more have the same mistake{place} ({} rows in all; lines {} are shown above)",
                 s.rows - s.shown.len() - 1,
                 s.rows,
                 shown.join(", ")
             ))
             .with_code(code.clone())
-            .in_file(file)
-            .column_named(col);
+            .in_file(file);
+            if !col.is_empty() {
+                d = d.column_named(col);
+            }
             let (line, column) = s.first_hidden.unwrap_or((0, None));
             d.line = Some(line);
             d.column = column;
@@ -542,8 +560,10 @@ impl<'m, R: Read> Table<'m, R> {
                 }
             }
         }
+        let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, n) in names.iter().enumerate() {
-            if let Some(first) = names[..i].iter().position(|m| m == n).filter(|_| !n.is_empty()) {
+            let first = *first_of.entry(n.as_str()).or_insert(i);
+            if let Some(first) = (first != i && !n.is_empty()).then_some(first) {
                 ok = false;
                 problems.fatal(
                     Diagnostic::error(format!(

@@ -204,10 +204,16 @@ fn score_of<'r>(r: &'r Report, rep: usize) -> Option<&'r ScoreRow> {
         .or_else(|| r.scorecard.iter().find(|s| s.rep == rep))
 }
 
-fn scorecard_table(r: &Report) -> String {
+/// The scorecard rows the report shows: the first `MAX_REPORT_REPS` by rank.
+fn ranked<'r>(r: &Report<'r>) -> Vec<&'r ScoreRow> {
     let mut rows: Vec<&ScoreRow> = r.scorecard.iter().collect();
     rows.sort_by_key(|x| (x.rank.unwrap_or(usize::MAX), x.rep));
     rows.truncate(MAX_REPORT_REPS);
+    rows
+}
+
+fn scorecard_table(r: &Report) -> String {
+    let rows = ranked(r);
     let mut s = String::from(
         "<div class=\"scroll\"><table class=\"wide\"><thead><tr><th class=\"num\">Rank</th><th>Rep</th><th>Scheme</th><th class=\"num\">Attainment</th><th class=\"num\">Percentile</th><th class=\"num\">Incentive paid</th><th class=\"num\">Total pay</th><th class=\"num\">Cost of sales</th><th>Pay for performance</th><th class=\"num\">Renewal share</th><th class=\"num\">Repeat customers</th><th class=\"num\">Products / customer</th><th>Fractures</th></tr></thead><tbody>\n",
     );
@@ -467,7 +473,18 @@ pub fn report(r: &Report) -> String {
     b.push_str("<h2 id=\"fractures\">Pipeline fractures</h2>\n");
     b.push_str(&fractures_table(r));
     b.push_str("<h2 id=\"statements\">Statements</h2>\n<p class=\"meta\">");
-    let shown = &r.ev.reps[..r.ev.reps.len().min(MAX_REPORT_REPS)];
+    // The statements of the reps the scorecard shows (its rows link to them), in roster order.
+    let mut on_card = vec![false; r.roster.reps.len()];
+    for x in ranked(r) {
+        if let Some(f) = on_card.get_mut(x.rep) {
+            *f = true;
+        }
+    }
+    let shown: Vec<&RepPay> =
+        r.ev.reps
+            .iter()
+            .filter(|rp| on_card.get(rp.rep).copied().unwrap_or(false))
+            .collect();
     let links: Vec<String> = shown
         .iter()
         .map(|rp| {
@@ -482,10 +499,10 @@ pub fn report(r: &Report) -> String {
     b.push_str("</p>\n");
     b.push_str(&cut_note(
         r.ev.reps.len(),
-        "statements",
+        "statements (those on the scorecard above)",
         "statements.csv (one page each with --statements)",
     ));
-    for rp in shown {
+    for rp in &shown {
         b.push_str(&statement(r, rp));
     }
     if !r.warnings.is_empty() {

@@ -53,7 +53,14 @@ pub fn on_target(plan: &Plan, cal: &Calendar) -> Vec<OnTarget> {
                 scheme: i,
                 pay,
                 target: s.target_incentive,
-                gap: (pay - s.target_incentive) / s.target_incentive,
+                // A tiny target can make the ratio unrepresentable: then it is "huge".
+                gap: (pay - s.target_incentive).checked_div(s.target_incentive).unwrap_or(
+                    if pay > s.target_incentive {
+                        Decimal::MAX
+                    } else {
+                        Decimal::MIN
+                    },
+                ),
                 not_counted: s
                     .components
                     .iter()
