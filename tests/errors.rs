@@ -1463,3 +1463,69 @@ fn a_closed_output_pipe_is_not_a_crash() {
     let status = child.wait().unwrap();
     assert!(matches!(status.code(), Some(1 | 141)), "{status:?}");
 }
+
+#[test]
+fn a_ragged_rep_row_makes_its_deals_consequences_not_unknown_reps() {
+    let case = valid_case();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,,,,,extra\nB2,Bo,ae,,,,\n"),
+    );
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..20 {
+        deals.push_str(&format!("D{i},A1,P,new,2026-02-{:02},10.00,,,\n", i + 1));
+    }
+    case.write("data/deals.csv", deals);
+    let d = case.evaluate_fails();
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    error_at(&d, "data/reps.csv", 2, "the row has 8 fields but the header has 7");
+}
+
+#[test]
+fn with_lenient_a_rep_under_a_rejected_manager_is_rejected_too() {
+    let case = valid_case();
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}M1,Mo,ae,,NOPE,,\nA3,Al,ae,,M1,,\nB2,Bo,ae,,,,\n"),
+    );
+    case.write(
+        "data/deals.csv",
+        format!("{DEALS_HEADER}D1,A3,P,new,2026-01-15,10.00,,,\nD2,B2,P,new,2026-01-15,10.00,,,\n"),
+    );
+    case.evaluate_ok(&["--lenient"]);
+    let rejects = read_csv(&case.read("out/rejects.csv"));
+    let reasons: Vec<&str> = rejects.iter().map(|r| r["reason"].as_str()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("manager_id \"M1\" was rejected")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("rep_id \"A3\" was rejected")),
+        "{reasons:?}"
+    );
+    let payouts = read_csv(&case.read("out/payouts.csv"));
+    assert!(payouts.iter().all(|r| r["rep_id"] == "B2"), "only B2 is paid");
+}
+
+#[test]
+fn two_stray_quotes_that_swallow_rows_are_an_error() {
+    let case = valid_case();
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date,note\n\
+         D1,A1,P,new,2026-01-15,100.00,,,,\"Big deal\n\
+         D2,A1,P,new,2026-01-16,1000.00,,,,ok\n\
+         D3,B2,P,new,2026-01-17,1000.00,,,,Monitor 27\"\n\
+         D4,B2,P,new,2026-01-18,100.00,,,,ok\n",
+    );
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 2, "holds 2 line(s) shaped like rows");
+    assert_eq!(e.code.as_deref(), Some("deals.swallowed-rows"));
+    // A note with a line break and a comma is not that.
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,split,status,cancel_date,note\n\
+         D1,A1,P,new,2026-01-15,100.00,,,,\"Big deal\nsee notes, call back\"\n",
+    );
+    case.evaluate_ok(&[]);
+}

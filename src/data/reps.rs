@@ -193,6 +193,7 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
     let Some(mut t) = Table::open(file, "reps", input, COLS, map, problems) else {
         return Roster::default();
     };
+    t.set_key(ID);
     let mcol = t.column_number(MANAGER);
     let mut reps: Vec<Rep> = Vec::new();
     let mut managers: Vec<Option<(String, usize)>> = Vec::new();
@@ -289,6 +290,11 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
         });
         managers.push(manager);
     }
+    for (id, line) in std::mem::take(&mut t.rejected_keys) {
+        if !by_id.contains_key(&id) {
+            rejected.entry(id).or_insert(line);
+        }
+    }
     if t.filtered > 0 {
         problems.notes.push(format!(
             "{file}: {} row(s) read, {} skipped by the filter {}",
@@ -338,6 +344,47 @@ pub fn read<R: Read>(file: &str, input: R, plan: &Plan, problems: &mut Problems)
                     keep[i] = false;
                 }
             }
+        }
+    }
+    // A rep whose manager is dropped goes too, as a consequence (not silently
+    // kept without a manager): walk each chain up once, memoising (cycles are
+    // left to `check_cycles`).
+    let mut bad: Vec<Option<bool>> = keep.iter().map(|&k| (!k).then_some(true)).collect();
+    let mut on_chain = vec![false; reps.len()];
+    for start in 0..reps.len() {
+        let mut chain = Vec::new();
+        let mut x = start;
+        let verdict = loop {
+            if let Some(v) = bad[x] {
+                break v;
+            }
+            if on_chain[x] {
+                break false;
+            }
+            on_chain[x] = true;
+            chain.push(x);
+            match reps[x].manager {
+                Some(m) => x = m,
+                None => break false,
+            }
+        };
+        for &c in &chain {
+            bad[c] = Some(verdict);
+            on_chain[c] = false;
+        }
+    }
+    for i in 0..reps.len() {
+        if keep[i] && bad[i] == Some(true) {
+            keep[i] = false;
+            let boss = reps[i].manager.map(|m| reps[m].id.clone()).unwrap_or_default();
+            problems.consequence(
+                Diagnostic::error(format!("manager_id {boss:?} was rejected"))
+                    .with_code("reps.rep-rejected")
+                    .in_file(file)
+                    .at(reps[i].line, mcol)
+                    .column_named("manager_id")
+                    .with_value(boss),
+            );
         }
     }
     for (r, _) in reps.iter().zip(&keep).filter(|(_, k)| !**k) {

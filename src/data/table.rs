@@ -389,6 +389,11 @@ pub struct Table<'m, R: Read> {
     pending: Option<Diagnostic>,
     /// The byte where the last row read (or the header) starts.
     last_start: u64,
+    /// The column (index into `cols`) whose value names a row, when set.
+    key: Option<usize>,
+    /// Rows this reader rejected itself (ragged, unmapped values): their key
+    /// value and line, so rows of other files naming them are consequences.
+    pub rejected_keys: Vec<(String, usize)>,
     /// Index in the record of each known column (by position in `cols`).
     index: Vec<Option<usize>>,
     cols: &'static [Col],
@@ -589,6 +594,8 @@ impl<'m, R: Read> Table<'m, R> {
             reader,
             quoted: header_quote,
             last_start: header.position().map_or(0, |p| p.byte()),
+            key: None,
+            rejected_keys: Vec::new(),
             pending: None,
             index,
             cols,
@@ -619,7 +626,7 @@ impl<'m, R: Read> Table<'m, R> {
                         .map(|p| p.line() as usize)
                         .unwrap_or(self.line + 1);
                     self.last_start = self.record.position().map_or(self.last_start, |p| p.byte());
-                    self.note_quotes();
+                    let swallowed = self.note_quotes();
                     // One UTF-8 check for the whole row; cells are then read as text.
                     match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
                         Ok(s) => {
@@ -634,8 +641,23 @@ impl<'m, R: Read> Table<'m, R> {
                     if (0..self.len()).all(|i| self.field(i).iter().all(u8::is_ascii_whitespace)) {
                         continue; // blank line (or a row of blank cells)
                     }
+                    if let Some((col, rows)) = swallowed {
+                        self.rows += 1;
+                        self.note_rejected();
+                        let mut d = self
+                            .err_as("swallowed-rows", None, format!(
+                                "a quoted cell in column {col} spans lines and holds {rows} line(s) shaped like rows of this file: a quote opened in this row closes in a later one, and the rows between would be lost"
+                            ))
+                            .with_help("a quote must open and close in the same cell; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"");
+                        d.column = Some(col);
+                        // Held like a ragged row: if the quote never closes at all,
+                        // the unclosed quote is the one error.
+                        self.pending = Some(d);
+                        continue;
+                    }
                     if self.len() != self.header_len {
                         self.rows += 1;
+                        self.note_rejected();
                         let d = self
                             .err_as("ragged-row", None, format!("the row has {} fields but the header has {}", self.len(), self.header_len))
                             .with_help("each row needs exactly one value (or an empty cell) per column of the header; check for a missing or extra comma, or an unclosed quote");
@@ -650,6 +672,7 @@ impl<'m, R: Read> Table<'m, R> {
                     }
                     self.rows += 1;
                     if !self.values_mapped(problems) {
+                        self.note_rejected();
                         continue;
                     }
                     return true;
@@ -671,14 +694,24 @@ impl<'m, R: Read> Table<'m, R> {
 
     /// Remembers where the current (raw) row has a cell with a line break or a
     /// double quote.
-    fn note_quotes(&mut self) {
-        if memchr::memchr2(b'\n', b'"', self.record.as_slice()).is_none() {
-            return;
-        }
+    /// Returns the cell (1-based) and the number of its inner lines that are
+    /// shaped like rows of this file (as many commas as the header), when a
+    /// cell spanning lines holds any: a quote opened in one row and closed in a
+    /// later one swallowed the rows between.
+    fn note_quotes(&mut self) -> Option<(usize, usize)> {
+        memchr::memchr2(b'\n', b'"', self.record.as_slice())?;
         let at = |b: u8| self.record.iter().position(|f| f.contains(&b));
         let multiline = at(b'\n');
         let ends_nl = self.record.as_slice().ends_with(b"\n");
         self.quoted = multiline.or_else(|| at(b'"')).map(|i| (self.line, i + 1, ends_nl));
+        let commas = self.header_len.saturating_sub(1).max(1);
+        let field = self.record.get(multiline?)?;
+        let rows = field
+            .split(|&b| b == b'\n')
+            .skip(1)
+            .filter(|l| memchr::memchr_iter(b',', l).count() >= commas)
+            .count();
+        (rows > 0).then_some((multiline? + 1, rows))
     }
 
     /// At the end of the file: an odd number of double quotes means a quoted
@@ -725,6 +758,22 @@ impl<'m, R: Read> Table<'m, R> {
             "close the quote; a quote inside a cell is written doubled, in a quoted cell: \"27\"\" screen\"",
         );
         problems.fatal(d);
+    }
+
+    /// Names the column (index into `cols`) whose value identifies a row, so
+    /// the rows this reader rejects itself are listed in `rejected_keys`.
+    pub fn set_key(&mut self, k: usize) {
+        self.key = Some(k);
+    }
+
+    /// Lists the current row as rejected by its key value.
+    fn note_rejected(&mut self) {
+        if let Some(k) = self.key {
+            let v = String::from_utf8_lossy(self.cell(k)).into_owned();
+            if !v.is_empty() {
+                self.rejected_keys.push((v, self.line));
+            }
+        }
     }
 
     /// Fields in the current row.
