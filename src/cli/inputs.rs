@@ -186,6 +186,17 @@ impl DealSink for () {
     fn restart(&mut self) {}
 }
 
+/// The hash of a file read through `r`: the rest of it is read only when the
+/// run can still succeed (a failed run stamps nothing, and a huge file that
+/// failed at its first line is not read to its end).
+fn stamp<R: Read>(r: Hashing<R>, problems: &Problems) -> String {
+    if problems.failed() {
+        String::new()
+    } else {
+        r.finish()
+    }
+}
+
 /// Loads the data files of `dir` against the plan. Errors of every file are returned together.
 pub fn load(plan: PlanInput, dir: &Path, lenient: bool) -> Result<Inputs, Vec<Diagnostic>> {
     load_with(plan, dir, lenient, &mut ())
@@ -224,7 +235,7 @@ pub fn load_with(
             let rows = roster.reps.len() as u64;
             stamps.push(InputStamp {
                 file: shown,
-                sha256: r.finish(),
+                sha256: stamp(r, &problems),
                 rows,
             });
         }
@@ -249,7 +260,7 @@ pub fn load_with(
             );
             stamps.push(InputStamp {
                 file: shown.clone(),
-                sha256: r.finish(),
+                sha256: stamp(r, &problems),
                 rows: scan.rows,
             });
             if !scan.bad_splits.is_empty() {
@@ -288,7 +299,7 @@ pub fn load_with(
                 super::quirks::quotas_note(&shown, &quotas, &mut problems);
                 stamps.push(InputStamp {
                     file: shown,
-                    sha256: r.finish(),
+                    sha256: stamp(r, &problems),
                     rows,
                 });
             }
@@ -311,7 +322,7 @@ pub fn load_with(
                 opps = o;
                 stamps.push(InputStamp {
                     file: shown,
-                    sha256: r.finish(),
+                    sha256: stamp(r, &problems),
                     rows,
                 });
             }
