@@ -1529,3 +1529,24 @@ fn two_stray_quotes_that_swallow_rows_are_an_error() {
     );
     case.evaluate_ok(&[]);
 }
+
+#[test]
+fn one_odd_date_does_not_hide_the_date_format_that_reads_the_rest() {
+    let case = valid_case();
+    let mut deals = DEALS_HEADER.to_string();
+    for i in 0..12 {
+        deals.push_str(&format!("D{i},A1,P,new,{:02}/{}/2026,10.00,,,\n", i % 12 + 1, i + 2));
+    }
+    deals.push_str("D99,A1,P,new,2026-02-30,10.00,,,\n");
+    case.write("data/deals.csv", deals);
+    let d = case.evaluate_fails();
+    let s = d
+        .iter()
+        .find(|e| e.text().contains("have the same mistake"))
+        .unwrap_or_else(|| panic!("{}", show(&d)));
+    assert!(
+        s.body.contains("12 of the 13 distinct values read as \"%m/%d/%Y\"")
+            && s.body.contains("these do not: 2026-02-30"),
+        "{s:?}"
+    );
+}

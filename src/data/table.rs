@@ -315,7 +315,24 @@ fn fix(code: &str, s: &Systematic) -> Option<String> {
             let formats: Vec<&str> = DATE_FORMATS.iter().copied().filter(|f| reads(f)).collect();
             let file = code.split('.').next().unwrap_or("deals");
             match formats.as_slice() {
-                [] => None,
+                // No format reads them all: the one that reads most, and the rows it does not.
+                [] => {
+                    let read = |f: &str| s.values.keys().filter(|v| NaiveDate::parse_from_str(v, f).is_ok()).count();
+                    let (best, n) = DATE_FORMATS.iter().map(|f| (*f, read(f))).max_by_key(|(_, n)| *n)?;
+                    let odd: Vec<&str> = s
+                        .values
+                        .keys()
+                        .filter(|v| NaiveDate::parse_from_str(v, best).is_err())
+                        .map(String::as_str)
+                        .collect();
+                    (n * 2 > s.values.len()).then(|| {
+                        format!(
+                            "{n} of the {} distinct values read as {best:?} (set date_format = \"{best}\" in the plan's [data.{file}] section); these do not: {}",
+                            s.values.len(),
+                            crate::diag::some_of(&odd, 5)
+                        )
+                    })
+                }
                 [f] => Some(format!(
                     "these dates read as {f:?}: set date_format = \"{f}\" in the plan's [data.{file}] section (it reads every one of the {} distinct values)",
                     s.values.len()
