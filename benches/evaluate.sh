@@ -57,7 +57,7 @@ measure() {
 
 echo "== timing (best of $RUNS)" >&2
 read -r FW FC FM < <(measure floor "$FLOOR" "$DATA/deals.csv")
-read -r EW EC EM < <(measure evaluate "$FUERZA" evaluate plans/acme.toml --data "$DATA" --out "$DATA/out")
+read -r EW EC EM < <(measure evaluate "$FUERZA" evaluate plans/acme.toml --data "$DATA" --out "bench-data/out-$ROWS")
 read -r GW _ _ GM < bench-data/gen.time
 
 bytes=$(wc -c <"$DATA/deals.csv")
