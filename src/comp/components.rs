@@ -1,6 +1,7 @@
 //! Component rules (SPEC 4): each turns a rep's period into rounded lines.
 
 use super::lines::{Line, LineKind};
+use super::program::tier_lines;
 use crate::credit::{div, mul, TooLarge};
 use crate::plan::{Basis, Component, ComponentKind, Method, Tier};
 use crate::units::{fmt_money_human, fmt_pct, Rounding};
@@ -107,38 +108,23 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
                 .iter()
                 .map(|t| bound(*basis, t.from, f.quota))
                 .collect::<Result<_, _>>()?;
-            match method {
-                Method::Marginal => (0..tiers.len())
-                    .filter(|&k| cr > lo[k])
-                    .map(|k| {
-                        let top = lo.get(k + 1).map_or(cr, |&hi| cr.min(hi));
-                        let slice = top - lo[k];
-                        Ok(line(
-                            c,
-                            tier_label(*basis, k, tiers),
-                            Some(slice),
-                            Some(tiers[k].rate),
-                            r.money(mul(slice, tiers[k].rate)?),
-                        ))
-                    })
-                    .collect::<Result<_, TooLarge>>()?,
-                Method::Retroactive => {
-                    let Some(k) = (0..tiers.len()).rev().find(|&k| lo[k] <= cr) else {
-                        return Ok(Vec::new());
+            let above = above.map(|a| bound(*basis, a, f.quota)).transpose()?;
+            let mut out = Vec::new();
+            let mut failed = None;
+            tier_lines(*method, cr, &lo, above, |k, slice| match mul(slice, tiers[k].rate) {
+                Ok(x) => {
+                    let label = match method {
+                        Method::Marginal => tier_label(*basis, k, tiers),
+                        Method::Retroactive => format!("{}, all credit", tier_label(*basis, k, tiers)),
                     };
-                    let base = match above {
-                        Some(a) => (cr - bound(*basis, *a, f.quota)?).max(Decimal::ZERO),
-                        None => cr,
-                    };
-                    vec![line(
-                        c,
-                        format!("{}, all credit", tier_label(*basis, k, tiers)),
-                        Some(base),
-                        Some(tiers[k].rate),
-                        r.money(mul(base, tiers[k].rate)?),
-                    )]
+                    out.push(line(c, label, Some(slice), Some(tiers[k].rate), r.money(x)));
                 }
+                Err(e) => failed = Some(e),
+            });
+            if let Some(e) = failed {
+                return Err(e);
             }
+            out
         }
         ComponentKind::Bonus { target, curve } => {
             let Some(a) = attainment()? else { return Ok(Vec::new()) };

@@ -6,16 +6,18 @@
 
 pub mod components;
 pub mod lines;
+pub mod program;
 pub mod settle;
 
 pub use lines::{Line, LineKind, PeriodPay};
 
 use crate::calendar::Calendar;
-use crate::credit::{quota, sum, Ledger, Tenure, TooLarge, TreeSums};
+use crate::credit::{sum, Ledger, TooLarge, TreeSums};
 use crate::data::quotas::Quotas;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
 use crate::plan::{ComponentKind, CreditScope, Plan, Scope};
+use crate::units::fmt_money_human;
 use components::PeriodFacts;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -29,6 +31,17 @@ type Column = (&'static str, fn(&PeriodPay) -> Decimal);
 
 /// SPIFF hits by (rep, period, component): (deal id, split, amount).
 type SpiffIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal, Decimal)>>;
+
+/// What carries from one period to the next, in cents.
+#[derive(Debug, Default)]
+struct Year {
+    /// Earned total of the earlier periods (for the year cap).
+    earned_so_far: i128,
+    /// What the rep owes (draws recoverable, carried deficits).
+    balance: i128,
+    /// Per earlier period: (commission after component caps, credit).
+    commission_rate: Vec<(Decimal, Decimal)>,
+}
 
 /// One rep's year.
 #[derive(Debug, Clone)]
@@ -206,26 +219,32 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
+    let program = program::compile(plan, roster, cal, explicit);
+    let rounding = plan.rounding;
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     let mut reps = Vec::with_capacity(nr);
     for (r, rep) in roster.reps.iter().enumerate() {
         let scheme = &plan.schemes[rep.scheme];
-        let tenure = Tenure::of(rep, cal);
+        let st = &program.schemes[rep.scheme];
+        let terms = &program.reps[r].periods;
         let mut periods: Vec<PeriodPay> = Vec::with_capacity(n);
-        let mut year = settle::YearState::default();
+        let mut year = Year::default();
         let mut pay_period = |p: usize, warnings: &mut Vec<Diagnostic>| -> Result<PeriodPay, Unpayable> {
             fn at(p: usize, what: &str) -> impl Fn(TooLarge) -> Unpayable + '_ {
                 move |e| (Some(p), format!("{what} ({})", e.0))
             }
-            let q = quota::quota(plan, scheme, &tenure, cal, explicit, r, p);
+            let beyond = |what: &str| (Some(p), what.to_string());
+            let dec = |c: i128, what: &str| settle::cents_decimal(c).ok_or_else(|| beyond(what));
+            let t = &terms[p];
+            let q = t.quota;
             let credit = set_sum(r, scheme.credit, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;
             let attainment = if q.is_zero() {
                 None
             } else {
                 Some(crate::credit::div(credit, q).map_err(at(p, "its attainment"))?)
             };
-            if q.is_zero() && (tenure.active(cal, p).0 > Decimal::ZERO || !credit.is_zero()) {
+            if q.is_zero() && (t.num > Decimal::ZERO || !credit.is_zero()) {
                 warnings.push(
                     Diagnostic::warning(format!(
                     "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
@@ -235,9 +254,8 @@ pub fn try_evaluate(
                     .with_code("pay.quota-zero"),
                 );
             }
-            let (num, den) = tenure.active(cal, p);
             let mut lines = Vec::new();
-            let mut commission = Decimal::ZERO;
+            let (mut earned, mut commission) = (0i128, 0i128);
             for (ci, c) in scheme.components.iter().enumerate() {
                 let component = format!("component {:?}", c.name);
                 let filtered_credit = match &c.kind {
@@ -266,42 +284,136 @@ pub fn try_evaluate(
                     quota: q,
                     credit,
                     filtered_credit,
-                    prorate_num: num,
-                    prorate_den: den * Decimal::from(n as u64),
+                    prorate_num: t.num,
+                    prorate_den: t.year_den,
                     override_credit,
                     spiff_hits: hits,
-                    rounding: plan.rounding,
+                    rounding,
                 };
                 let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
-                let amount = settle::cap_component(c, &mut cl).map_err(at(p, &component))?;
-                if matches!(c.kind, ComponentKind::Commission { .. }) {
-                    commission = crate::credit::add(commission, amount).map_err(at(p, "its commission"))?;
+                let raw = cl.iter().try_fold(0i128, |acc, l| {
+                    settle::decimal_cents(l.amount).and_then(|x| acc.checked_add(x))
+                });
+                let raw = raw.ok_or_else(|| beyond(&component))?;
+                let amount = settle::cap(raw, st.caps[ci].map(i128::from));
+                if amount != raw {
+                    cl.push(Line {
+                        component: c.name.clone(),
+                        label: format!("cap {}", fmt_money_human(dec(amount, &component)?)),
+                        basis: Some(dec(raw, &component)?),
+                        rate: None,
+                        amount: dec(amount - raw, &component)?,
+                        kind: LineKind::Earned,
+                    });
                 }
+                if matches!(c.kind, ComponentKind::Commission { .. }) {
+                    commission = commission.checked_add(amount).ok_or_else(|| beyond("its commission"))?;
+                }
+                earned = earned
+                    .checked_add(amount)
+                    .ok_or_else(|| beyond("its earned incentive"))?;
                 lines.extend(cl);
             }
-            let mut pay = PeriodPay {
+            let what = "its earned incentive";
+            let capped = settle::scheme_caps(
+                earned,
+                st.cap_period.map(i128::from),
+                st.cap_year.map(i128::from),
+                &mut year.earned_so_far,
+            )
+            .ok_or_else(|| beyond(what))?;
+            let mut cut = |label: String, from: i128, to: i128| -> Result<(), Unpayable> {
+                lines.push(Line {
+                    component: "scheme cap".into(),
+                    label,
+                    basis: Some(dec(from, what)?),
+                    rate: None,
+                    amount: dec(to - from, what)?,
+                    kind: LineKind::Earned,
+                });
+                Ok(())
+            };
+            if let (Some(from), Some(c)) = (capped.period_cut, st.cap_period) {
+                cut(
+                    format!("period cap {}", fmt_money_human(dec(c.into(), what)?)),
+                    from,
+                    c.into(),
+                )?;
+            }
+            if let (Some((from, so_far)), Some(c)) = (capped.year_cut, st.cap_year) {
+                let label = format!(
+                    "year cap {} ({} earned before)",
+                    fmt_money_human(dec(c.into(), what)?),
+                    fmt_money_human(dec(so_far, what)?)
+                );
+                cut(label, from, capped.earned)?;
+            }
+            year.commission_rate.push((dec(commission, "its commission")?, credit));
+            let mut clawback = 0i128;
+            for h in ledger.clawbacks.iter().filter(|h| h.rep == r && h.cancel_period == p) {
+                let (cm, cr) = year.commission_rate.get(h.close_period).copied().unwrap_or_default();
+                let Some(x) = settle::clawback(h.credit, cm, cr, rounding).map_err(at(p, "a clawback"))? else {
+                    continue;
+                };
+                clawback = clawback.checked_add(x).ok_or_else(|| beyond("its clawbacks"))?;
+                lines.push(Line {
+                    component: "clawback".into(),
+                    label: format!("deal {} cancelled {}", h.deal_id, h.cancel_date),
+                    basis: Some(h.credit),
+                    rate: Some(crate::credit::div(cm, cr).map_err(at(p, "a clawback"))?),
+                    amount: dec(x, "a clawback")?,
+                    kind: LineKind::Clawback,
+                });
+            }
+            let what = "its draw and balance";
+            let net = capped.earned.checked_add(clawback).ok_or_else(|| beyond(what))?;
+            let (d, recoverable) = t.guarantee.unwrap_or((0, false));
+            let s = settle::settle(net, i128::from(d), recoverable, &mut year.balance).ok_or_else(|| beyond(what))?;
+            let mut push = |label: &str, basis: Option<i128>, amount: i128, kind: LineKind| -> Result<(), Unpayable> {
+                if amount != 0 {
+                    lines.push(Line {
+                        component: "draw".into(),
+                        label: label.into(),
+                        basis: basis.map(|b| dec(b, what)).transpose()?,
+                        rate: None,
+                        amount: dec(amount, what)?,
+                        kind,
+                    });
+                }
+                Ok(())
+            };
+            push(
+                "recovery of earlier balance",
+                Some(s.balance_before),
+                -s.recovered,
+                LineKind::Recovered,
+            )?;
+            let label = if recoverable {
+                "draw top-up (recoverable)"
+            } else {
+                "draw top-up (non-recoverable)"
+            };
+            push(label, Some(d.into()), s.topup, LineKind::DrawTopup)?;
+            push("deficit carried forward", None, s.deficit, LineKind::Deficit)?;
+            let total = i128::from(t.base)
+                .checked_add(s.paid)
+                .ok_or_else(|| beyond("its total pay"))?;
+            Ok(PeriodPay {
                 quota: q,
                 credit,
                 own_credit: own[p][r],
                 attainment,
+                base_pay: dec(t.base.into(), "its base pay")?,
+                earned: dec(capped.earned, "its earned incentive")?,
+                clawback: dec(clawback, "its clawbacks")?,
+                draw_topup: dec(s.topup, what)?,
+                recovered: dec(s.recovered, what)?,
+                deficit: dec(s.deficit, what)?,
+                incentive_paid: dec(s.paid, "its incentive paid")?,
+                total_pay: dec(total, "its total pay")?,
+                balance: dec(year.balance, what)?,
                 lines,
-                ..PeriodPay::default()
-            };
-            settle::scheme_caps(scheme, &mut pay, &mut year).map_err(at(p, "its earned incentive"))?;
-            year.commission_rate.push((commission, credit));
-            settle::clawbacks(ledger, r, p, &mut pay, &year, plan.rounding).map_err(at(p, "a clawback"))?;
-            let guarantee = match &scheme.draw {
-                Some(d) if tenure.draw_active(cal, p, d.months) => {
-                    Some((plan.rounding.money(d.amount * num / den), d.recoverable))
-                }
-                _ => None,
-            };
-            settle::draw(&mut pay, guarantee, &mut year).map_err(at(p, "its draw and balance"))?;
-            pay.base_pay = plan
-                .rounding
-                .money(scheme.base_salary * num / (den * Decimal::from(n as u64)));
-            pay.total_pay = crate::credit::add(pay.base_pay, pay.incentive_paid).map_err(at(p, "its total pay"))?;
-            Ok(pay)
+            })
         };
         let mut failed = None;
         for p in 0..n {
@@ -317,12 +429,13 @@ pub fn try_evaluate(
             errors.push(too_large(r, e));
             continue;
         }
-        if !year.balance.is_zero() {
+        if year.balance != 0 {
+            let owed = settle::cents_decimal(year.balance).unwrap_or_default();
             warnings.push(
                 Diagnostic::warning(format!(
                     "rep {} ends the year owing {} (reported, not charged to base pay)",
                     rep.id,
-                    crate::units::fmt_money(year.balance)
+                    crate::units::fmt_money(owed)
                 ))
                 .with_code("pay.owing-at-year-end"),
             );

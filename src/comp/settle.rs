@@ -1,90 +1,113 @@
-//! Settling a period: component caps, scheme caps, clawbacks and draws.
+//! Settling a period, in whole cents: component caps, scheme caps, clawbacks
+//! and draws. The one implementation of these rules: `evaluate` runs them on
+//! 128-bit cents (every amount an exact decimal can hold), `simulate` on
+//! 64-bit cents; each step says what it did, so a statement can show it.
 
-use super::lines::{Line, LineKind, PeriodPay};
-use crate::credit::{add, div, mul, sum, Ledger, TooLarge};
-use crate::plan::{Component, Scheme};
-use crate::units::{fmt_money_human, Rounding};
+use crate::credit::{div, mul, TooLarge};
+use crate::units::Rounding;
 use rust_decimal::Decimal;
 
-/// What carries from one period to the next.
-#[derive(Debug, Default)]
-pub struct YearState {
-    /// Earned total of the earlier periods (for the year cap).
-    pub earned_so_far: Decimal,
-    /// What the rep owes (draws recoverable, carried deficits).
-    pub balance: Decimal,
-    /// Per earlier period: (commission after component caps, credit).
-    pub commission_rate: Vec<(Decimal, Decimal)>,
+/// Whole cents: `i64` in the simulation, `i128` in `evaluate`; every
+/// operation checked (`None`: beyond the type).
+pub trait Cents: Copy + Ord + Default + std::fmt::Debug {
+    /// No money.
+    const ZERO: Self;
+    /// `self + o`.
+    fn plus(self, o: Self) -> Option<Self>;
+    /// `self - o`.
+    fn minus(self, o: Self) -> Option<Self>;
 }
 
-/// A cap in whole cents: fractions of a cent are dropped, so a cut line stays in
-/// cents and the amount never exceeds the cap as written.
-fn cents_below(cap: Decimal) -> Decimal {
-    cap.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
-}
-
-/// Σ of the lines of one kind, or the overflow.
-pub fn lines_sum(pay: &PeriodPay, kind: LineKind) -> Result<Decimal, TooLarge> {
-    sum(pay.lines.iter().filter(|l| l.kind == kind).map(|l| l.amount))
-}
-
-/// Applies a component's cap to its lines; returns the component's amount.
-pub fn cap_component(c: &Component, lines: &mut Vec<Line>) -> Result<Decimal, TooLarge> {
-    let amount = sum(lines.iter().map(|l| l.amount))?;
-    Ok(match c.cap.map(cents_below) {
-        Some(cap) if amount > cap => {
-            lines.push(Line {
-                component: c.name.clone(),
-                label: format!("cap {}", fmt_money_human(cap)),
-                basis: Some(amount),
-                rate: None,
-                amount: cap - amount,
-                kind: LineKind::Earned,
-            });
-            cap
+macro_rules! cents_int {
+    ($t:ty) => {
+        impl Cents for $t {
+            const ZERO: Self = 0;
+            #[inline(always)]
+            fn plus(self, o: Self) -> Option<Self> {
+                self.checked_add(o)
+            }
+            #[inline(always)]
+            fn minus(self, o: Self) -> Option<Self> {
+                self.checked_sub(o)
+            }
         }
-        _ => amount,
+    };
+}
+cents_int!(i64);
+cents_int!(i128);
+
+/// A cap in whole cents: fractions of a cent are dropped, so a cut line stays
+/// in cents and the amount never exceeds the cap as written. Caps are money
+/// (below 10^15), so they fit 64 bits.
+pub fn cap_cents(cap: Decimal) -> i64 {
+    let c = cap.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    decimal_cents(c).and_then(|c| i64::try_from(c).ok()).unwrap_or(i64::MAX)
+}
+
+/// A decimal already rounded to cents, as cents (`None`: more than two
+/// decimals, or beyond 128 bits).
+pub fn decimal_cents(d: Decimal) -> Option<i128> {
+    let n = d.normalize();
+    let s = n.scale();
+    if s > 2 {
+        return None;
+    }
+    n.mantissa().checked_mul(10i128.pow(2 - s))
+}
+
+/// Cents as an exact decimal (`None`: beyond the range of exact decimals).
+pub fn cents_decimal(c: i128) -> Option<Decimal> {
+    Decimal::try_from_i128_with_scale(c, 2).ok().or_else(|| {
+        // Beyond 2^96 cents: whole currency units, when the cents are whole.
+        (c % 100 == 0)
+            .then(|| Decimal::try_from_i128_with_scale(c / 100, 0).ok())
+            .flatten()
     })
 }
 
-/// Applies the scheme's period and year caps (in whole cents) and sets `earned`.
-pub fn scheme_caps(scheme: &Scheme, pay: &mut PeriodPay, year: &mut YearState) -> Result<(), TooLarge> {
-    let mut e = lines_sum(pay, LineKind::Earned)?;
-    let cut = |label: String, before: Decimal, to: Decimal, lines: &mut Vec<Line>| {
-        lines.push(Line {
-            component: "scheme cap".into(),
-            label,
-            basis: Some(before),
-            rate: None,
-            amount: to - before,
-            kind: LineKind::Earned,
-        });
+/// A component's amount under its cap.
+#[inline(always)]
+pub fn cap<T: Cents>(amount: T, cap: Option<T>) -> T {
+    match cap {
+        Some(c) if amount > c => c,
+        _ => amount,
+    }
+}
+
+/// What the scheme's caps did to a period's earned incentive.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Capped<T> {
+    /// Earned after the caps.
+    pub earned: T,
+    /// The period cap cut the amount: what it was before.
+    pub period_cut: Option<T>,
+    /// The year cap cut the amount: what it was before, and what the year had earned before.
+    pub year_cut: Option<(T, T)>,
+}
+
+/// Applies the period cap, then the year cap against what earlier periods
+/// earned (`earned_so_far`, which then counts this period).
+#[inline(always)]
+pub fn scheme_caps<T: Cents>(e: T, period: Option<T>, year: Option<T>, earned_so_far: &mut T) -> Option<Capped<T>> {
+    let mut out = Capped {
+        earned: e,
+        ..Capped::default()
     };
-    if let Some(cap) = scheme.cap_period.map(cents_below) {
-        if e > cap {
-            cut(format!("period cap {}", fmt_money_human(cap)), e, cap, &mut pay.lines);
-            e = cap;
+    if let Some(c) = period {
+        if out.earned > c {
+            out.period_cut = Some(out.earned);
+            out.earned = c;
         }
     }
-    if let Some(cap) = scheme.cap_year.map(cents_below) {
-        let room = (cap - year.earned_so_far).max(Decimal::ZERO);
-        if e > room {
-            cut(
-                format!(
-                    "year cap {} ({} earned before)",
-                    fmt_money_human(cap),
-                    fmt_money_human(year.earned_so_far)
-                ),
-                e,
-                room,
-                &mut pay.lines,
-            );
-            e = room;
+    if let Some(c) = year {
+        let room = c.minus(*earned_so_far)?.max(T::ZERO);
+        if out.earned > room {
+            out.year_cut = Some((out.earned, *earned_so_far));
+            out.earned = room;
         }
     }
-    year.earned_so_far = add(year.earned_so_far, e)?;
-    pay.earned = e;
-    Ok(())
+    *earned_so_far = earned_so_far.plus(out.earned)?;
+    Some(out)
 }
 
 /// The commission a clawback recovers, unrounded: the cancelled row's credit
@@ -102,90 +125,73 @@ pub fn clawback_amount(h: Decimal, commission: Decimal, credit: Decimal) -> Resu
     }
 }
 
-/// Adds the clawback lines of deals cancelled in period `p`.
-pub fn clawbacks(
-    ledger: &Ledger,
-    rep: usize,
-    p: usize,
-    pay: &mut PeriodPay,
-    year: &YearState,
+/// The clawback of a row of credit `h` cancelled after closing in a period
+/// that paid `commission` (after component caps) on `credit`: the recovered
+/// amount in cents, negative; `None` when that period paid no commission or
+/// had no credit (nothing to recover at).
+pub fn clawback(
+    h: Decimal,
+    commission: Decimal,
+    credit: Decimal,
     rounding: Rounding,
-) -> Result<(), TooLarge> {
-    for h in ledger.clawbacks.iter().filter(|h| h.rep == rep && h.cancel_period == p) {
-        let (commission, credit) = year.commission_rate.get(h.close_period).copied().unwrap_or_default();
-        if credit.is_zero() || commission.is_zero() {
-            continue;
-        }
-        let amount = -rounding.money(clawback_amount(h.credit, commission, credit)?);
-        pay.lines.push(Line {
-            component: "clawback".into(),
-            label: format!("deal {} cancelled {}", h.deal_id, h.cancel_date),
-            basis: Some(h.credit),
-            rate: Some(div(commission, credit)?),
-            amount,
-            kind: LineKind::Clawback,
-        });
+) -> Result<Option<i128>, TooLarge> {
+    if credit.is_zero() || commission.is_zero() {
+        return Ok(None);
     }
-    pay.clawback = lines_sum(pay, LineKind::Clawback)?;
-    Ok(())
+    let x = rounding.money(clawback_amount(h, commission, credit)?);
+    Ok(Some(
+        -decimal_cents(x).ok_or_else(|| TooLarge(format!("{h} × {commission} ÷ {credit}")))?,
+    ))
 }
 
-/// Applies the draw guarantee (amount, recoverable) and recovers or carries balances.
-pub fn draw(pay: &mut PeriodPay, guarantee: Option<(Decimal, bool)>, year: &mut YearState) -> Result<(), TooLarge> {
-    let net = add(pay.earned, pay.clawback)?;
-    let (d, recoverable) = guarantee.unwrap_or((Decimal::ZERO, false));
-    let push = |label: &str, basis: Option<Decimal>, amount: Decimal, kind: LineKind, lines: &mut Vec<Line>| {
-        if !amount.is_zero() {
-            lines.push(Line {
-                component: "draw".into(),
-                label: label.into(),
-                basis,
-                rate: None,
-                amount,
-                kind,
-            });
-        }
-    };
+/// How a period's net earnings met the draw guarantee.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settled<T> {
+    /// Incentive paid.
+    pub paid: T,
+    /// Recovered from the balance (≥ 0).
+    pub recovered: T,
+    /// Draw top-up paid.
+    pub topup: T,
+    /// Negative net carried forward (≥ 0).
+    pub deficit: T,
+    /// The balance before this period.
+    pub balance_before: T,
+}
+
+/// Settles a period's net earnings `net` (earned plus clawbacks) under a draw
+/// guaranteeing `d` (0: none): the guarantee when earnings fall short (the
+/// top-up, when recoverable, and any negative earnings carried in `balance`),
+/// else the earnings less what the balance recovers.
+#[inline(always)]
+pub fn settle<T: Cents>(net: T, d: T, recoverable: bool, balance: &mut T) -> Option<Settled<T>> {
+    let before = *balance;
     if net >= d {
-        // 0 ≤ net - d ≤ net, 0 ≤ recovered ≤ balance: no difference here overflows.
-        let recovered = year.balance.min(net - d).max(Decimal::ZERO);
-        year.balance -= recovered;
-        pay.recovered = recovered;
-        pay.incentive_paid = net - recovered;
-        push(
-            "recovery of earlier balance",
-            Some(year.balance + recovered),
-            -recovered,
-            LineKind::Recovered,
-            &mut pay.lines,
-        );
+        // 0 ≤ net - d ≤ net (a guarantee is never negative), 0 ≤ recovered ≤ balance.
+        let recovered = before.min(net.minus(d)?).max(T::ZERO);
+        *balance = before.minus(recovered)?;
+        Some(Settled {
+            paid: net.minus(recovered)?,
+            recovered,
+            topup: T::ZERO,
+            deficit: T::ZERO,
+            balance_before: before,
+        })
     } else {
-        // net < d < 10^15 (a draw is money): topup ≤ d; deficit = -net.
-        let topup = d - net.max(Decimal::ZERO);
-        let deficit = (-net).max(Decimal::ZERO);
-        year.balance = add(year.balance, deficit)?;
+        let topup = d.minus(net.max(T::ZERO))?;
+        let deficit = T::ZERO.minus(net)?.max(T::ZERO);
+        *balance = balance.plus(deficit)?;
         if recoverable {
-            year.balance = add(year.balance, topup)?;
+            *balance = balance.plus(topup)?;
         }
-        pay.draw_topup = topup;
-        pay.deficit = deficit;
-        pay.incentive_paid = d;
-        let label = if recoverable {
-            "draw top-up (recoverable)"
-        } else {
-            "draw top-up (non-recoverable)"
-        };
-        push(label, Some(d), topup, LineKind::DrawTopup, &mut pay.lines);
-        push(
-            "deficit carried forward",
-            None,
+        Some(Settled {
+            paid: d,
+            recovered: T::ZERO,
+            topup,
             deficit,
-            LineKind::Deficit,
-            &mut pay.lines,
-        );
+            balance_before: before,
+        })
     }
-    pay.balance = year.balance;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -214,5 +220,49 @@ mod tests {
         assert_eq!(clawback_amount(h, cm, cr), Ok(h * cm / cr));
         // A result that cannot be represented is an error, not a panic.
         assert!(clawback_amount(Decimal::MAX, dec!(100), dec!(0.5)).is_err());
+        // 1,000 of credit at 50 commission on 2,000: 25.00 recovered; nothing without commission.
+        assert_eq!(
+            clawback(dec!(1000), dec!(50), dec!(2000), Rounding::HalfUp),
+            Ok(Some(-2500))
+        );
+        assert_eq!(clawback(dec!(1000), dec!(0), dec!(2000), Rounding::HalfUp), Ok(None));
+    }
+
+    #[test]
+    fn draws_top_up_carry_and_recover() {
+        // Earnings 100 under a recoverable guarantee of 300: 300 paid, 200 owed.
+        let mut balance = 0i64;
+        let s = settle(100, 300, true, &mut balance).unwrap();
+        assert_eq!((s.paid, s.topup, s.deficit, balance), (300, 200, 0, 200));
+        // Negative earnings -10 without a draw: 0 paid, 10 carried.
+        let mut balance = 0i64;
+        let s = settle(-10, 0, false, &mut balance).unwrap();
+        assert_eq!((s.paid, s.topup, s.deficit, balance), (0, 0, 10, 10));
+        // Then 500 earned against a 300 guarantee recovers 200 of the 310 owed.
+        let mut balance = 310i64;
+        let s = settle(500, 300, true, &mut balance).unwrap();
+        assert_eq!((s.paid, s.recovered, balance, s.balance_before), (300, 200, 110, 310));
+        // A balance beyond 64 bits is None, not a wrap.
+        let mut balance = i64::MAX - 5;
+        assert!(settle(-10, 0, false, &mut balance).is_none());
+    }
+
+    #[test]
+    fn caps_cut_the_period_then_the_year() {
+        let mut so_far = 90i64;
+        let c = scheme_caps(50, Some(40), Some(100), &mut so_far).unwrap();
+        assert_eq!(
+            (c.earned, c.period_cut, c.year_cut, so_far),
+            (10, Some(50), Some((40, 90)), 100)
+        );
+        assert_eq!(cap(7i64, Some(5)), 5);
+        assert_eq!(cap(7i64, None), 7);
+        assert_eq!(cap_cents(dec!(10.129)), 1012);
+        assert_eq!(
+            cents_decimal(7 * 10i128.pow(30)),
+            Some(dec!(70_000_000_000_000_000_000_000_000_000))
+        );
+        assert_eq!(decimal_cents(dec!(1.5)), Some(150));
+        assert_eq!(decimal_cents(dec!(1.555)), None);
     }
 }

@@ -1,0 +1,297 @@
+//! The compiled pay program: a plan resolved against the roster and the
+//! calendar once, so that `evaluate` (with statement lines) and `simulate`
+//! (batched over trials, without them) pay by the same terms and rules.
+//!
+//! [`compile`] takes every field of the plan's schemes, components and draws
+//! apart by name: a field added to the plan does not compile until the
+//! program handles it (or says here where it is handled). Per rep and period
+//! the program holds the quota, the active share of the period, base pay and
+//! the draw guarantee in cents; per scheme the caps in cents. The tier rule
+//! ([`tier_lines`]) is written once over any credit representation: exact
+//! decimals in `evaluate`, integer credit units in the simulation.
+
+use crate::calendar::Calendar;
+use crate::credit::{quota, Tenure};
+use crate::data::quotas::Quotas;
+use crate::data::Roster;
+use crate::plan::{Component, ComponentKind, CreditScope, Draw, Method, Plan, Scheme};
+use crate::units::Rounding;
+use rust_decimal::Decimal;
+
+use super::settle::{cap_cents, decimal_cents};
+
+/// One rep's terms in one period.
+#[derive(Debug, Clone)]
+pub struct PeriodTerms {
+    /// The quota, rounded to cents.
+    pub quota: Decimal,
+    /// The active share of the period: `num ÷ den` (hire and end dates).
+    pub num: Decimal,
+    /// See `num`.
+    pub den: Decimal,
+    /// `den × periods`: a yearly amount's share of this period is `x × num ÷ year_den`.
+    pub year_den: Decimal,
+    /// Base pay, cents.
+    pub base: i64,
+    /// The draw guarantee in cents, and whether top-ups are recoverable.
+    pub guarantee: Option<(i64, bool)>,
+    /// On-target earnings for the active share of the period, cents.
+    pub ote: i64,
+}
+
+/// A scheme's caps, in whole cents.
+#[derive(Debug, Clone)]
+pub struct SchemeTerms {
+    /// Whose credit counts.
+    pub scope: CreditScope,
+    /// Period cap.
+    pub cap_period: Option<i64>,
+    /// Year cap.
+    pub cap_year: Option<i64>,
+    /// Per component: its cap.
+    pub caps: Vec<Option<i64>>,
+    /// Clawback window in days.
+    pub clawback_days: Option<i64>,
+}
+
+/// One rep's program.
+#[derive(Debug, Clone)]
+pub struct RepTerms {
+    /// The rep's scheme (index into the plan's schemes).
+    pub scheme: usize,
+    /// Per period.
+    pub periods: Vec<PeriodTerms>,
+}
+
+/// A plan compiled for a roster and calendar.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Rounding of money.
+    pub rounding: Rounding,
+    /// Periods in the year.
+    pub periods: usize,
+    /// Per scheme.
+    pub schemes: Vec<SchemeTerms>,
+    /// Per rep, in roster order.
+    pub reps: Vec<RepTerms>,
+}
+
+/// A yearly or per-period money amount for an active share, rounded to cents.
+fn share_cents(rounding: Rounding, x: Decimal, num: Decimal, den: Decimal) -> i64 {
+    decimal_cents(rounding.money(x * num / den))
+        .and_then(|c| i64::try_from(c).ok())
+        .unwrap_or(i64::MAX)
+}
+
+/// A scheme's terms, every field named.
+fn scheme_terms(s: &Scheme) -> SchemeTerms {
+    let Scheme {
+        // Labels: statements and tables.
+        id: _,
+        name: _,
+        // Per rep and period, in `compile`.
+        base_salary: _,
+        target_incentive: _,
+        draw: _,
+        // Quotas: `credit::quota`; credit weights and multipliers: `credit::Ledger`
+        // and the simulation's credit units.
+        quota: _,
+        ramp: _,
+        weights: _,
+        products: _,
+        credit,
+        cap_period,
+        cap_year,
+        clawback_days,
+        components,
+    } = s;
+    SchemeTerms {
+        scope: *credit,
+        cap_period: cap_period.map(cap_cents),
+        cap_year: cap_year.map(cap_cents),
+        caps: components.iter().map(component_cap).collect(),
+        clawback_days: *clawback_days,
+    }
+}
+
+/// A component's cap in cents, every field and kind named (the kinds' rules
+/// are in `components`, and in the simulation's compiled steps).
+fn component_cap(c: &Component) -> Option<i64> {
+    let Component { name: _, cap, kind } = c;
+    match kind {
+        ComponentKind::Commission {
+            basis: _,
+            method: _,
+            tiers: _,
+            filter: _,
+            above: _,
+        }
+        | ComponentKind::Bonus { target: _, curve: _ }
+        | ComponentKind::Milestone { at: _, amount: _ }
+        | ComponentKind::Spiff {
+            filter: _,
+            from: _,
+            to: _,
+            per_deal: _,
+            min_amount: _,
+        }
+        | ComponentKind::Override { rate: _, scope: _ } => cap.map(cap_cents),
+    }
+}
+
+/// Compiles `plan` for every rep of the roster over the calendar, with the
+/// quotas given in quotas.csv.
+pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) -> Program {
+    // Plan-wide settings the pay rules read: rounding (here) and the
+    // calendar (`cal`); the rest describes the year for other commands.
+    let Plan {
+        rounding,
+        schemes,
+        name: _,
+        currency: _,
+        year_start: _,
+        period: _,
+        data: _,
+        goal: _,
+        structure: _,
+        regions: _,
+        territories: _,
+        process: _,
+        data_map: _,
+        capacity: _,
+        recruiting: _,
+    } = plan;
+    let n = cal.periods();
+    let year = Decimal::from(n as u64);
+    let reps = roster
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(r, rep)| {
+            let scheme = &schemes[rep.scheme];
+            let tenure = Tenure::of(rep, cal);
+            let periods = (0..n)
+                .map(|p| {
+                    let (num, den) = tenure.active(cal, p);
+                    let guarantee = match &scheme.draw {
+                        Some(Draw {
+                            amount,
+                            recoverable,
+                            months,
+                        }) if tenure.draw_active(cal, p, *months) => {
+                            Some((share_cents(*rounding, *amount, num, den), *recoverable))
+                        }
+                        _ => None,
+                    };
+                    PeriodTerms {
+                        quota: quota::quota(plan, scheme, &tenure, cal, explicit, r, p),
+                        num,
+                        den,
+                        year_den: den * year,
+                        base: share_cents(*rounding, scheme.base_salary, num, den * year),
+                        guarantee,
+                        ote: share_cents(*rounding, scheme.ote(), num, den * year),
+                    }
+                })
+                .collect();
+            RepTerms {
+                scheme: rep.scheme,
+                periods,
+            }
+        })
+        .collect();
+    Program {
+        rounding: *rounding,
+        periods: n,
+        schemes: schemes.iter().map(scheme_terms).collect(),
+        reps,
+    }
+}
+
+/// Credit as the tier rule sees it: exact decimals, or integer credit units.
+pub trait Credit: Copy + PartialOrd + std::ops::Sub<Output = Self> {
+    /// No credit.
+    const ZERO: Self;
+}
+
+impl Credit for Decimal {
+    const ZERO: Self = Decimal::ZERO;
+}
+
+impl Credit for i64 {
+    const ZERO: Self = 0;
+}
+
+impl Credit for i128 {
+    const ZERO: Self = 0;
+}
+
+/// The tier rule: for credit `cr` (> 0) against tier lower bounds `lo`
+/// (increasing, in credit), calls `line(tier, slice)` for each tier line.
+/// Marginal: every tier the credit passes pays its slice. Retroactive: the
+/// highest tier reached pays all the credit (above `above`, when given).
+#[inline(always)]
+pub fn tier_lines<C: Credit>(method: Method, cr: C, lo: &[C], above: Option<C>, mut line: impl FnMut(usize, C)) {
+    match method {
+        Method::Marginal => {
+            for k in 0..lo.len() {
+                if cr > lo[k] {
+                    let top = match lo.get(k + 1) {
+                        Some(&hi) if hi < cr => hi,
+                        _ => cr,
+                    };
+                    line(k, top - lo[k]);
+                }
+            }
+        }
+        Method::Retroactive => {
+            if let Some(k) = (0..lo.len()).rev().find(|&k| lo[k] <= cr) {
+                let base = match above {
+                    Some(a) if cr > a => cr - a,
+                    Some(_) => C::ZERO,
+                    None => cr,
+                };
+                line(k, base);
+            }
+        }
+    }
+}
+
+/// The amounts of the full tiers below each tier, by the tier rule: entry
+/// `k` is what credit exactly at `lo[k]` earns (`None` when beyond 64 bits).
+pub fn full_tiers<C: Credit>(lo: &[C], mut line: impl FnMut(usize, C) -> Option<i64>) -> Vec<Option<i64>> {
+    lo.iter()
+        .map(|&at| {
+            let mut sum = Some(0i64);
+            tier_lines(Method::Marginal, at, lo, None, |k, slice| {
+                sum = sum.and_then(|s| s.checked_add(line(k, slice)?));
+            });
+            sum
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marginal_tiers_pay_each_slice_retroactive_the_highest_on_all() {
+        let lo = [0i64, 100, 250];
+        let mut seen = Vec::new();
+        tier_lines(Method::Marginal, 300, &lo, None, |k, s| seen.push((k, s)));
+        assert_eq!(seen, [(0, 100), (1, 150), (2, 50)]);
+        seen.clear();
+        tier_lines(Method::Marginal, 100, &lo, None, |k, s| seen.push((k, s)));
+        assert_eq!(seen, [(0, 100)]);
+        seen.clear();
+        tier_lines(Method::Retroactive, 260, &lo, Some(200), |k, s| seen.push((k, s)));
+        assert_eq!(seen, [(2, 60)]);
+        seen.clear();
+        tier_lines(Method::Retroactive, 150, &lo, Some(200), |k, s| seen.push((k, s)));
+        assert_eq!(seen, [(1, 0)]);
+        // Full tiers below each bound: 0, 100 × 1, then + 150 × 2.
+        let full = full_tiers(&lo, |k, s| Some(s * (k as i64 + 1)));
+        assert_eq!(full, [Some(0), Some(100), Some(400)]);
+    }
+}
