@@ -59,6 +59,13 @@ pub fn curve_at(curve: &[(Decimal, Decimal)], a: Decimal) -> Decimal {
     curve.last().map(|p| p.1).unwrap_or_default()
 }
 
+/// A bonus: the target × the active share of the year `num ÷ den` × the
+/// curve's payout `fa`, rounded to cents. Below 10^15 × 366 × 100, no
+/// product here overflows.
+pub fn bonus_amount(target: Decimal, num: Decimal, den: Decimal, fa: Decimal, r: Rounding) -> Decimal {
+    r.money(target * num * fa / den)
+}
+
 /// A tier bound in credit: at most 1000 × a quota, or an amount below 10^15.
 fn bound(basis: Basis, from: Decimal, quota: Decimal) -> Result<Decimal, TooLarge> {
     match basis {
@@ -134,12 +141,13 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
             }
             // Below 10^15 × 366 × 100: no product here overflows.
             let target_p = *target * f.prorate_num / f.prorate_den;
+            let amount = bonus_amount(*target, f.prorate_num, f.prorate_den, fa, r);
             vec![line(
                 c,
                 format!("target × f({})", crate::units::fmt_dp(a, 4, r)),
                 Some(target_p),
                 Some(fa),
-                r.money(*target * f.prorate_num * fa / f.prorate_den),
+                amount,
             )]
         }
         ComponentKind::Milestone { at, amount } => match attainment()? {

@@ -5,6 +5,7 @@
 //! arguments and never prints.
 
 pub mod components;
+pub mod exact;
 pub mod lines;
 pub mod program;
 pub mod settle;
@@ -451,7 +452,9 @@ pub fn try_evaluate(
                     Diagnostic::error(format!(
                         "the team's {what} summed over every rep and period is beyond the range of exact amounts: \
                          {acc} before rep {id}'s {x} in {}",
-                        cal.label(p)
+                        cal.label(p),
+                        acc = acc.normalize(),
+                        x = x.normalize(),
                     ))
                     .with_help(
                         "amounts are exact decimals of at most 28 digits (below 7.9 × 10^28), and so are the \

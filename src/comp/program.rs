@@ -226,34 +226,69 @@ impl Credit for i128 {
     const ZERO: Self = 0;
 }
 
+/// The tier a credit `cr` reaches against increasing lower bounds `lo`:
+/// marginal tiers are reached by credit above their bound, a retroactive tier
+/// by credit at or above it (`None`: no tier).
+#[inline(always)]
+pub fn reached<C: Credit>(method: Method, cr: C, lo: &[C]) -> Option<usize> {
+    let k = match method {
+        Method::Marginal => lo.iter().filter(|&&l| cr > l).count(),
+        Method::Retroactive => lo.iter().filter(|&&l| l <= cr).count(),
+    };
+    k.checked_sub(1)
+}
+
+/// What a retroactive tier pays on: all the credit, or the credit above `above`.
+#[inline(always)]
+fn retro_base<C: Credit>(cr: C, above: Option<C>) -> C {
+    match above {
+        Some(a) if cr > a => cr - a,
+        Some(_) => C::ZERO,
+        None => cr,
+    }
+}
+
 /// The tier rule: for credit `cr` (> 0) against tier lower bounds `lo`
 /// (increasing, in credit), calls `line(tier, slice)` for each tier line.
 /// Marginal: every tier the credit passes pays its slice. Retroactive: the
 /// highest tier reached pays all the credit (above `above`, when given).
 #[inline(always)]
 pub fn tier_lines<C: Credit>(method: Method, cr: C, lo: &[C], above: Option<C>, mut line: impl FnMut(usize, C)) {
+    let Some(t) = reached(method, cr, lo) else {
+        return;
+    };
     match method {
         Method::Marginal => {
-            for k in 0..lo.len() {
-                if cr > lo[k] {
-                    let top = match lo.get(k + 1) {
-                        Some(&hi) if hi < cr => hi,
-                        _ => cr,
-                    };
-                    line(k, top - lo[k]);
-                }
-            }
-        }
-        Method::Retroactive => {
-            if let Some(k) = (0..lo.len()).rev().find(|&k| lo[k] <= cr) {
-                let base = match above {
-                    Some(a) if cr > a => cr - a,
-                    Some(_) => C::ZERO,
-                    None => cr,
+            for k in 0..=t {
+                let top = match lo.get(k + 1) {
+                    Some(&hi) if hi < cr => hi,
+                    _ => cr,
                 };
-                line(k, base);
+                line(k, top - lo[k]);
             }
         }
+        Method::Retroactive => line(t, retro_base(cr, above)),
+    }
+}
+
+/// The tier rule's amount in cents, without the lines: marginal, the full
+/// tiers below the reached one (`full`, from [`full_tiers`]) and the line of
+/// its slice; retroactive, the one line. `None`: beyond 64 bits.
+#[inline(always)]
+pub fn tier_amount<C: Credit>(
+    method: Method,
+    cr: C,
+    lo: &[C],
+    full: &[i64],
+    above: Option<C>,
+    line: impl FnOnce(usize, C) -> Option<i64>,
+) -> Option<i64> {
+    let Some(t) = reached(method, cr, lo) else {
+        return Some(0);
+    };
+    match method {
+        Method::Marginal => full[t].checked_add(line(t, cr - lo[t])?),
+        Method::Retroactive => line(t, retro_base(cr, above)),
     }
 }
 
@@ -293,5 +328,15 @@ mod tests {
         // Full tiers below each bound: 0, 100 × 1, then + 150 × 2.
         let full = full_tiers(&lo, |k, s| Some(s * (k as i64 + 1)));
         assert_eq!(full, [Some(0), Some(100), Some(400)]);
+        // The amount without lines is the sum of the lines, for every credit.
+        let full: Vec<i64> = full.into_iter().map(|f| f.unwrap_or(i64::MAX)).collect();
+        for method in [Method::Marginal, Method::Retroactive] {
+            for cr in 1..400i64 {
+                let mut sum = 0;
+                tier_lines(method, cr, &lo, Some(50), |k, s| sum += s * (k as i64 + 1));
+                let amount = tier_amount(method, cr, &lo, &full, Some(50), |k, s| Some(s * (k as i64 + 1)));
+                assert_eq!(amount, Some(sum), "{method:?} {cr}");
+            }
+        }
     }
 }

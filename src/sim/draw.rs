@@ -169,13 +169,22 @@ pub struct WonDraw {
 /// Draws trial `trial` into `sc`; won deal rows only as `won` says.
 pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mut Scenario) {
     let n = model.periods;
-    let t = &model.timeline;
     let mut rng = [bookings_rng(seed, trial)];
     for (r, m) in model.reps.iter().enumerate() {
         let block = &mut sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
         draw_rep(m, n, &mut rng, block, &mut sc.amounts);
     }
-    sc.cancels.clear();
+    draw_cancels(model, seed, trial, &mut sc.cancels);
+    draw_won(model, seed, trial, won, &mut sc.won);
+    sc.pipe.iter_mut().for_each(|x| *x = 0);
+    draw_pipeline(model, seed, trial, |i, cents| sc.pipe[i] += cents);
+}
+
+/// Draws trial `trial`'s cancellations into `cancels`, rep after rep.
+pub fn draw_cancels(model: &Model, seed: u64, trial: u64, cancels: &mut Vec<SimCancel>) {
+    let n = model.periods;
+    let t = &model.timeline;
+    cancels.clear();
     let mut rng = TrialRng::new(seed, CANCELS, trial);
     for (r, m) in model.reps.iter().enumerate() {
         if m.cancels.rate <= 0.0 || m.cancels.samples.is_empty() {
@@ -187,7 +196,7 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
             for _ in 0..count {
                 let s = m.cancels.samples[rng.index(m.cancels.samples.len())];
                 let close = start + rng.index(days.max(1) as usize) as i32;
-                sc.cancels.push(SimCancel {
+                cancels.push(SimCancel {
                     rep: r,
                     period: p,
                     close,
@@ -198,7 +207,13 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
             }
         }
     }
-    sc.won.clear();
+}
+
+/// Draws trial `trial`'s won deal rows into `out`, as `won` says (none without it).
+pub fn draw_won(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, out: &mut Vec<SimWon>) {
+    let n = model.periods;
+    let t = &model.timeline;
+    out.clear();
     if let Some(w) = won {
         let mut rng = TrialRng::new(seed, WON, trial);
         for (r, m) in model.reps.iter().enumerate() {
@@ -217,7 +232,7 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
                     let count = rng.poisson(m.won.rate * m.scale[p] * frac * share);
                     for _ in 0..count {
                         let s = samples[rng.index(samples.len())];
-                        sc.won.push(SimWon {
+                        out.push(SimWon {
                             rep: r,
                             period: p,
                             day: lo + rng.index((hi - lo + 1) as usize) as i32,
@@ -230,8 +245,6 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
             }
         }
     }
-    sc.pipe.iter_mut().for_each(|x| *x = 0);
-    draw_pipeline(model, seed, trial, |i, cents| sc.pipe[i] += cents);
 }
 
 /// The stream trial `trial`'s bookings are drawn from, rep after rep ([`draw_rep`]).

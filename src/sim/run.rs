@@ -3,9 +3,9 @@
 //! fixed chunks whose results are merged in trial order, so the numbers do not
 //! depend on the number of threads.
 
-use super::draw::{bookings_rng, draw, draw_pipeline, draw_rep, Scenario, TrialRng};
+use super::draw::{bookings_rng, draw, draw_cancels, draw_pipeline, draw_rep, draw_won, Scenario, TrialRng, WonDraw};
 use super::model::Model;
-use super::price::{Overflow, Paid, Pricer, RepBatch, RepKernel};
+use super::price::{Chunk, ChunkPay, Overflow, Paid, Pricer};
 use rayon::prelude::*;
 
 /// Trials per unit of parallel work (and per progress tick).
@@ -113,19 +113,11 @@ fn summarise(
     if let Some(o) = &paid.overflow {
         out.overflowed(|| o.clone().at(t));
     }
-    if paid.summed {
-        for (p, &(inc, own)) in paid.period.iter().enumerate() {
-            out.incentive[base + p] = inc;
-            out.credit[base + p] = own;
-        }
-    }
     let team = |p: Option<usize>| {
         move || Overflow::team(pr.cal(), p, "the sum of every rep's pay is beyond 2^63 - 1 cents").at(t)
     };
     for r in 0..nr {
-        let year = if paid.summed {
-            paid.year[r]
-        } else {
+        let year = {
             let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i128);
             let mut fits = true;
             for p in 0..n {
@@ -211,15 +203,15 @@ fn close_trial(n: usize, j: usize, t: u64, extras: bool, out: &mut ChunkOut, att
     out.corr.push(corr);
 }
 
-/// Runs the chunk's trials `a..b` rep by rep when every plan is paid by the
-/// kernel: each trial keeps its own bookings stream, and a rep's draws in it
-/// come in the same order as [`draw`] makes them, so the numbers are those of
-/// the trial-by-trial loop, while one rep's tables stay in cache for the chunk.
+/// Runs the chunk's trials `a..b` rep by rep when the batches pay every plan:
+/// each trial keeps its own bookings stream, and a rep's draws in it come in
+/// the same order as [`draw`] makes them, so the numbers are those of the
+/// trial-by-trial loop.
 #[allow(clippy::too_many_arguments)] // one chunk's whole job
 fn chunk_by_rep(
     model: &Model,
     pricers: &[Pricer],
-    kernels: &[RepKernel],
+    won: Option<&WonDraw>,
     seed: u64,
     a: u64,
     b: u64,
@@ -236,13 +228,32 @@ fn chunk_by_rep(
             wins
         })
         .collect();
+    let cancels: Vec<Vec<_>> = (a..b)
+        .map(|t| {
+            let mut v = Vec::new();
+            draw_cancels(model, seed, t, &mut v);
+            v
+        })
+        .collect();
+    let wons: Vec<Vec<_>> = (a..b)
+        .map(|t| {
+            let mut v = Vec::new();
+            draw_won(model, seed, t, won, &mut v);
+            v
+        })
+        .collect();
     let mut next = vec![0usize; m];
-    let mut outs: Vec<ChunkOut> = kernels.iter().map(|_| ChunkOut::new(m, nr, n)).collect();
-    let mut atts: Vec<Vec<Vec<Att>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; kernels.len()];
-    let (mut blocks, mut pipe, mut batch, mut amounts) =
-        (Vec::new(), vec![0i64; m * n], RepBatch::default(), Vec::new());
-    // Per plan: incentive paid and credit per period and trial (`p × m + j`), summed over reps.
-    let mut sums: Vec<(Vec<i64>, Vec<i128>)> = vec![(vec![0; n * m], vec![0; n * m]); kernels.len()];
+    let mut outs: Vec<ChunkOut> = pricers.iter().map(|_| ChunkOut::new(m, nr, n)).collect();
+    let mut atts: Vec<Vec<Vec<Att>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; pricers.len()];
+    let mut chunks: Vec<Chunk> = pricers
+        .iter()
+        .map(|pr| {
+            let mut c = Chunk::default();
+            c.start(pr, m);
+            c
+        })
+        .collect();
+    let (mut blocks, mut pipe, mut amounts) = (Vec::new(), vec![0i64; m * n], Vec::new());
     for (r, rm) in model.reps.iter().enumerate() {
         let kn = rm.mix.len() * n;
         blocks.resize(m * kn, 0);
@@ -255,49 +266,77 @@ fn chunk_by_rep(
                 next[j] += 1;
             }
         }
-        for (x, k) in kernels.iter().enumerate() {
-            k.pay_batch(r, m, &blocks, &pipe, &mut batch);
-            let (inc, cred) = &mut sums[x];
-            // The earliest trial (and its period) whose team total leaves 64 bits.
-            let mut first: Option<(usize, usize)> = None;
-            for (i, (s, &v)) in inc.iter_mut().zip(&batch.paid).enumerate() {
+        for (c, pr) in chunks.iter_mut().zip(pricers) {
+            c.book(pr, r, &blocks, &pipe);
+        }
+    }
+    let events: Vec<(&[_], &[_])> = cancels
+        .iter()
+        .zip(&wons)
+        .map(|(c, w)| (c.as_slice(), w.as_slice()))
+        .collect();
+    let mut pay = ChunkPay::default();
+    for (x, pr) in pricers.iter().enumerate() {
+        pr.pay_chunk(&mut chunks[x], &events, &mut pay);
+        if let Some(j) = pay.overflow {
+            // The traced program names what cannot be counted.
+            let t = a + j as u64;
+            let mut sc = Scenario::new(model);
+            draw(model, seed, t, won, &mut sc);
+            let mut paid = Paid::default();
+            pr.pay(&sc, &mut paid);
+            let o = paid.overflow.unwrap_or_else(|| {
+                Overflow::team(pr.cal(), None, "the sum of every rep's pay is beyond 2^63 - 1 cents")
+            });
+            outs[x].overflowed(|| o.at(t));
+        }
+        // Per period and trial (`p × m + j`): incentive paid and own credit, summed over reps.
+        let (mut inc, mut cred) = (vec![0i64; n * m], vec![0i128; n * m]);
+        // The earliest trial (and its period) whose team total leaves 64 bits.
+        let mut first: Option<(usize, usize)> = None;
+        for r in 0..nr {
+            let at = r * n * m;
+            for (i, (s, &v)) in inc.iter_mut().zip(&pay.paid[at..at + n * m]).enumerate() {
                 match s.checked_add(v) {
                     Some(t) => *s = t,
                     None if first.is_none_or(|f| i % m < f.1) => first = Some((i / m, i % m)),
                     None => {}
                 }
             }
-            if let Some((p, j)) = first {
-                outs[x].overflowed(|| {
-                    Overflow::team(
-                        pricers[x].cal(),
-                        Some(p),
-                        "the sum of every rep's pay is beyond 2^63 - 1 cents",
-                    )
-                    .at(a + j as u64)
-                });
-            }
             cred.iter_mut()
-                .zip(&batch.credit)
-                .for_each(|(s, &v)| *s += i128::from(v));
+                .zip(&chunks[x].own[at..at + n * m])
+                .for_each(|(s, &v)| *s += v);
             tally(
-                &pricers[x],
+                pr,
                 r,
                 0,
-                &batch.year,
+                &pay.year[r * m..(r + 1) * m],
                 &mut outs[x],
                 extras.then_some(&mut atts[x][..]),
             );
         }
-    }
-    for (((o, att), (inc, cred)), pr) in outs.iter_mut().zip(&atts).zip(&sums).zip(pricers) {
-        for (i, (&v, &c)) in inc.iter().zip(cred).enumerate() {
+        if let Some((p, j)) = first {
+            outs[x].overflowed(|| {
+                Overflow::team(pr.cal(), Some(p), "the sum of every rep's pay is beyond 2^63 - 1 cents")
+                    .at(a + j as u64)
+            });
+        }
+        let o = &mut outs[x];
+        for (i, (&v, &c)) in inc.iter().zip(&cred).enumerate() {
             let (p, j) = (i / m, i % m);
             o.incentive[j * (n + 1) + p] = v;
             o.credit[j * (n + 1) + p] = c;
         }
         for j in 0..m {
-            close_trial(n, j, a + j as u64, extras, o, att.get(j).map_or(&[], Vec::as_slice), pr);
+            close_trial(
+                n,
+                j,
+                a + j as u64,
+                extras,
+                o,
+                atts[x].get(j).map_or(&[], Vec::as_slice),
+                pr,
+            );
         }
     }
     outs
@@ -342,7 +381,7 @@ pub fn pearson(xy: &[Att]) -> f64 {
 
 /// Runs `trials` trials of `model` under every plan; `extras` adds the
 /// comparison's cross-rep statistics; `tick(k)` reports k more trials done.
-/// When every plan is paid by the kernel, a chunk's trials run rep by rep.
+/// When the batches pay every plan, a chunk's trials run rep by rep.
 pub fn run(
     model: &Model,
     pricers: &[Pricer],
@@ -357,7 +396,7 @@ pub fn run(
 /// The loop order within a chunk of trials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
-    /// Rep by rep over the chunk's trials, when every plan is paid by the kernel.
+    /// Rep by rep over the chunk's trials, when the batches pay every plan.
     ByRep,
     /// Every trial drawn and paid whole, one after the other: the reference
     /// the rep-by-rep loop is tested against (the same numbers).
@@ -394,17 +433,17 @@ pub fn run_in(
     let chunks: Vec<(u64, u64)> = (0..trials.div_ceil(CHUNK))
         .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(trials)))
         .collect();
-    let kernels: Option<Vec<RepKernel>> = pricers.iter().map(Pricer::rep_kernel).collect();
-    let results: Vec<Vec<ChunkOut>> = match kernels.filter(|_| won.is_none() && order == Order::ByRep) {
-        Some(kernels) => chunks
+    let batches = order == Order::ByRep && pricers.iter().all(Pricer::is_fast);
+    let results: Vec<Vec<ChunkOut>> = match batches {
+        true => chunks
             .par_iter()
             .map(|&(a, b)| {
-                let outs = chunk_by_rep(model, pricers, &kernels, seed, a, b, extras);
+                let outs = chunk_by_rep(model, pricers, won.as_ref(), seed, a, b, extras);
                 tick(b - a);
                 outs
             })
             .collect(),
-        None => chunks
+        false => chunks
             .par_iter()
             .map_init(
                 || (Scenario::new(model), vec![Paid::default(); pricers.len()], Vec::new()),

@@ -1,27 +1,28 @@
-//! Paying a scenario under a plan: every rep and period, by the pay engine's rules.
+//! Paying a scenario under a plan: every rep and period, by the pay
+//! program's rules (`comp::program`, `comp::settle`), batched over trials.
 //!
-//! Two paths give the same cents. The **fast path** compiles the plan once per
-//! run into integer programs: per rep and period the quota, tier bounds in
-//! credit units (10^-S of the currency, S fixed per plan), the amounts of full
-//! marginal tiers, base pay and draw guarantee; a trial then costs integer
-//! comparisons, one multiply and one rounding per commission component. The
-//! steps that need a quotient (bonus curves, milestones, overrides, clawback
-//! rates) repeat the engine's own `Decimal` operations on the same values.
-//! For plans that pay only commission, bonuses and milestones on own credit,
-//! the fast path runs as the `kernel` submodule: 64-bit tables and exact
-//! integer fractions, paid rep by rep for a batch of trials.
-//! The **generic path** books the scenario into a `credit::Ledger` and calls
-//! `comp::evaluate`, line items and all; it serves plans the fast path does
-//! not cover (caps in fractions of a cent, credit finer than 10^-12), and
-//! is the oracle the fast path is tested against.
+//! [`Pricer::new`] compiles the plan once per run: the program's terms (quotas,
+//! active shares, base pay, draw guarantees, caps, in cents), and for the
+//! simulation's integer credit (units of 10^-S of the currency, S fixed per
+//! plan) the tier bounds of every rep and period, the amounts of the full
+//! tiers below each bound, the rates and the filters. The `batch` submodule
+//! then pays a batch of trials rep by rep: component by component over the
+//! whole batch, then caps, clawbacks and draws trial by trial, each rule
+//! called from `comp`. Team credit and overrides sum the reporting tree over
+//! the batch; SPIFFs and clawbacks take each trial's drawn rows.
+//!
+//! Plans whose credit needs units finer than 10^-12 (weights or tier bounds
+//! with more decimals) are paid by the traced program itself: each trial is
+//! booked into a `credit::Ledger` and paid by `comp::try_evaluate`, as
+//! `evaluate` pays deals.csv. That run is also the reference the batches are
+//! tested against (`--generic`), and what names an amount simulate cannot count.
 
-use super::draw::Scenario;
+use super::draw::{Scenario, SimCancel, SimWon};
 use super::history::key_type;
 use super::model::Model;
 use crate::calendar::{day_number, Calendar};
-use crate::comp::components::curve_at;
-use crate::comp::settle::clawback_amount;
-use crate::credit::{quota, ClawHit, Ledger, SpiffHit, Tenure};
+use crate::comp::program::{self, full_tiers, PeriodTerms, Program};
+use crate::credit::{ClawHit, Ledger, SpiffHit};
 use crate::data::quotas::Quotas;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
@@ -30,13 +31,12 @@ use crate::units::Rounding;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-/// The finest credit unit the fast path works in (10^-12).
+/// The finest credit unit the batches work in (10^-12).
 pub const MAX_SCALE: u32 = 12;
 
-mod kernel;
+mod batch;
 
-use kernel::{kernel, Kernel};
-pub use kernel::{RepBatch, RepKernel};
+pub use batch::{Chunk, ChunkPay};
 
 /// One trial's pay under one plan, per rep and period (`r × periods + p`).
 #[derive(Debug, Clone, Default)]
@@ -49,23 +49,11 @@ pub struct Paid {
     pub credit: Vec<i128>,
     /// The rep's own credit, in credit units.
     pub own: Vec<i128>,
-    /// Keep `credit` and `own` per rep and period even on the kernel path (tests).
-    pub detail: bool,
-    /// Whether `year` and `period` hold this trial's sums (the kernel fills
-    /// them as it goes, and then leaves `credit` and `own` alone unless `detail`).
-    pub summed: bool,
-    /// Per rep: the year's total pay, incentive paid (cents) and credit (units).
-    pub year: Vec<(i64, i64, i128)>,
-    /// Per period: total incentive paid (cents) and total own credit (units).
-    pub period: Vec<(i64, i128)>,
     /// The trial could not be counted (its numbers are then zeros).
     pub overflow: Option<Overflow>,
-    /// The kernel's scratch: one rep's pay.
-    batch: RepBatch,
-    /// Scratch: team credit per rep and period (`r × periods + p`), and the
-    /// same through each team filter.
-    team: Vec<i128>,
-    team_filtered: Vec<Vec<i128>>,
+    /// Scratch: the trial as a batch of one.
+    chunk: Chunk,
+    pay: ChunkPay,
 }
 
 /// The largest amount simulate counts: 2^63 − 1 cents (about 9.2 × 10^16 of
@@ -127,15 +115,13 @@ impl Overflow {
 }
 
 impl Paid {
-    /// Buffers that keep every rep's credit per period, also on the kernel path.
+    /// Empty buffers (every rep's credit per period is always kept).
     pub fn detailed() -> Self {
-        Self {
-            detail: true,
-            ..Self::default()
-        }
+        Self::default()
     }
 }
 
+/// A rate as an exact fraction: mantissa × 10^-scale, and the original.
 #[derive(Debug, Clone)]
 struct Rate {
     mant: u128,
@@ -143,62 +129,70 @@ struct Rate {
     dec: Decimal,
 }
 
+impl Rate {
+    fn new(d: Decimal) -> Self {
+        let n = d.normalize();
+        Self {
+            mant: n.mantissa().unsigned_abs(),
+            scale: n.scale(),
+            dec: d,
+        }
+    }
+}
+
+/// A component as the batches pay it (the rules are `comp`'s).
 #[derive(Debug, Clone)]
-enum Comp {
+enum Step {
     Commission {
         attainment: bool,
-        marginal: bool,
+        method: Method,
         rates: Vec<Rate>,
-        /// Per key: passes the filter (`None`: all pass).
-        pass: Option<Vec<bool>>,
-        /// For a rep on team credit with a filter: its filter among the Pricer's `team_passes`.
-        team_pass: Option<usize>,
-        /// Tier tables: period p's bounds are `lo[off + p × k..][..k]`.
-        off: usize,
-        /// `above` bounds: period p's at `above[aoff + p]`.
-        aoff: usize,
-        cap: Option<i64>,
+        /// Per tier: the rate's mantissa and the divisor that takes slice × mantissa to cents.
+        krates: Vec<Option<(u64, batch::Divider)>>,
+        /// The filter class of the credit it counts (`None`: all credit).
+        class: Option<usize>,
     },
     Bonus {
         target: Decimal,
         curve: Vec<(Decimal, Decimal)>,
-        cap: Option<i64>,
+        /// Curve points in units of 10^-k (`None`: too large for exact integers).
+        points: Option<Vec<(i128, i128)>>,
+        k: u32,
     },
     Milestone {
         at: Decimal,
+        /// `at` in units of 10^-k (`None`: too large).
+        at_units: Option<i128>,
+        k: u32,
         cents: i64,
-        cap: Option<i64>,
     },
-    Spiff {
-        cap: Option<i64>,
-    },
+    Spiff,
     Override {
-        rate: Decimal,
+        rate: Rate,
         /// Every rep below (else the direct reports).
         all: bool,
-        cap: Option<i64>,
     },
 }
 
-#[derive(Debug, Clone)]
-struct PeriodCode {
-    quota: Decimal,
-    quota_units: i128,
-    base: i64,
-    guarantee: Option<(i64, bool)>,
-    num: Decimal,
-    den: Decimal,
+/// How a bonus or milestone is worked out for one rep and period.
+#[derive(Debug, Clone, Copy)]
+enum XCode {
+    /// By the decimal rule: the numbers are so large or so fine that the
+    /// decimal rounding at 28 digits could decide a cent.
+    Decimal,
+    /// In exact integers; a bonus's target × active share of the period as
+    /// the fraction (numerator, denominator) (a milestone ignores it).
+    Exact(i128, i128),
 }
 
-#[derive(Debug, Clone)]
-struct RepCode {
-    scheme: usize,
-    /// Whose credit counts (the rep's, its direct reports', everyone's below).
-    scope: CreditScope,
-    comps: Vec<Comp>,
-    periods: Vec<PeriodCode>,
-    cap_period: Option<i64>,
-    cap_year: Option<i64>,
+/// One rep's compiled tables.
+#[derive(Debug, Clone, Default)]
+struct RepTables {
+    /// Per component: where its tier tables start (commissions; period p's
+    /// bounds at `lo[off + p × k..][..k]`, its `above` bound at `above[aoff + p]`).
+    offs: Vec<(usize, usize)>,
+    /// Per period and component (`p × components + c`): bonus and milestone codes.
+    xcodes: Vec<XCode>,
 }
 
 /// A plan compiled against a roster and a model's keys.
@@ -210,22 +204,29 @@ pub struct Pricer<'a> {
     model: &'a Model,
     /// Credit units are 10^-scale of the currency.
     pub scale: u32,
+    /// Whether the batches pay the plan (else the traced program, trial by trial).
     fast: bool,
+    program: Program,
     /// Per scheme, per key: credit units per cent of bookings.
     wm: Vec<Vec<i128>>,
     /// Per scheme, per key: weight × multiplier.
     wm_dec: Vec<Vec<Decimal>>,
-    reps: Vec<RepCode>,
+    /// Per scheme: its components.
+    steps: Vec<Vec<Step>>,
+    reps: Vec<RepTables>,
+    /// Per filter class: per key, whether it passes.
+    classes: Vec<Vec<bool>>,
+    /// Per filter class: whether every rep's credit through it is needed
+    /// (a scheme on team credit counts it), else only its own reps'.
+    class_tree: Vec<bool>,
     /// Per rep, per period: quota in credit units (for attainment statistics).
     pub quota_units: Vec<i128>,
     /// Tier lower bounds in credit units, per commission component and period.
-    lo_flat: Vec<i128>,
-    /// Σ of the full tiers below each tier, cents.
-    prefix_flat: Vec<i64>,
-    /// `above` bound per commission component and period (retroactive).
-    above_flat: Vec<Option<i128>>,
-    /// The kernel, when it pays the plan.
-    kernel: Option<Kernel>,
+    lo: Vec<i128>,
+    /// The full tiers below each bound, cents (`i64::MAX`: beyond 64 bits).
+    prefix: Vec<i64>,
+    /// `above` bound per commission component and period (`i128::MIN`: none).
+    above: Vec<i128>,
     /// Per rep: on-target earnings for its active time in the year, cents.
     pub ote: Vec<i64>,
     /// Per rep: the year's quota in credit units.
@@ -237,8 +238,6 @@ pub struct Pricer<'a> {
     order: Vec<usize>,
     /// Whether some rep's credit or override sums everyone below it.
     team_tree: bool,
-    /// The distinct filters of commissions paid on team credit.
-    team_passes: Vec<Vec<bool>>,
 }
 
 fn pow10(k: u32) -> i128 {
@@ -310,15 +309,24 @@ fn round_cents(v: i128, s: u32, rounding: Rounding) -> i128 {
     }
 }
 
+/// A tier bound in credit: the fraction of the quota, or the amount.
+fn bound(basis: Basis, f: Decimal, quota: Decimal) -> Decimal {
+    match basis {
+        Basis::Attainment => f.checked_mul(quota).unwrap_or(Decimal::MAX),
+        Basis::Amount => f,
+    }
+}
+
 impl<'a> Pricer<'a> {
-    /// Compiles `plan` for the roster; `force_generic` always uses the engine.
+    /// Compiles `plan` for the roster and the model's keys; `reference`
+    /// pays every trial by the traced program instead of the batches.
     pub fn new(
         plan: &'a Plan,
         roster: &'a Roster,
         cal: &'a Calendar,
         quotas: &'a Quotas,
         model: &'a Model,
-        force_generic: bool,
+        reference: bool,
     ) -> Self {
         let n = cal.periods();
         let nkeys = model.products.len() * 3;
@@ -328,6 +336,7 @@ impl<'a> Pricer<'a> {
                 i => model.products.get(i).map(String::as_str),
             }
         };
+        let program = program::compile(plan, roster, cal, quotas);
         let wm_dec: Vec<Vec<Decimal>> = plan
             .schemes
             .iter()
@@ -337,212 +346,187 @@ impl<'a> Pricer<'a> {
                     .collect()
             })
             .collect();
-        // Quotas, tenure facts, and the finest scale any bound or credit needs.
+        // The finest scale any credit or tier bound needs.
         let mut scale = 2u32;
         for w in wm_dec.iter().flatten() {
             scale = scale.max(2 + scale_of(*w));
         }
-        let mut fast = !force_generic;
-        let mut periods_of = Vec::with_capacity(roster.reps.len());
-        for (r, rep) in roster.reps.iter().enumerate() {
-            let scheme = &plan.schemes[rep.scheme];
-            let tenure = Tenure::of(rep, cal);
-            let ps: Vec<(Decimal, Decimal, Decimal)> = (0..n)
-                .map(|p| {
-                    let (num, den) = tenure.active(cal, p);
-                    (quota::quota(plan, scheme, &tenure, cal, quotas, r, p), num, den)
-                })
-                .collect();
-            for (q, _, _) in &ps {
-                scale = scale.max(scale_of(*q));
-                for c in &scheme.components {
+        for rt in &program.reps {
+            for t in &rt.periods {
+                scale = scale.max(scale_of(t.quota));
+                for c in &plan.schemes[rt.scheme].components {
                     if let ComponentKind::Commission {
                         basis, tiers, above, ..
                     } = &c.kind
                     {
                         for f in tiers.iter().map(|t| t.from).chain(*above) {
-                            let b = match basis {
-                                Basis::Attainment => f * *q,
-                                Basis::Amount => f,
-                            };
-                            scale = scale.max(scale_of(b));
+                            scale = scale.max(scale_of(bound(*basis, f, t.quota)));
                         }
                     }
                 }
             }
-            periods_of.push((tenure, ps));
         }
-        if scale > MAX_SCALE {
-            fast = false;
-            scale = MAX_SCALE;
-        }
+        let mut fast = !reference && scale <= MAX_SCALE;
+        let scale = scale.min(MAX_SCALE);
         let wm: Vec<Vec<i128>> = wm_dec
             .iter()
             .map(|ws| ws.iter().map(|w| units(*w, scale - 2).unwrap_or(0)).collect())
             .collect();
         let rounding = plan.rounding;
+        // Filter classes: the distinct filters of commissions, as per-key passes.
+        let mut classes: Vec<Vec<bool>> = Vec::new();
+        let mut class_tree: Vec<bool> = Vec::new();
+        let steps: Vec<Vec<Step>> = plan
+            .schemes
+            .iter()
+            .map(|s| {
+                s.components
+                    .iter()
+                    .map(|c| match &c.kind {
+                        ComponentKind::Commission {
+                            basis,
+                            method,
+                            tiers,
+                            filter,
+                            above: _,
+                        } => {
+                            let rates: Vec<Rate> = tiers.iter().map(|t| Rate::new(t.rate)).collect();
+                            let class = (!filter.is_all()).then(|| {
+                                let pass: Vec<bool> = (0..nkeys)
+                                    .map(|k| filter.passes(key_type(k as u32), product(k)))
+                                    .collect();
+                                let i = classes.iter().position(|x| *x == pass).unwrap_or_else(|| {
+                                    classes.push(pass);
+                                    class_tree.push(false);
+                                    classes.len() - 1
+                                });
+                                class_tree[i] |= s.credit != CreditScope::Own;
+                                i
+                            });
+                            Step::Commission {
+                                attainment: *basis == Basis::Attainment,
+                                method: *method,
+                                krates: rates.iter().map(|r| batch::krate(r, scale)).collect(),
+                                rates,
+                                class,
+                            }
+                        }
+                        ComponentKind::Bonus { target, curve } => {
+                            let k = curve
+                                .iter()
+                                .map(|(a, f)| scale_of(*a).max(scale_of(*f)))
+                                .max()
+                                .unwrap_or(0);
+                            Step::Bonus {
+                                target: *target,
+                                curve: curve.clone(),
+                                points: curve
+                                    .iter()
+                                    .map(|(a, f)| Some((units(*a, k)?, units(*f, k)?)))
+                                    .collect(),
+                                k,
+                            }
+                        }
+                        ComponentKind::Milestone { at, amount } => {
+                            let k = scale_of(*at);
+                            Step::Milestone {
+                                at: *at,
+                                at_units: units(*at, k),
+                                k,
+                                cents: cents(rounding.money(*amount)).unwrap_or(0),
+                            }
+                        }
+                        ComponentKind::Spiff { .. } => Step::Spiff,
+                        ComponentKind::Override { rate, scope } => Step::Override {
+                            rate: Rate::new(*rate),
+                            all: *scope == Scope::All,
+                        },
+                    })
+                    .collect()
+            })
+            .collect();
         let mut quota_units = Vec::with_capacity(roster.reps.len() * n);
         let (mut lo_flat, mut prefix_flat, mut above_flat) = (Vec::new(), Vec::new(), Vec::new());
-        type TableKey = (usize, usize, Vec<i128>, Vec<Option<i128>>);
+        type TableKey = (usize, usize, Vec<i128>, Vec<i128>);
         let mut tables: std::collections::HashMap<TableKey, (usize, usize)> = std::collections::HashMap::new();
-        let mut ote = Vec::with_capacity(roster.reps.len());
         let mut reps = Vec::with_capacity(roster.reps.len());
-        let mut team_passes: Vec<Vec<bool>> = Vec::new();
-        let cap = |d: Option<Decimal>, fast: &mut bool| -> Option<i64> {
-            d.map(|x| {
-                cents(x).unwrap_or_else(|| {
-                    *fast = false;
-                    0
-                })
-            })
-        };
-        for (r, rep) in roster.reps.iter().enumerate() {
-            let scheme = &plan.schemes[rep.scheme];
-            let (tenure, ps) = &periods_of[r];
-            let periods: Vec<PeriodCode> = ps
-                .iter()
-                .enumerate()
-                .map(|(p, (q, num, den))| {
-                    let guarantee = match &scheme.draw {
-                        Some(d) if tenure.draw_active(cal, p, d.months) => Some((
-                            cents(rounding.money(d.amount * *num / *den)).unwrap_or(0),
-                            d.recoverable,
-                        )),
-                        _ => None,
-                    };
-                    PeriodCode {
-                        quota: *q,
-                        quota_units: units(*q, scale).unwrap_or(0),
-                        base: cents(rounding.money(scheme.base_salary * *num / (*den * Decimal::from(n as u64))))
-                            .unwrap_or(0),
-                        guarantee,
-                        num: *num,
-                        den: *den * Decimal::from(n as u64),
-                    }
-                })
-                .collect();
-            quota_units.extend(periods.iter().map(|p| p.quota_units));
-            ote.push(
-                ps.iter()
-                    .map(|(_, num, den)| {
-                        cents(rounding.money(scheme.ote() * *num / (*den * Decimal::from(n as u64)))).unwrap_or(0)
-                    })
-                    .sum(),
-            );
-            let mut comps = Vec::with_capacity(scheme.components.len());
+        for rt in &program.reps {
+            let scheme = &plan.schemes[rt.scheme];
+            quota_units.extend(rt.periods.iter().map(|t| units(t.quota, scale).unwrap_or(0)));
+            let mut tab = RepTables::default();
             for (ci, c) in scheme.components.iter().enumerate() {
-                let ccap = cap(c.cap, &mut fast);
-                comps.push(match &c.kind {
-                    ComponentKind::Commission {
-                        basis,
-                        method,
-                        tiers,
-                        filter,
-                        above,
-                    } => {
-                        let rates: Vec<Rate> = tiers
-                            .iter()
-                            .map(|t| {
-                                let n = t.rate.normalize();
-                                Rate {
-                                    mant: n.mantissa().unsigned_abs(),
-                                    scale: n.scale(),
-                                    dec: t.rate,
-                                }
+                let ComponentKind::Commission {
+                    basis, tiers, above, ..
+                } = &c.kind
+                else {
+                    tab.offs.push((0, 0));
+                    continue;
+                };
+                let Step::Commission { rates, .. } = &steps[rt.scheme][ci] else {
+                    continue;
+                };
+                // This rep's tables for every period; reps whose quotas are the
+                // same share one copy (a small working set for the batches).
+                let (mut lo_all, mut prefix_all, mut above_all) = (Vec::new(), Vec::new(), Vec::new());
+                for t in &rt.periods {
+                    let lo: Vec<i128> = tiers
+                        .iter()
+                        .map(|x| {
+                            units(bound(*basis, x.from, t.quota), scale).unwrap_or_else(|| {
+                                fast = false;
+                                0
                             })
-                            .collect();
-                        let pass: Option<Vec<bool>> = (!filter.is_all()).then(|| {
-                            (0..nkeys)
-                                .map(|k| filter.passes(key_type(k as u32), product(k)))
-                                .collect()
-                        });
-                        let team_pass = match &pass {
-                            Some(ps) if scheme.credit == CreditScope::Team => {
-                                Some(team_passes.iter().position(|x| x == ps).unwrap_or_else(|| {
-                                    team_passes.push(ps.clone());
-                                    team_passes.len() - 1
-                                }))
-                            }
-                            _ => None,
-                        };
-                        let k = tiers.len();
-                        // This rep's tables for every period; reps whose quotas are the
-                        // same share one copy (a small working set for the kernel).
-                        let (mut lo_all, mut prefix_all, mut above_all) = (Vec::new(), Vec::new(), Vec::new());
-                        for pc in &periods {
-                            let bound = |f: Decimal| match basis {
-                                Basis::Attainment => f * pc.quota,
-                                Basis::Amount => f,
-                            };
-                            let lo: Vec<i128> = tiers
-                                .iter()
-                                .map(|t| {
-                                    units(bound(t.from), scale).unwrap_or_else(|| {
-                                        fast = false;
-                                        0
-                                    })
-                                })
-                                .collect();
-                            // Σ of the full tiers below each; one beyond 2^63 cents is
-                            // kept as i64::MAX, which no credit that reaches it can pay.
-                            let mut prefix = vec![0i64; k];
-                            for j in 1..k {
-                                let full = line(lo[j] - lo[j - 1], &rates[j - 1], scale, rounding);
-                                prefix[j] = full.and_then(|f| prefix[j - 1].checked_add(f)).unwrap_or(i64::MAX);
-                            }
-                            lo_all.extend(lo);
-                            prefix_all.extend(prefix);
-                            above_all.push(above.map(|a| units(bound(a), scale).unwrap_or(0)));
-                        }
-                        let key = (rep.scheme, ci, lo_all, above_all);
-                        let (off, aoff) = match tables.get(&key) {
-                            Some(&at) => at,
-                            None => {
-                                let at = (lo_flat.len(), above_flat.len());
-                                lo_flat.extend(key.2.iter().copied());
-                                prefix_flat.extend(prefix_all);
-                                above_flat.extend(key.3.iter().copied());
-                                tables.insert(key, at);
-                                at
-                            }
-                        };
-                        Comp::Commission {
-                            attainment: *basis == Basis::Attainment,
-                            marginal: *method == Method::Marginal,
-                            rates,
-                            pass,
-                            team_pass,
-                            off,
-                            aoff,
-                            cap: ccap,
-                        }
+                        })
+                        .collect();
+                    // The full tiers below each bound, by the tier rule; one beyond
+                    // 2^63 cents is kept as i64::MAX, which no credit that reaches it can pay.
+                    let full = full_tiers(&lo, |k, slice| line(slice, &rates[k], scale, rounding));
+                    prefix_all.extend(full.into_iter().map(|f| f.unwrap_or(i64::MAX)));
+                    lo_all.extend(lo);
+                    above_all.push(above.map_or(i128::MIN, |a| {
+                        units(bound(*basis, a, t.quota), scale).unwrap_or_else(|| {
+                            fast = false;
+                            0
+                        })
+                    }));
+                }
+                let key = (rt.scheme, ci, lo_all, above_all);
+                let at = match tables.get(&key) {
+                    Some(&at) => at,
+                    None => {
+                        let at = (lo_flat.len(), above_flat.len());
+                        lo_flat.extend(key.2.iter().copied());
+                        prefix_flat.extend(prefix_all);
+                        above_flat.extend(key.3.iter().copied());
+                        tables.insert(key, at);
+                        at
                     }
-                    ComponentKind::Bonus { target, curve } => Comp::Bonus {
-                        target: *target,
-                        curve: curve.clone(),
-                        cap: ccap,
-                    },
-                    ComponentKind::Milestone { at, amount } => Comp::Milestone {
-                        at: *at,
-                        cents: cents(rounding.money(*amount)).unwrap_or(0),
-                        cap: ccap,
-                    },
-                    ComponentKind::Spiff { .. } => Comp::Spiff { cap: ccap },
-                    ComponentKind::Override { rate, scope } => Comp::Override {
-                        rate: *rate,
-                        all: *scope == Scope::All,
-                        cap: ccap,
-                    },
-                });
+                };
+                tab.offs.push(at);
             }
-            reps.push(RepCode {
-                scheme: rep.scheme,
-                scope: scheme.credit,
-                comps,
-                periods,
-                cap_period: cap(scheme.cap_period, &mut fast),
-                cap_year: cap(scheme.cap_year, &mut fast),
-            });
+            for t in &rt.periods {
+                let qu = units(t.quota, scale).unwrap_or(0);
+                for st in &steps[rt.scheme] {
+                    tab.xcodes.push(match st {
+                        Step::Bonus {
+                            target,
+                            points: Some(points),
+                            k,
+                            ..
+                        } => match crate::comp::exact::share(*target, t.num, t.year_den) {
+                            Some((sn, sd)) if crate::comp::exact::exact_ok(points, *k, qu, Some((sn, sd))) => {
+                                XCode::Exact(sn, sd)
+                            }
+                            _ => XCode::Decimal,
+                        },
+                        Step::Milestone {
+                            at_units: Some(at), k, ..
+                        } if crate::comp::exact::exact_ok(&[(*at, 0)], *k, qu, None) => XCode::Exact(1, 1),
+                        _ => XCode::Decimal,
+                    });
+                }
+            }
+            reps.push(tab);
         }
         let spiff_windows: Vec<Vec<Option<(i32, i32)>>> = plan
             .schemes
@@ -558,25 +542,17 @@ impl<'a> Pricer<'a> {
             })
             .collect();
         let wants_won = spiff_windows.iter().flatten().any(Option::is_some);
-        let team_tree = reps.iter().any(|c| {
-            c.scope == CreditScope::Team || c.comps.iter().any(|x| matches!(x, Comp::Override { all: true, .. }))
+        let team_tree = program.reps.iter().any(|rt| {
+            program.schemes[rt.scheme].scope == CreditScope::Team
+                || steps[rt.scheme]
+                    .iter()
+                    .any(|x| matches!(x, Step::Override { all: true, .. }))
         });
-        let kernel = if fast {
-            kernel(
-                plan,
-                roster,
-                model,
-                &reps,
-                &wm,
-                &lo_flat,
-                &prefix_flat,
-                &above_flat,
-                &quota_units,
-                scale,
-            )
-        } else {
-            None
-        };
+        let ote = program
+            .reps
+            .iter()
+            .map(|rt| rt.periods.iter().map(|t| t.ote).sum())
+            .collect();
         Self {
             plan,
             roster,
@@ -585,21 +561,23 @@ impl<'a> Pricer<'a> {
             model,
             scale,
             fast,
+            program,
             wm,
             wm_dec,
+            steps,
             reps,
+            classes,
+            class_tree,
             quota_year: quota_units.chunks(n.max(1)).map(|q| q.iter().sum()).collect(),
             quota_units,
-            lo_flat,
-            prefix_flat,
-            above_flat,
-            kernel,
+            lo: lo_flat,
+            prefix: prefix_flat,
+            above: above_flat,
             ote,
             wants_won,
             spiff_windows,
             order: roster.bottom_up(),
             team_tree,
-            team_passes,
         }
     }
 
@@ -613,19 +591,32 @@ impl<'a> Pricer<'a> {
         self.roster
     }
 
-    /// Whether the fast path pays this plan.
+    /// Whether the batches pay this plan (else the traced program, trial by trial).
     pub fn is_fast(&self) -> bool {
         self.fast
     }
 
-    /// The SPIFF hits of a scenario: (rep, period, component, split, amount).
-    fn spiff_hits(&self, sc: &Scenario) -> Vec<(usize, usize, usize, Decimal, Decimal)> {
+    /// The terms of rep `r` in period `p`.
+    fn terms(&self, r: usize, p: usize) -> &PeriodTerms {
+        &self.program.reps[r].periods[p]
+    }
+
+    fn product(&self, key: u32) -> Option<&'a str> {
+        match key / 3 {
+            0 => None,
+            i => self.model.products.get(i as usize).map(String::as_str),
+        }
+    }
+
+    /// The SPIFF hits of a trial's won rows under this plan: (rep, period,
+    /// component, split, amount), in the order of the rows.
+    fn spiff_hits(&self, won: &[SimWon]) -> Vec<(usize, usize, usize, Decimal, Decimal)> {
         let mut hits = Vec::new();
         if !self.wants_won {
             return hits;
         }
-        for w in &sc.won {
-            let s = self.reps[w.rep].scheme;
+        for w in won {
+            let s = self.program.reps[w.rep].scheme;
             for (ci, win) in self.spiff_windows[s].iter().enumerate() {
                 let Some((from, to)) = win else { continue };
                 if let ComponentKind::Spiff {
@@ -655,20 +646,13 @@ impl<'a> Pricer<'a> {
         hits
     }
 
-    fn product(&self, key: u32) -> Option<&'a str> {
-        match key / 3 {
-            0 => None,
-            i => self.model.products.get(i as usize).map(String::as_str),
-        }
-    }
-
-    /// The clawback hits of a scenario under this plan.
-    fn claw_hits(&self, sc: &Scenario) -> Vec<ClawHit> {
+    /// The clawback hits of a trial's cancellations under this plan.
+    fn claw_hits(&self, cancels: &[SimCancel]) -> Vec<ClawHit> {
         let mut out = Vec::new();
         let t = &self.model.timeline;
-        for c in &sc.cancels {
-            let s = self.reps[c.rep].scheme;
-            let Some(w) = self.plan.schemes[s].clawback_days else {
+        for c in cancels {
+            let s = self.program.reps[c.rep].scheme;
+            let Some(w) = self.program.schemes[s].clawback_days else {
                 continue;
             };
             if i64::from(c.cancel - c.close) > w {
@@ -691,40 +675,46 @@ impl<'a> Pricer<'a> {
         out
     }
 
+    /// Credit units as a decimal, when within Decimal's range.
+    fn dec(&self, u: i128) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(u, self.scale).ok()
+    }
+
     /// Pays `sc` into `out`. A trial whose pay cannot be counted (see
     /// [`MAX_CENTS`]) sets `out.overflow` and leaves zeros.
     pub fn pay(&self, sc: &Scenario, out: &mut Paid) {
         let n = self.cal.periods();
         let nr = self.roster.reps.len();
         out.overflow = None;
-        out.incentive.resize(nr * n, 0);
-        out.total.resize(nr * n, 0);
-        out.credit.resize(nr * n, 0);
-        out.own.resize(nr * n, 0);
-        if let Some(k) = &self.kernel {
-            self.pay_kernel(k, sc, out);
-            return;
+        for v in [&mut out.incentive, &mut out.total] {
+            v.clear();
+            v.resize(nr * n, 0);
         }
-        out.summed = false;
-        // Own credit in units.
-        for r in 0..nr {
-            let wm = &self.wm[self.reps[r].scheme];
-            let mix = &self.model.reps[r].mix;
-            for p in 0..n {
-                let cell = sc.cell(self.model, r, p);
-                let mut u: i128 = cell
-                    .iter()
-                    .zip(mix)
-                    .map(|(&c, (k, _))| i128::from(c) * wm[*k as usize])
-                    .sum();
-                u += i128::from(sc.pipe[r * n + p]) * wm[0];
-                out.own[r * n + p] = u;
+        for v in [&mut out.credit, &mut out.own] {
+            v.clear();
+            v.resize(nr * n, 0);
+        }
+        if self.fast {
+            let chunk = &mut out.chunk;
+            chunk.start(self, 1);
+            for r in 0..nr {
+                let block = &sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
+                chunk.book(self, r, block, &sc.pipe[r * n..(r + 1) * n]);
             }
-        }
-        // The fast path counts in integers what the engine counts in decimals;
-        // a trial whose numbers leave its integers is paid by the engine itself.
-        if self.fast && self.pay_fast(sc, out).is_some() {
-            return;
+            let events = [(sc.cancels.as_slice(), sc.won.as_slice())];
+            self.pay_chunk(chunk, &events, &mut out.pay);
+            if out.pay.overflow.is_none() {
+                for r in 0..nr {
+                    for p in 0..n {
+                        let i = r * n + p;
+                        out.incentive[i] = out.pay.paid[i];
+                        out.total[i] = out.pay.total[i];
+                        out.credit[i] = out.pay.credit[i];
+                        out.own[i] = out.chunk.own[i];
+                    }
+                }
+                return;
+            }
         }
         if let Err(e) = self.pay_generic(sc, out) {
             for v in [&mut out.incentive, &mut out.total] {
@@ -735,246 +725,12 @@ impl<'a> Pricer<'a> {
         }
     }
 
-    /// Whether the kernel pays this plan.
-    pub fn is_kernel(&self) -> bool {
-        self.kernel.is_some()
-    }
-
-    /// Credit units as a decimal, when within Decimal's range.
-    fn dec(&self, u: i128) -> Option<Decimal> {
-        Decimal::try_from_i128_with_scale(u, self.scale).ok()
-    }
-
-    /// Rep `x`'s own credit in period `p` through the filter `pass`.
-    fn filtered_own(&self, sc: &Scenario, x: usize, p: usize, pass: &[bool]) -> i128 {
-        let n = self.cal.periods();
-        let wm = &self.wm[self.reps[x].scheme];
-        let mut u = 0i128;
-        for (&c, (k, _)) in sc.cell(self.model, x, p).iter().zip(&self.model.reps[x].mix) {
-            if pass[*k as usize] {
-                u += i128::from(c) * wm[*k as usize];
-            }
-        }
-        if pass[0] {
-            u += i128::from(sc.pipe[x * n + p]) * wm[0];
-        }
-        u
-    }
-
-    /// Sums `own` (per rep and period) over everyone's subtree into `team`,
-    /// bottom-up in one pass; `None` on overflow.
-    fn tree_sums(&self, own: &[i128], team: &mut Vec<i128>) -> Option<()> {
-        let n = self.cal.periods();
-        team.clear();
-        team.extend_from_slice(own);
-        for &x in &self.order {
-            for &c in &self.roster.reports[x] {
-                for p in 0..n {
-                    team[x * n + p] = team[x * n + p].checked_add(team[c * n + p])?;
-                }
-            }
-        }
-        Some(())
-    }
-
-    /// The integer fast path; `None` when a number leaves its integers (the
-    /// engine then pays the trial).
-    fn pay_fast(&self, sc: &Scenario, out: &mut Paid) -> Option<()> {
-        let n = self.cal.periods();
-        let rounding = self.plan.rounding;
-        let roster = self.roster;
-        let mut spiffs = self.spiff_hits(sc);
-        spiffs.sort_by_key(|h| (h.0, h.1, h.2));
-        let mut claws = self.claw_hits(sc);
-        claws.sort_by_key(|h| (h.rep, h.cancel_period));
-        // Team credit, and team credit through each filter, for every rep: one pass.
-        let mut team = std::mem::take(&mut out.team);
-        let mut team_filtered = std::mem::take(&mut out.team_filtered);
-        let mut scratch = Vec::new();
-        if self.team_tree {
-            self.tree_sums(&out.own, &mut team)?;
-        }
-        team_filtered.resize_with(self.team_passes.len(), Vec::new);
-        for (pass, t) in self.team_passes.iter().zip(&mut team_filtered) {
-            scratch.clear();
-            for x in 0..roster.reps.len() {
-                scratch.extend((0..n).map(|p| self.filtered_own(sc, x, p, pass)));
-            }
-            self.tree_sums(&scratch, t)?;
-        }
-        let result = self.pay_fast_with(out, &spiffs, &claws, &team, &team_filtered, sc, rounding);
-        out.team = team;
-        out.team_filtered = team_filtered;
-        result
-    }
-
-    #[allow(clippy::too_many_arguments)] // one trial's inputs, gathered once
-    fn pay_fast_with(
-        &self,
-        out: &mut Paid,
-        spiffs: &[(usize, usize, usize, Decimal, Decimal)],
-        claws: &[ClawHit],
-        team: &[i128],
-        team_filtered: &[Vec<i128>],
-        sc: &Scenario,
-        rounding: Rounding,
-    ) -> Option<()> {
-        let n = self.cal.periods();
-        let roster = self.roster;
-        let mut rates: Vec<(i64, i128)> = Vec::with_capacity(n);
-        for (r, code) in self.reps.iter().enumerate() {
-            let (mut earned_so_far, mut balance) = (0i64, 0i64);
-            rates.clear();
-            // A rep and its direct reports, summed (in integers, in any order).
-            let direct = |f: &dyn Fn(usize) -> i128| -> Option<i128> {
-                roster.reports[r].iter().try_fold(f(r), |acc, &x| acc.checked_add(f(x)))
-            };
-            for (p, pc) in code.periods.iter().enumerate() {
-                let credit: i128 = match code.scope {
-                    CreditScope::Own => out.own[r * n + p],
-                    CreditScope::DirectTeam => direct(&|x| out.own[x * n + p])?,
-                    CreditScope::Team => team[r * n + p],
-                };
-                out.credit[r * n + p] = credit;
-                let attain = || -> Option<Option<Decimal>> {
-                    if pc.quota.is_zero() {
-                        Some(None)
-                    } else {
-                        self.dec(credit)?.checked_div(pc.quota).map(Some)
-                    }
-                };
-                let (mut e, mut commission) = (0i64, 0i64);
-                for (ci, comp) in code.comps.iter().enumerate() {
-                    let capped = |a: i64, cap: &Option<i64>| match cap {
-                        Some(c) if a > *c => *c,
-                        _ => a,
-                    };
-                    let amount = match comp {
-                        Comp::Commission {
-                            attainment,
-                            marginal,
-                            rates: rs,
-                            pass,
-                            team_pass,
-                            off,
-                            aoff,
-                            cap,
-                        } => {
-                            let a = if *attainment && pc.quota.is_zero() {
-                                0
-                            } else {
-                                let cr = match (pass, team_pass) {
-                                    (None, _) => credit,
-                                    (Some(_), Some(t)) => team_filtered[*t][r * n + p],
-                                    (Some(pass), None) => match code.scope {
-                                        CreditScope::DirectTeam => direct(&|x| self.filtered_own(sc, x, p, pass))?,
-                                        _ => self.filtered_own(sc, r, p, pass),
-                                    },
-                                };
-                                let k = rs.len();
-                                let at = off + p * k;
-                                let lo = &self.lo_flat[at..at + k];
-                                if cr <= 0 {
-                                    0
-                                } else if *marginal {
-                                    match lo.iter().rposition(|&l| cr > l) {
-                                        Some(j) => self.prefix_flat[at + j].checked_add(line(
-                                            cr - lo[j],
-                                            &rs[j],
-                                            self.scale,
-                                            rounding,
-                                        )?)?,
-                                        None => 0,
-                                    }
-                                } else {
-                                    match lo.iter().rposition(|&l| l <= cr) {
-                                        Some(j) => {
-                                            let base = match self.above_flat[aoff + p] {
-                                                Some(a) => (cr - a).max(0),
-                                                None => cr,
-                                            };
-                                            line(base, &rs[j], self.scale, rounding)?
-                                        }
-                                        None => 0,
-                                    }
-                                }
-                            };
-                            let a = capped(a, cap);
-                            commission = commission.checked_add(a)?;
-                            a
-                        }
-                        Comp::Bonus { target, curve, cap } => {
-                            let a = match attain()? {
-                                Some(a) => bonus_cents(*target, curve, pc, a, rounding)?,
-                                None => 0,
-                            };
-                            capped(a, cap)
-                        }
-                        Comp::Milestone { at, cents, cap } => match attain()? {
-                            Some(a) if a >= *at => capped(*cents, cap),
-                            _ => 0,
-                        },
-                        Comp::Spiff { cap } => {
-                            let from = spiffs.partition_point(|h| (h.0, h.1, h.2) < (r, p, ci));
-                            let s = crate::credit::sum(
-                                spiffs[from..]
-                                    .iter()
-                                    .take_while(|h| (h.0, h.1, h.2) == (r, p, ci))
-                                    .map(|h| h.4),
-                            )
-                            .ok()?;
-                            capped(money_cents(s)?, cap)
-                        }
-                        Comp::Override { rate, all, cap } => {
-                            let oc: i128 = if *all {
-                                team[r * n + p] - out.own[r * n + p]
-                            } else {
-                                direct(&|x| out.own[x * n + p])? - out.own[r * n + p]
-                            };
-                            let a = if oc == 0 {
-                                0
-                            } else {
-                                money_cents(rounding.money(self.dec(oc)?.checked_mul(*rate)?))?
-                            };
-                            capped(a, cap)
-                        }
-                    };
-                    e = e.checked_add(amount)?;
-                }
-                if let Some(c) = code.cap_period {
-                    e = e.min(c);
-                }
-                if let Some(c) = code.cap_year {
-                    e = e.min(c.checked_sub(earned_so_far)?.max(0));
-                }
-                earned_so_far = earned_so_far.checked_add(e)?;
-                rates.push((commission, credit));
-                let mut claw = 0i64;
-                let from = claws.partition_point(|h| (h.rep, h.cancel_period) < (r, p));
-                for h in claws[from..].iter().take_while(|h| (h.rep, h.cancel_period) == (r, p)) {
-                    let (cm, cr) = rates.get(h.close_period).copied().unwrap_or_default();
-                    if cr == 0 || cm == 0 {
-                        continue;
-                    }
-                    let x = clawback_amount(h.credit, Decimal::new(cm, 2), self.dec(cr)?).ok()?;
-                    claw = claw.checked_sub(money_cents(rounding.money(x))?)?;
-                }
-                let net = e.checked_add(claw)?;
-                let (d, recoverable) = pc.guarantee.unwrap_or((0, false));
-                let paid = settle(net, d, recoverable, &mut balance)?;
-                out.incentive[r * n + p] = paid;
-                out.total[r * n + p] = pc.base.checked_add(paid)?;
-            }
-        }
-        Some(())
-    }
-
     /// Books the scenario into a ledger, exactly as deals.csv would have.
     pub fn ledger(&self, sc: &Scenario) -> Ledger {
         let n = self.cal.periods();
         let mut ledger = Ledger::new(self.plan, self.roster, self.cal, false);
         for r in 0..self.roster.reps.len() {
-            let s = self.reps[r].scheme;
+            let s = self.program.reps[r].scheme;
             let mix = &self.model.reps[r].mix;
             for p in 0..n {
                 for (&c, (k, _)) in sc.cell(self.model, r, p).iter().zip(mix) {
@@ -990,7 +746,7 @@ impl<'a> Pricer<'a> {
                 }
             }
         }
-        for (rep, period, component, split, amount) in self.spiff_hits(sc) {
+        for (rep, period, component, split, amount) in self.spiff_hits(&sc.won) {
             ledger.spiffs.push(SpiffHit {
                 rep,
                 period,
@@ -1000,7 +756,7 @@ impl<'a> Pricer<'a> {
                 amount,
             });
         }
-        ledger.clawbacks = self.claw_hits(sc);
+        ledger.clawbacks = self.claw_hits(&sc.cancels);
         ledger
     }
 
@@ -1029,6 +785,8 @@ impl<'a> Pricer<'a> {
                     money_cents(pay.total_pay).ok_or_else(|| too_big(&format!("total pay {}", pay.total_pay)))?;
                 out.credit[i] =
                     units_round(pay.credit, self.scale).ok_or_else(|| too_big(&format!("credit {}", pay.credit)))?;
+                out.own[i] = units_round(pay.own_credit, self.scale)
+                    .ok_or_else(|| too_big(&format!("credit {}", pay.own_credit)))?;
             }
         }
         Ok(())
@@ -1075,7 +833,7 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
                 .iter()
                 .filter(|w| {
                     pricers.iter().any(|pr| {
-                        let s = pr.reps[r].scheme;
+                        let s = pr.program.reps[r].scheme;
                         pr.plan.schemes[s].components.iter().any(|c| match &c.kind {
                             ComponentKind::Spiff { filter, min_amount, .. } => {
                                 filter.passes(key_type(w.key), pr.product(w.key)) && w.amount >= *min_amount
@@ -1095,46 +853,6 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
         })
         .collect();
     Some(super::draw::WonDraw { windows, reps })
-}
-
-/// A period's pay under a draw guaranteeing `d` cents (0: none) from its
-/// earnings `e`: the guarantee when earnings fall short (the top-up, and any
-/// negative earnings, carried in `balance` when recoverable), else the
-/// earnings less what the balance recovers. The engine's rule, in cents;
-/// `None` when the balance leaves 64 bits.
-#[inline(always)]
-fn settle(e: i64, d: i64, recoverable: bool, balance: &mut i64) -> Option<i64> {
-    if e >= d {
-        // 0 ≤ e - d ≤ e when d ≥ 0 (a guarantee is never negative).
-        let recovered = (*balance).min(e.checked_sub(d)?).max(0);
-        *balance -= recovered;
-        Some(e - recovered)
-    } else {
-        let topup = d - e.max(0);
-        *balance = balance.checked_add(e.checked_neg()?.max(0))?;
-        if recoverable {
-            *balance = balance.checked_add(topup)?;
-        }
-        Some(d)
-    }
-}
-
-/// A bonus at attainment `a`: target × f(a) for the active share of the
-/// period, in cents, by the engine's own `Decimal` operations (`None`: beyond
-/// 2^63 cents, as a target near 10^15 at a payout of 100 × target is).
-fn bonus_cents(
-    target: Decimal,
-    curve: &[(Decimal, Decimal)],
-    pc: &PeriodCode,
-    a: Decimal,
-    rounding: Rounding,
-) -> Option<i64> {
-    let fa = curve_at(curve, a);
-    if fa.is_zero() {
-        Some(0)
-    } else {
-        money_cents(rounding.money(target * pc.num * fa / pc.den))
-    }
 }
 
 /// A money amount already rounded to cents, as cents (`None`: beyond 2^63 cents).
@@ -1205,11 +923,6 @@ mod tests {
         assert_eq!(money_cents(Decimal::new(i64::MAX, 2)), Some(i64::MAX));
         assert_eq!(money_cents(Decimal::new(i64::MAX, 2) + Decimal::new(1, 2)), None);
         assert_eq!(money_cents(Decimal::new(12_340, 3)), Some(1234));
-        let mut balance = i64::MAX - 5;
-        assert_eq!(settle(-10, 0, false, &mut balance), None);
-        let mut balance = 0;
-        assert_eq!(settle(-10, 300, true, &mut balance), Some(300));
-        assert_eq!(balance, 310);
         assert_eq!(units_round(Decimal::new(12_345, 3), 2), Some(1234));
         assert_eq!(units_round(Decimal::MAX, 12), None);
         // 10^17 money in units of 10^-12: beyond Decimal once multiplied, an exact i128 still.

@@ -1,0 +1,145 @@
+//! The bonus curve and milestone rules in exact integer fractions, for the
+//! simulation's integer credit: used only where they provably give the cents
+//! of the decimal rule (`components::curve_at`, `components::lines`), which
+//! decides otherwise; the two are tested against each other.
+
+/// 10^k.
+fn pow10(k: u32) -> i128 {
+    10i128.pow(k)
+}
+
+/// Whether exact integers give the engine's cents for attainment `points`
+/// (units of 10^-k) against quota `q` (credit units) and, for a bonus,
+/// target × share `sn / sd`. The engine rounds attainment and its products to
+/// 28 significant digits: that cannot move attainment across a point while
+/// q × 10^k × (largest point + 2) stays below 10^27, nor a bonus by 10^-11 of
+/// a cent (far inside the kernel's 2^-33 margin around a cent's half) while
+/// 100 × target × share × (steepest slope + largest payout) × (largest point
+/// + 2) stays below 10^15.
+pub fn exact_ok(points: &[(i128, i128)], k: u32, q: i128, share: Option<(i128, i128)>) -> bool {
+    let Some(amax) = points.iter().map(|x| x.0).max() else {
+        return false;
+    };
+    let reach = amax / pow10(k) + 2;
+    let compares = q
+        .checked_mul(pow10(k))
+        .and_then(|v| v.checked_mul(reach))
+        .is_some_and(|v| v < pow10(27));
+    let Some((sn, sd)) = share else {
+        return compares;
+    };
+    let unit = 10f64.powi(k as i32);
+    let fmax = points.iter().map(|x| x.1).max().unwrap_or(0) as f64 / unit;
+    let slope = points
+        .windows(2)
+        .map(|w| ((w[1].1 - w[0].1) as f64 / (w[1].0 - w[0].0) as f64).abs())
+        .fold(0.0, f64::max);
+    let bound = 100.0 * (sn as f64 / sd as f64).abs() * (slope + fmax) * (reach as f64);
+    compares && bound.is_finite() && bound < 1e15
+}
+
+/// target × num / den as an exact fraction of integers (`None`: too large, or den ≤ 0).
+pub fn share(
+    target: rust_decimal::Decimal,
+    num: rust_decimal::Decimal,
+    den: rust_decimal::Decimal,
+) -> Option<(i128, i128)> {
+    let tn = target.checked_mul(num)?.normalize();
+    let den = den.normalize();
+    if den.mantissa() <= 0 {
+        return None;
+    }
+    let sn = tn.mantissa().checked_mul(pow10(den.scale()))?;
+    let sd = pow10(tn.scale()).checked_mul(den.mantissa())?;
+    Some((sn, sd))
+}
+
+/// Whether attainment c / q reaches `at` × 10^-k (q > 0), when the products fit.
+pub fn reached(c: i128, q: i128, k: u32, at: i128) -> Option<bool> {
+    Some(c.checked_mul(pow10(k))? >= at.checked_mul(q)?)
+}
+
+/// A bonus in cents from the exact fraction target × share × f(c / q), where
+/// the curve `points` are in units of 10^-k and target × share = sn / sd;
+/// `None` when a product does not fit, the fraction is negative, or it lies
+/// within 2^-33 of a cent's half (where the engine's rounding of its
+/// intermediate results could decide the cent).
+pub fn bonus_exact(points: &[(i128, i128)], k: u32, sn: i128, sd: i128, c: i128, q: i128) -> Option<i64> {
+    let ck = c.checked_mul(pow10(k))?;
+    let &(a0, _) = points.first()?;
+    if ck < a0.checked_mul(q)? {
+        return Some(0);
+    }
+    // f(a) = num / den: 0 below the first point, linear between, flat after the last.
+    let mut f = None;
+    for w in points.windows(2) {
+        let ((a0, f0), (a1, f1)) = (w[0], w[1]);
+        if ck < a1.checked_mul(q)? {
+            let (da, df) = (a1 - a0, f1 - f0);
+            let num = f0
+                .checked_mul(q)?
+                .checked_mul(da)?
+                .checked_add(ck.checked_sub(a0.checked_mul(q)?)?.checked_mul(df)?)?;
+            f = Some((num, pow10(k).checked_mul(q)?.checked_mul(da)?));
+            break;
+        }
+    }
+    let (num, den) = match f {
+        Some(f) => f,
+        None => (points.last()?.1, pow10(k)),
+    };
+    if num == 0 {
+        return Some(0);
+    }
+    let n = num.checked_mul(sn)?.checked_mul(100)?;
+    let d = den.checked_mul(sd)?;
+    if n < 0 || d <= 0 {
+        return None;
+    }
+    let (whole, rem) = (n / d, n % d);
+    let twice = rem.checked_mul(2)?;
+    if (twice - d).abs() <= d >> 32 {
+        return None;
+    }
+    i64::try_from(whole + i128::from(twice > d)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_integers_only_where_the_engine_rounding_cannot_decide_a_cent() {
+        // A milestone at 1.1 on a 1,000,000.00 quota: exact.
+        assert!(exact_ok(&[(11, 0)], 1, 100_000_000, None));
+        // At 1.00999999999000000001 on 10,000,000.01: the engine's 28-digit
+        // attainment could round onto the point, so the engine decides.
+        let at = 100_999_999_999_000_000_001i128;
+        assert!(!exact_ok(&[(at, 0)], 20, 1_000_000_001, None));
+        // A bonus of 12,000 a year at a quarter's share on a gentle curve: exact.
+        let curve = [(60, 30), (100, 100), (140, 180)];
+        assert!(exact_ok(&curve, 2, 25_000_000_000, Some((12_000, 4))));
+        // A 10^15 target on a curve that climbs 0 to 100 between 1.0 and 1.0001: the engine.
+        let steep = [(10_000, 0), (10_001, 1_000_000)];
+        assert!(!exact_ok(&steep, 4, 296_658_900_156, Some((1_000_000_000_000_000, 1))));
+    }
+
+    #[test]
+    fn a_bonus_as_an_exact_fraction() {
+        // Curve [[0.6, 0.3], [1.0, 1.0], [1.4, 1.8]], target × share = 3,000.
+        let curve = [(60, 30), (100, 100), (140, 180)];
+        let q = 10_000_000; // 100,000.00 in cents
+                            // Below the first point: nothing.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 5_999_999, q), Some(0));
+        // On the first point: 0.3 × 3,000 = 900.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 6_000_000, q), Some(90_000));
+        // At 80%: 0.3 + 0.2 × 0.7 / 0.4 = 0.65 → 1,950.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 8_000_000, q), Some(195_000));
+        // Above the last point: flat at 1.8 → 5,400.00.
+        assert_eq!(bonus_exact(&curve, 2, 3_000, 1, 90_000_000, q), Some(540_000));
+        // A one-point curve (flat at 1.0): 1/6 of a unit is 16.67 cents, so 17;
+        // 1/200 is exactly half a cent, which the engine decides.
+        assert_eq!(bonus_exact(&[(0, 100)], 2, 1, 6, 1, 1), Some(17));
+        assert_eq!(bonus_exact(&[(0, 100)], 2, 1, 200, 1, 1), None);
+    }
+}

@@ -1,0 +1,556 @@
+//! The batches: a chunk of trials paid rep by rep, by the program's rules.
+//!
+//! [`Chunk`] holds the chunk's credit in integer units, booked rep by rep as
+//! the trials' bookings are drawn, then summed over the reporting tree.
+//! [`Pricer::pay_chunk`] pays every rep: each component over the whole batch
+//! (`comp::program::tier_amount` with 64-bit cents, the bonus and milestone
+//! rules in exact integers where they give the decimal rule's cents, SPIFF
+//! rows, overrides), then, trial by trial, `comp::settle`'s scheme caps,
+//! clawbacks and draws. Same rules, same cents as `evaluate`; tested against
+//! it in `tests/sim_engine.rs`.
+
+use super::{line, Pricer, Rate, Step, XCode, POW10_U64};
+use crate::comp::components::{bonus_amount, curve_at};
+use crate::comp::program::tier_amount;
+use crate::comp::settle::{self, Cents};
+use crate::plan::CreditScope;
+use crate::sim::draw::{SimCancel, SimWon};
+use crate::units::Rounding;
+use rust_decimal::Decimal;
+
+/// Division by a fixed power of ten without a division instruction: a
+/// multiply by the rounded-up reciprocal, exact while `v × d < 2^64`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Divider {
+    d: u64,
+    magic: u64,
+    /// Values below this divide exactly by the multiply.
+    vmax: u64,
+}
+
+impl Divider {
+    fn new(d: u64) -> Self {
+        if d <= 1 {
+            return Self {
+                d: 1,
+                magic: 0,
+                vmax: 0,
+            };
+        }
+        Self {
+            d,
+            magic: (u64::MAX / d) + 1,
+            vmax: u64::MAX / d,
+        }
+    }
+
+    #[inline]
+    fn div(&self, v: u64) -> u64 {
+        if self.d == 1 {
+            v
+        } else if v < self.vmax {
+            ((u128::from(v) * u128::from(self.magic)) >> 64) as u64
+        } else {
+            v / self.d
+        }
+    }
+}
+
+/// A rate's 64-bit form: its mantissa and the divider from slice × mantissa
+/// to cents, when both fit.
+pub(super) fn krate(r: &Rate, scale: u32) -> Option<(u64, Divider)> {
+    let s = scale + r.scale;
+    let mant = u64::try_from(r.mant).ok()?;
+    (2..=21)
+        .contains(&s)
+        .then(|| (mant, Divider::new(POW10_U64[(s - 2) as usize])))
+}
+
+/// A tier line, `round(slice × rate)` in cents: 64-bit integers with the
+/// rate's divider when they hold the product, else [`line`].
+#[inline(always)]
+fn kline(slice: i128, rate: &Rate, k: Option<(u64, Divider)>, scale: u32, rounding: Rounding) -> Option<i64> {
+    if slice <= 0 {
+        return Some(0);
+    }
+    if let (Some((mant, div)), Ok(s)) = (k, u64::try_from(slice)) {
+        if let Some(v) = s.checked_mul(mant) {
+            let q = div.div(v);
+            let twice = 2 * (v - q * div.d); // < 2d ≤ 2 × 10^18: fits
+                                             // Without branches: which way a cent rounds is a coin toss to the predictor.
+            let up = match rounding {
+                Rounding::HalfUp => u64::from(twice >= div.d),
+                Rounding::HalfEven => u64::from(twice > div.d) | (u64::from(twice == div.d) & (q & 1)),
+            };
+            return i64::try_from(q + (up & u64::from(div.d > 1))).ok();
+        }
+    }
+    line(slice, rate, scale, rounding)
+}
+
+/// A signed line: negative credit pays a negative amount, rounded alike.
+#[inline]
+fn signed_line(v: i128, rate: &Rate, k: Option<(u64, Divider)>, scale: u32, rounding: Rounding) -> Option<i64> {
+    if v < 0 {
+        kline(v.checked_neg()?, rate, k, scale, rounding)?.checked_neg()
+    } else {
+        kline(v, rate, k, scale, rounding)
+    }
+}
+
+/// A chunk of trials' credit under one plan, in credit units.
+#[derive(Debug, Clone, Default)]
+pub struct Chunk {
+    /// Trials in the chunk.
+    pub m: usize,
+    n: usize,
+    /// Own credit per rep, period and trial (`(r × periods + p) × m + j`).
+    pub own: Vec<i128>,
+    /// Per filter class: own credit through it, alike (empty: not needed).
+    filtered: Vec<Vec<i128>>,
+    /// Own credit summed over each rep's subtree (empty: no scheme needs it).
+    team: Vec<i128>,
+    /// Per filter class on team credit: the same through it.
+    team_filtered: Vec<Vec<i128>>,
+}
+
+impl Chunk {
+    /// Starts a chunk of `m` trials: every credit zero.
+    pub fn start(&mut self, pr: &Pricer, m: usize) {
+        let (nr, n) = (pr.roster.reps.len(), pr.cal.periods());
+        self.m = m;
+        self.n = n;
+        let size = nr * n * m;
+        self.own.clear();
+        self.own.resize(size, 0);
+        self.filtered.resize_with(pr.classes.len(), Vec::new);
+        for f in &mut self.filtered {
+            f.clear();
+            f.resize(size, 0);
+        }
+        self.team.clear();
+        self.team_filtered.clear();
+    }
+
+    /// Books rep `r`'s bookings for the chunk: `blocks` per trial
+    /// `periods × keys` cents (period-major, trial after trial) and `pipes`
+    /// per trial one per period (pipeline wins: new, no product).
+    pub fn book(&mut self, pr: &Pricer, r: usize, blocks: &[i64], pipes: &[i64]) {
+        let (n, m) = (self.n, self.m);
+        let s = pr.program.reps[r].scheme;
+        let wm = &pr.wm[s];
+        let mix = &pr.model.reps[r].mix;
+        let at = r * n * m;
+        book_into(wm, None, mix, n, m, blocks, pipes, &mut self.own[at..at + n * m]);
+        for (c, f) in self.filtered.iter_mut().enumerate() {
+            let mine = pr.class_tree[c]
+                || pr.steps[s]
+                    .iter()
+                    .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
+            if mine {
+                let pass = &pr.classes[c];
+                book_into(wm, Some(pass), mix, n, m, blocks, pipes, &mut f[at..at + n * m]);
+            }
+        }
+    }
+
+    /// Sums own credit over the reporting tree, when some scheme needs it.
+    fn trees(&mut self, pr: &Pricer) {
+        let nm = self.n * self.m;
+        let sum = |own: &[i128], team: &mut Vec<i128>| {
+            team.clear();
+            team.extend_from_slice(own);
+            for &x in &pr.order {
+                for &c in &pr.roster.reports[x] {
+                    // Within MAX_SCALE units a subtree's credit fits 128 bits.
+                    for i in 0..nm {
+                        team[x * nm + i] += team[c * nm + i];
+                    }
+                }
+            }
+        };
+        if pr.team_tree {
+            let mut team = std::mem::take(&mut self.team);
+            sum(&self.own, &mut team);
+            self.team = team;
+        }
+        self.team_filtered.resize_with(pr.classes.len(), Vec::new);
+        for c in 0..pr.classes.len() {
+            if pr.class_tree[c] {
+                let mut t = std::mem::take(&mut self.team_filtered[c]);
+                sum(&self.filtered[c], &mut t);
+                self.team_filtered[c] = t;
+            }
+        }
+    }
+}
+
+/// Credit per period and trial (`p × m + j`) from `m` trials' bookings under
+/// the per-key weights `wm`, through the filter `pass` when given.
+#[allow(clippy::too_many_arguments)] // one rep's bookings into one credit table
+fn book_into(
+    wm: &[i128],
+    pass: Option<&[bool]>,
+    mix: &[(u32, f64)],
+    n: usize,
+    m: usize,
+    blocks: &[i64],
+    pipes: &[i64],
+    out: &mut [i128],
+) {
+    let w = |key: u32| match pass {
+        Some(ps) if !ps[key as usize] => 0,
+        _ => wm[key as usize],
+    };
+    let w0 = w(0);
+    let k = mix.len();
+    // Keys of one weight are summed before the one multiply: the cost does
+    // not grow with the keys the plan does not tell apart.
+    let ws: Vec<i128> = mix.iter().map(|(key, _)| w(*key)).collect();
+    let uniform = ws.windows(2).all(|x| x[0] == x[1]);
+    for (j, (block, pipe)) in blocks.chunks_exact(n * k.max(1)).zip(pipes.chunks_exact(n)).enumerate() {
+        for (p, &win) in pipe.iter().enumerate() {
+            let cell = &block[p * k..(p + 1) * k];
+            let booked = if uniform {
+                i128::from(cell.iter().sum::<i64>()) * ws.first().copied().unwrap_or(0)
+            } else {
+                cell.iter().zip(&ws).map(|(&c, &w)| i128::from(c) * w).sum()
+            };
+            out[p * m + j] = i128::from(win) * w0 + booked;
+        }
+    }
+}
+
+/// A chunk's pay under one plan.
+#[derive(Debug, Clone, Default)]
+pub struct ChunkPay {
+    /// Incentive paid per rep, period and trial (`(r × periods + p) × m + j`), cents.
+    pub paid: Vec<i64>,
+    /// Total pay, alike.
+    pub total: Vec<i64>,
+    /// The rep's credit (team credit for team schemes), alike, credit units.
+    pub credit: Vec<i128>,
+    /// Per rep and trial (`r × m + j`): the year's total pay, incentive paid and credit.
+    pub year: Vec<(i64, i64, i128)>,
+    /// The chunk's first trial some amount of which cannot be counted.
+    pub overflow: Option<usize>,
+    earned: Vec<i64>,
+    commission: Vec<i64>,
+    scratch: Vec<i128>,
+    scratch2: Vec<i128>,
+}
+
+/// One trial's SPIFF and clawback hits under the plan, sorted by rep.
+struct Hits {
+    spiffs: Vec<(usize, usize, usize, i64)>,
+    claws: Vec<crate::credit::ClawHit>,
+}
+
+impl Pricer<'_> {
+    /// Pays the chunk's trials; `events` holds each trial's cancellations and
+    /// won rows (as drawn).
+    pub fn pay_chunk(&self, chunk: &mut Chunk, events: &[(&[SimCancel], &[SimWon])], out: &mut ChunkPay) {
+        chunk.trees(self);
+        let (n, m, nr) = (chunk.n, chunk.m, self.roster.reps.len());
+        let (rounding, scale) = (self.plan.rounding, self.scale);
+        let nm = n * m;
+        for v in [&mut out.paid, &mut out.total] {
+            v.clear();
+            v.resize(nr * nm, 0);
+        }
+        out.credit.clear();
+        out.credit.resize(nr * nm, 0);
+        out.year.clear();
+        out.year.resize(nr * m, (0, 0, 0));
+        out.overflow = None;
+        let mut bad = vec![false; m];
+        let hits: Vec<Hits> = events
+            .iter()
+            .map(|(cancels, won)| {
+                let mut spiffs: Vec<(usize, usize, usize, i64)> = Vec::new();
+                for (r, p, ci, _, amount) in self.spiff_hits(won) {
+                    match settle::decimal_cents(amount).and_then(|c| i64::try_from(c).ok()) {
+                        Some(c) => spiffs.push((r, p, ci, c)),
+                        None => spiffs.push((r, p, ci, i64::MAX)),
+                    }
+                }
+                spiffs.sort_by_key(|h| (h.0, h.1, h.2));
+                let mut claws = self.claw_hits(cancels);
+                claws.sort_by_key(|h| (h.rep, h.cancel_period));
+                Hits { spiffs, claws }
+            })
+            .collect();
+        let mut cursor = vec![0usize; m];
+        for r in 0..nr {
+            let rt = &self.program.reps[r];
+            let st = &self.program.schemes[rt.scheme];
+            let steps = &self.steps[rt.scheme];
+            let tab = &self.reps[r];
+            let at = r * nm;
+            let reports = &self.roster.reports[r];
+            // The rep's credit by its scheme's scope.
+            let credit: &[i128] = match st.scope {
+                CreditScope::Own => &chunk.own[at..at + nm],
+                CreditScope::Team => &chunk.team[at..at + nm],
+                CreditScope::DirectTeam => {
+                    out.scratch.clear();
+                    out.scratch.extend_from_slice(&chunk.own[at..at + nm]);
+                    for &x in reports {
+                        for (s, &v) in out.scratch.iter_mut().zip(&chunk.own[x * nm..(x + 1) * nm]) {
+                            *s += v;
+                        }
+                    }
+                    &out.scratch
+                }
+            };
+            out.credit[at..at + nm].copy_from_slice(credit);
+            out.earned.clear();
+            out.earned.resize(nm, 0);
+            out.commission.clear();
+            out.commission.resize(nm, 0);
+            for p in 0..n {
+                let q = self.quota_units[r * n + p];
+                let t = self.terms(r, p);
+                let cred = &credit[p * m..(p + 1) * m];
+                let earned = &mut out.earned[p * m..(p + 1) * m];
+                let commission = &mut out.commission[p * m..(p + 1) * m];
+                for (ci, step) in steps.iter().enumerate() {
+                    let cap = st.caps[ci];
+                    let mut add = |j: usize, a: Option<i64>, e: &mut [i64]| match a {
+                        Some(a) => match e[j].checked_add(settle::cap(a, cap)) {
+                            Some(v) => e[j] = v,
+                            None => bad[j] = true,
+                        },
+                        None => bad[j] = true,
+                    };
+                    match step {
+                        Step::Commission {
+                            attainment,
+                            method,
+                            rates,
+                            krates,
+                            class,
+                        } => {
+                            if *attainment && q == 0 {
+                                continue;
+                            }
+                            let cr: &[i128] = match class {
+                                None => cred,
+                                Some(c) => match st.scope {
+                                    CreditScope::Own => &chunk.filtered[*c][at + p * m..at + (p + 1) * m],
+                                    CreditScope::Team => &chunk.team_filtered[*c][at + p * m..at + (p + 1) * m],
+                                    CreditScope::DirectTeam => {
+                                        out.scratch2.clear();
+                                        out.scratch2
+                                            .extend_from_slice(&chunk.filtered[*c][at + p * m..at + (p + 1) * m]);
+                                        for &x in reports {
+                                            let o = x * nm + p * m;
+                                            for (s, &v) in out.scratch2.iter_mut().zip(&chunk.filtered[*c][o..o + m]) {
+                                                *s += v;
+                                            }
+                                        }
+                                        &out.scratch2
+                                    }
+                                },
+                            };
+                            let (off, aoff) = tab.offs[ci];
+                            let k = rates.len();
+                            let o = off + p * k;
+                            let (lo, full) = (&self.lo[o..o + k], &self.prefix[o..o + k]);
+                            let ab = self.above[aoff + p];
+                            let above = (ab != i128::MIN).then_some(ab);
+                            for (j, &x) in cr.iter().enumerate() {
+                                let a = if x <= 0 {
+                                    Some(0)
+                                } else {
+                                    tier_amount(*method, x, lo, full, above, |t, slice| {
+                                        kline(slice, &rates[t], krates[t], scale, rounding)
+                                    })
+                                };
+                                if let Some(a) = a {
+                                    commission[j] = commission[j].saturating_add(settle::cap(a, cap));
+                                }
+                                add(j, a, earned);
+                            }
+                        }
+                        Step::Bonus {
+                            target,
+                            curve,
+                            points,
+                            k,
+                        } => {
+                            if q == 0 {
+                                continue;
+                            }
+                            let code = tab.xcodes[p * steps.len() + ci];
+                            for (j, &c) in cred.iter().enumerate() {
+                                let exact = match (points, code) {
+                                    (Some(points), XCode::Exact(sn, sd)) => {
+                                        crate::comp::exact::bonus_exact(points, *k, sn, sd, c, q)
+                                    }
+                                    _ => None,
+                                };
+                                let a = exact.or_else(|| {
+                                    let a = self.dec(c)?.checked_div(t.quota)?;
+                                    let fa = curve_at(curve, a);
+                                    if fa.is_zero() {
+                                        return Some(0);
+                                    }
+                                    money_i64(bonus_amount(*target, t.num, t.year_den, fa, rounding))
+                                });
+                                add(j, a, earned);
+                            }
+                        }
+                        Step::Milestone {
+                            at: mark,
+                            at_units,
+                            k,
+                            cents,
+                        } => {
+                            if q == 0 {
+                                continue;
+                            }
+                            let code = tab.xcodes[p * steps.len() + ci];
+                            for (j, &c) in cred.iter().enumerate() {
+                                let hit = match (at_units, code) {
+                                    (Some(u), XCode::Exact(..)) => crate::comp::exact::reached(c, q, *k, *u),
+                                    _ => None,
+                                }
+                                .or_else(|| Some(self.dec(c)?.checked_div(t.quota)? >= *mark));
+                                add(j, hit.map(|h| if h { *cents } else { 0 }), earned);
+                            }
+                        }
+                        Step::Spiff => {
+                            for (j, h) in hits.iter().enumerate() {
+                                let from = h.spiffs.partition_point(|x| (x.0, x.1, x.2) < (r, p, ci));
+                                let s = h.spiffs[from..]
+                                    .iter()
+                                    .take_while(|x| (x.0, x.1, x.2) == (r, p, ci))
+                                    .try_fold(0i64, |acc, x| acc.checked_add(x.3));
+                                add(j, s, earned);
+                            }
+                        }
+                        Step::Override { rate, all } => {
+                            let k = krate(rate, scale);
+                            let own = &chunk.own[at + p * m..at + (p + 1) * m];
+                            for (j, &mine) in own.iter().enumerate() {
+                                let oc = if *all {
+                                    chunk.team[at + p * m + j] - mine
+                                } else {
+                                    reports.iter().map(|&x| chunk.own[x * nm + p * m + j]).sum()
+                                };
+                                add(j, signed_line(oc, rate, k, scale, rounding), earned);
+                            }
+                        }
+                    }
+                }
+            }
+            // Trial by trial: scheme caps, clawbacks, draws.
+            for j in 0..m {
+                let cur_c = &mut cursor[j];
+                let h = &hits[j];
+                let from = *cur_c;
+                while h.claws.get(*cur_c).is_some_and(|x| x.rep <= r) {
+                    *cur_c += 1;
+                }
+                let claws = &h.claws[from..*cur_c];
+                let (mut so_far, mut balance) = (0i64, 0i64);
+                let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i128);
+                let mut settle_period = |p: usize| -> Option<(i64, i64)> {
+                    let i = p * m + j;
+                    let t = self.terms(r, p);
+                    let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut so_far)?;
+                    let mut claw = 0i64;
+                    for c in claws.iter().filter(|c| c.cancel_period == p) {
+                        let cm = Decimal::new(*out.commission.get(c.close_period * m + j)?, 2);
+                        let cr = self.dec(*credit.get(c.close_period * m + j)?)?;
+                        if let Some(x) = settle::clawback(c.credit, cm, cr, rounding).ok()? {
+                            claw = claw.checked_add(i64::try_from(x).ok()?)?;
+                        }
+                    }
+                    let net = capped.earned.plus(claw)?;
+                    let (d, recoverable) = t.guarantee.unwrap_or((0, false));
+                    let s = settle::settle(net, d, recoverable, &mut balance)?;
+                    Some((s.paid, t.base.checked_add(s.paid)?))
+                };
+                for p in 0..n {
+                    match settle_period(p) {
+                        Some((paid, total)) => {
+                            let i = at + p * m + j;
+                            out.paid[i] = paid;
+                            out.total[i] = total;
+                            match (iy.checked_add(paid), ty.checked_add(total)) {
+                                (Some(a), Some(b)) => (iy, ty) = (a, b),
+                                _ => bad[j] = true,
+                            }
+                            cy += credit[p * m + j];
+                        }
+                        None => bad[j] = true,
+                    }
+                }
+                out.year[r * m + j] = (ty, iy, cy);
+            }
+        }
+        out.overflow = bad.iter().position(|&b| b);
+    }
+}
+
+/// A money amount already rounded to cents, as 64-bit cents.
+fn money_i64(d: Decimal) -> Option<i64> {
+    settle::decimal_cents(d).and_then(|c| i64::try_from(c).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_divider_divides_exactly() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for &d in &POW10_U64 {
+            let div = Divider::new(d);
+            for v in [
+                0,
+                1,
+                d - 1,
+                d,
+                d.saturating_add(1),
+                d.saturating_mul(2) - 1,
+                u64::MAX / d - 1,
+                u64::MAX / d,
+                u64::MAX - 1,
+                u64::MAX,
+            ] {
+                assert_eq!(div.div(v), v / d, "{v} / {d}");
+            }
+            for _ in 0..10_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let v = x >> (x % 64);
+                assert_eq!(div.div(v), v / d, "{v} / {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_lines_are_the_lines() {
+        for rate in ["0.02", "0.065", "1.5", "0.0125", "12"] {
+            let r = Rate::new(rate.parse().unwrap_or_default());
+            for scale in [2u32, 3, 4, 6] {
+                let k = krate(&r, scale);
+                for slice in [1i128, 5, 49, 50, 51, 12_345, 99_999_995, 1 << 40] {
+                    for rounding in [Rounding::HalfUp, Rounding::HalfEven] {
+                        assert_eq!(
+                            kline(slice, &r, k, scale, rounding),
+                            line(slice, &r, scale, rounding),
+                            "{rate} {scale} {slice}"
+                        );
+                    }
+                }
+            }
+        }
+        let r = Rate::new(Decimal::new(15, 1));
+        assert_eq!(signed_line(-1001, &r, krate(&r, 2), 2, Rounding::HalfUp), Some(-1502));
+    }
+}
