@@ -172,7 +172,7 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
     let mut rng = [bookings_rng(seed, trial)];
     for (r, m) in model.reps.iter().enumerate() {
         let block = &mut sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
-        draw_rep(m, n, &mut rng, block, &mut sc.amounts);
+        draw_rep(m, n, &mut rng, block, &mut sc.amounts, false);
     }
     draw_cancels(model, seed, trial, &mut sc.cancels);
     draw_won(model, seed, trial, won, &mut sc.won);
@@ -256,8 +256,18 @@ pub fn bookings_rng(seed: u64, trial: u64) -> TrialRng {
 /// bookings stream per trial, into `blocks` (per trial `periods × keys`,
 /// period-major, trial after trial). Each stream is read in the same order
 /// whatever the batch, so a trial's bookings do not depend on it; the random
-/// draws come first and the exponentials then run as one batch.
-pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64], amounts: &mut Vec<f64>) {
+/// draws come first and the exponentials then run as one batch. With
+/// `whole`, each period's bookings stay one total (`periods` values per
+/// trial): the same draws and the same sum as the keys' cells, for plans that
+/// do not tell the rep's keys apart.
+pub fn draw_rep(
+    m: &RepModel,
+    n: usize,
+    rngs: &mut [TrialRng],
+    blocks: &mut [i64],
+    amounts: &mut Vec<f64>,
+    whole: bool,
+) {
     // Per trial and period: the bookings before scaling (first their log, for a lognormal).
     amounts.clear();
     let always = m.dist.p_zero <= 0.0 && m.scale[..n].iter().all(|&s| s > 0.0);
@@ -294,7 +304,7 @@ pub fn draw_rep(m: &RepModel, n: usize, rngs: &mut [TrialRng], blocks: &mut [i64
         }
     }
     let k = m.mix.len();
-    if k == 1 {
+    if k == 1 || whole {
         for (block, amounts) in blocks.chunks_exact_mut(n).zip(amounts.chunks_exact(n)) {
             for ((cell, &a), &scale) in block.iter_mut().zip(amounts).zip(&m.scale[..n]) {
                 *cell = to_cents(a * scale);

@@ -216,6 +216,7 @@ fn chunk_by_rep(
     a: u64,
     b: u64,
     extras: bool,
+    scratch: &mut Scratch,
 ) -> Vec<ChunkOut> {
     let (n, nr, m) = (model.periods, model.reps.len(), (b - a) as usize);
     let mut rngs: Vec<TrialRng> = (a..b).map(|t| bookings_rng(seed, t)).collect();
@@ -228,10 +229,14 @@ fn chunk_by_rep(
             wins
         })
         .collect();
+    // Cancellations only when some plan claws back (their stream is their own).
+    let claws = pricers.iter().any(|p| p.wants_cancels);
     let cancels: Vec<Vec<_>> = (a..b)
         .map(|t| {
             let mut v = Vec::new();
-            draw_cancels(model, seed, t, &mut v);
+            if claws {
+                draw_cancels(model, seed, t, &mut v);
+            }
             v
         })
         .collect();
@@ -245,20 +250,23 @@ fn chunk_by_rep(
     let mut next = vec![0usize; m];
     let mut outs: Vec<ChunkOut> = pricers.iter().map(|_| ChunkOut::new(m, nr, n)).collect();
     let mut atts: Vec<Vec<Vec<Att>>> = vec![vec![Vec::new(); if extras { m } else { 0 }]; pricers.len()];
-    let mut chunks: Vec<Chunk> = pricers
-        .iter()
-        .map(|pr| {
-            let mut c = Chunk::default();
-            c.start(pr, m);
-            c
-        })
-        .collect();
-    let (mut blocks, mut pipe, mut amounts) = (Vec::new(), vec![0i64; m * n], Vec::new());
+    let Scratch {
+        chunks,
+        pay,
+        blocks,
+        amounts,
+    } = scratch;
+    chunks.resize_with(pricers.len(), Chunk::default);
+    for (c, pr) in chunks.iter_mut().zip(pricers) {
+        c.start(pr, m);
+    }
+    let mut pipe = vec![0i64; m * n];
     for (r, rm) in model.reps.iter().enumerate() {
-        let kn = rm.mix.len() * n;
+        let whole = pricers.iter().all(|p| p.whole(r));
+        let kn = if whole { n } else { rm.mix.len() * n };
         blocks.resize(m * kn, 0);
         pipe.fill(0);
-        draw_rep(rm, n, &mut rngs, &mut blocks, &mut amounts);
+        draw_rep(rm, n, &mut rngs, &mut blocks[..m * kn], amounts, whole);
         for j in 0..m {
             let wins = &pipes[j];
             while let Some(&(i, cents)) = wins.get(next[j]).filter(|w| w.0 < (r + 1) * n) {
@@ -267,7 +275,7 @@ fn chunk_by_rep(
             }
         }
         for (c, pr) in chunks.iter_mut().zip(pricers) {
-            c.book(pr, r, &blocks, &pipe);
+            c.book(pr, r, &blocks[..m * kn], &pipe, whole);
         }
     }
     let events: Vec<(&[_], &[_])> = cancels
@@ -275,9 +283,8 @@ fn chunk_by_rep(
         .zip(&wons)
         .map(|(c, w)| (c.as_slice(), w.as_slice()))
         .collect();
-    let mut pay = ChunkPay::default();
     for (x, pr) in pricers.iter().enumerate() {
-        pr.pay_chunk(&mut chunks[x], &events, &mut pay);
+        pr.pay_chunk(&mut chunks[x], &events, pay);
         if let Some(j) = pay.overflow {
             // The traced program names what cannot be counted.
             let t = a + j as u64;
@@ -340,6 +347,15 @@ fn chunk_by_rep(
         }
     }
     outs
+}
+
+/// A thread's buffers for [`chunk_by_rep`], kept from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
+    chunks: Vec<Chunk>,
+    pay: ChunkPay,
+    blocks: Vec<i64>,
+    amounts: Vec<f64>,
 }
 
 /// A trial's comparison statistics across reps with a quota, from their
@@ -437,8 +453,8 @@ pub fn run_in(
     let results: Vec<Vec<ChunkOut>> = match batches {
         true => chunks
             .par_iter()
-            .map(|&(a, b)| {
-                let outs = chunk_by_rep(model, pricers, won.as_ref(), seed, a, b, extras);
+            .map_init(Scratch::default, |scratch, &(a, b)| {
+                let outs = chunk_by_rep(model, pricers, won.as_ref(), seed, a, b, extras, scratch);
                 tick(b - a);
                 outs
             })

@@ -134,14 +134,15 @@ impl Chunk {
 
     /// Books rep `r`'s bookings for the chunk: `blocks` per trial
     /// `periods × keys` cents (period-major, trial after trial) and `pipes`
-    /// per trial one per period (pipeline wins: new, no product).
-    pub fn book(&mut self, pr: &Pricer, r: usize, blocks: &[i64], pipes: &[i64]) {
+    /// per trial one per period (pipeline wins: new, no product); with
+    /// `whole`, one total per period ([`Pricer::whole`]).
+    pub fn book(&mut self, pr: &Pricer, r: usize, blocks: &[i64], pipes: &[i64], whole: bool) {
         let (n, m) = (self.n, self.m);
         let s = pr.program.reps[r].scheme;
         let wm = &pr.wm[s];
         let mix = &pr.model.reps[r].mix;
         let at = r * n * m;
-        book_into(wm, None, mix, n, m, blocks, pipes, &mut self.own[at..at + n * m]);
+        book_into(wm, None, mix, whole, n, m, blocks, pipes, &mut self.own[at..at + n * m]);
         for (c, f) in self.filtered.iter_mut().enumerate() {
             let mine = pr.class_tree[c]
                 || pr.steps[s]
@@ -149,7 +150,7 @@ impl Chunk {
                     .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
             if mine {
                 let pass = &pr.classes[c];
-                book_into(wm, Some(pass), mix, n, m, blocks, pipes, &mut f[at..at + n * m]);
+                book_into(wm, Some(pass), mix, whole, n, m, blocks, pipes, &mut f[at..at + n * m]);
             }
         }
     }
@@ -186,12 +187,14 @@ impl Chunk {
 }
 
 /// Credit per period and trial (`p × m + j`) from `m` trials' bookings under
-/// the per-key weights `wm`, through the filter `pass` when given.
+/// the per-key weights `wm`, through the filter `pass` when given; `whole`:
+/// one total per period, the keys' weights being the same.
 #[allow(clippy::too_many_arguments)] // one rep's bookings into one credit table
 fn book_into(
     wm: &[i128],
     pass: Option<&[bool]>,
     mix: &[(u32, f64)],
+    whole: bool,
     n: usize,
     m: usize,
     blocks: &[i64],
@@ -203,10 +206,10 @@ fn book_into(
         _ => wm[key as usize],
     };
     let w0 = w(0);
-    let k = mix.len();
+    let k = if whole { 1 } else { mix.len() };
     // Keys of one weight are summed before the one multiply: the cost does
     // not grow with the keys the plan does not tell apart.
-    let ws: Vec<i128> = mix.iter().map(|(key, _)| w(*key)).collect();
+    let ws: Vec<i128> = mix.iter().take(k).map(|(key, _)| w(*key)).collect();
     let uniform = ws.windows(2).all(|x| x[0] == x[1]);
     for (j, (block, pipe)) in blocks.chunks_exact(n * k.max(1)).zip(pipes.chunks_exact(n)).enumerate() {
         for (p, &win) in pipe.iter().enumerate() {
@@ -247,6 +250,24 @@ struct Hits {
 }
 
 impl Pricer<'_> {
+    /// Whether the plan does not tell rep `r`'s keys apart: one weight for
+    /// all of them, in its credit and through every filter it counts, so
+    /// that its bookings can be drawn as one total per period.
+    pub fn whole(&self, r: usize) -> bool {
+        let s = self.program.reps[r].scheme;
+        let mix = &self.model.reps[r].mix;
+        let same = |f: &dyn Fn(usize) -> i128| mix.windows(2).all(|x| f(x[0].0 as usize) == f(x[1].0 as usize));
+        let wm = &self.wm[s];
+        same(&|k| wm[k])
+            && self.classes.iter().enumerate().all(|(c, pass)| {
+                let mine = self.class_tree[c]
+                    || self.steps[s]
+                        .iter()
+                        .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
+                !mine || same(&|k| if pass[k] { wm[k] } else { 0 })
+            })
+    }
+
     /// Pays the chunk's trials; `events` holds each trial's cancellations and
     /// won rows (as drawn).
     pub fn pay_chunk(&self, chunk: &mut Chunk, events: &[(&[SimCancel], &[SimWon])], out: &mut ChunkPay) {
@@ -281,6 +302,7 @@ impl Pricer<'_> {
             })
             .collect();
         let mut cursor = vec![0usize; m];
+        let mut spiff_at = vec![0usize; m];
         for r in 0..nr {
             let rt = &self.program.reps[r];
             let st = &self.program.schemes[rt.scheme];
@@ -421,12 +443,16 @@ impl Pricer<'_> {
                             }
                         }
                         Step::Spiff => {
-                            for (j, h) in hits.iter().enumerate() {
-                                let from = h.spiffs.partition_point(|x| (x.0, x.1, x.2) < (r, p, ci));
-                                let s = h.spiffs[from..]
-                                    .iter()
-                                    .take_while(|x| (x.0, x.1, x.2) == (r, p, ci))
-                                    .try_fold(0i64, |acc, x| acc.checked_add(x.3));
+                            // Hits are sorted as the loops visit (rep, period, component).
+                            for (j, (h, at)) in hits.iter().zip(&mut spiff_at).enumerate() {
+                                while h.spiffs.get(*at).is_some_and(|x| (x.0, x.1, x.2) < (r, p, ci)) {
+                                    *at += 1;
+                                }
+                                let mut s = Some(0i64);
+                                while let Some(x) = h.spiffs.get(*at).filter(|x| (x.0, x.1, x.2) == (r, p, ci)) {
+                                    s = s.and_then(|s| s.checked_add(x.3));
+                                    *at += 1;
+                                }
                                 add(j, s, earned);
                             }
                         }

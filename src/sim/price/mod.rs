@@ -233,6 +233,8 @@ pub struct Pricer<'a> {
     pub quota_year: Vec<i128>,
     /// Whether any scheme pays SPIFFs (the scenario must draw won rows).
     pub wants_won: bool,
+    /// Whether any scheme claws back (the batches must draw cancellations).
+    pub wants_cancels: bool,
     spiff_windows: Vec<Vec<Option<(i32, i32)>>>,
     /// Every rep, each after its reports (team sums are built in this order).
     order: Vec<usize>,
@@ -575,6 +577,7 @@ impl<'a> Pricer<'a> {
             above: above_flat,
             ote,
             wants_won,
+            wants_cancels: plan.schemes.iter().any(|s| s.clawback_days.is_some()),
             spiff_windows,
             order: roster.bottom_up(),
             team_tree,
@@ -699,7 +702,7 @@ impl<'a> Pricer<'a> {
             chunk.start(self, 1);
             for r in 0..nr {
                 let block = &sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
-                chunk.book(self, r, block, &sc.pipe[r * n..(r + 1) * n]);
+                chunk.book(self, r, block, &sc.pipe[r * n..(r + 1) * n], false);
             }
             let events = [(sc.cancels.as_slice(), sc.won.as_slice())];
             self.pay_chunk(chunk, &events, &mut out.pay);
