@@ -56,11 +56,16 @@ impl TrialRng {
 
     /// Poisson with mean `lambda` (Knuth below 30, else a rounded normal).
     pub fn poisson(&mut self, lambda: f64) -> u32 {
+        self.poisson_with(lambda, (-lambda).exp())
+    }
+
+    /// [`TrialRng::poisson`] with e^-lambda given (`limit`).
+    pub fn poisson_with(&mut self, lambda: f64, limit: f64) -> u32 {
         if lambda.is_nan() || lambda <= 0.0 {
             return 0;
         }
         if lambda < 30.0 {
-            let l = (-lambda).exp();
+            let l = limit;
             let mut k = 0u32;
             let mut p = self.unit();
             while p > l {
@@ -174,74 +179,121 @@ pub fn draw(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, sc: &mu
         let block = &mut sc.bookings[sc.offsets[r]..sc.offsets[r + 1]];
         draw_rep(m, n, &mut rng, block, &mut sc.amounts, false);
     }
-    draw_cancels(model, seed, trial, &mut sc.cancels);
-    draw_won(model, seed, trial, won, &mut sc.won);
+    draw_cancels(model, seed, trial, &cancel_cells(model), &mut sc.cancels);
+    let cells = won.map(|w| won_cells(model, w)).unwrap_or_default();
+    draw_won(seed, trial, won, &cells, &mut sc.won);
     sc.pipe.iter_mut().for_each(|x| *x = 0);
     draw_pipeline(model, seed, trial, |i, cents| sc.pipe[i] += cents);
 }
 
-/// Draws trial `trial`'s cancellations into `cancels`, rep after rep.
-pub fn draw_cancels(model: &Model, seed: u64, trial: u64, cancels: &mut Vec<SimCancel>) {
-    let n = model.periods;
+/// One rep and period (and SPIFF window) where a trial draws Poisson
+/// arrivals: cancellations or won rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell {
+    rep: usize,
+    period: usize,
+    /// The mean count, and e^-mean (the same in every trial: worked out once).
+    lambda: f64,
+    limit: f64,
+    /// First day, and how many days an arrival falls in.
+    lo: i32,
+    days: i32,
+}
+
+impl Cell {
+    fn new(rep: usize, period: usize, lambda: f64, lo: i32, days: i32) -> Option<Self> {
+        // A mean that is not positive draws nothing (and reads no random number).
+        (lambda > 0.0).then(|| Self {
+            rep,
+            period,
+            lambda,
+            limit: (-lambda).exp(),
+            lo,
+            days,
+        })
+    }
+}
+
+/// Where a trial draws cancellations, in the order it draws them.
+pub fn cancel_cells(model: &Model) -> Vec<Cell> {
     let t = &model.timeline;
-    cancels.clear();
-    let mut rng = TrialRng::new(seed, CANCELS, trial);
+    let mut cells = Vec::new();
     for (r, m) in model.reps.iter().enumerate() {
         if m.cancels.rate <= 0.0 || m.cancels.samples.is_empty() {
             continue;
         }
-        for p in 0..n {
-            let count = rng.poisson(m.cancels.rate * m.scale[p]);
+        for p in 0..model.periods {
             let (start, days) = (t.period_start(p as i64), t.period_days(p as i64));
-            for _ in 0..count {
-                let s = m.cancels.samples[rng.index(m.cancels.samples.len())];
-                let close = start + rng.index(days.max(1) as usize) as i32;
-                cancels.push(SimCancel {
-                    rep: r,
-                    period: p,
-                    close,
-                    cancel: close + s.lag,
-                    cents: s.cents,
-                    key: s.key,
-                });
+            cells.extend(Cell::new(r, p, m.cancels.rate * m.scale[p], start, days.max(1)));
+        }
+    }
+    cells
+}
+
+/// Where a trial draws won rows for SPIFFs, in the order it draws them.
+pub fn won_cells(model: &Model, won: &WonDraw) -> Vec<Cell> {
+    let t = &model.timeline;
+    let mut cells = Vec::new();
+    for (r, m) in model.reps.iter().enumerate() {
+        let (frac, samples) = &won.reps[r];
+        if m.won.rate <= 0.0 || samples.is_empty() {
+            continue;
+        }
+        for p in 0..model.periods {
+            let (start, days) = (t.period_start(p as i64), t.period_days(p as i64));
+            for &(a, b) in &won.windows {
+                let (lo, hi) = (a.max(start), b.min(start + days - 1));
+                if hi < lo {
+                    continue;
+                }
+                let share = f64::from(hi - lo + 1) / f64::from(days.max(1));
+                cells.extend(Cell::new(r, p, m.won.rate * m.scale[p] * frac * share, lo, hi - lo + 1));
             }
+        }
+    }
+    cells
+}
+
+/// Draws trial `trial`'s cancellations into `cancels`, rep after rep, at the
+/// cells [`cancel_cells`] gives.
+pub fn draw_cancels(model: &Model, seed: u64, trial: u64, cells: &[Cell], cancels: &mut Vec<SimCancel>) {
+    cancels.clear();
+    let mut rng = TrialRng::new(seed, CANCELS, trial);
+    for c in cells {
+        let samples = &model.reps[c.rep].cancels.samples;
+        for _ in 0..rng.poisson_with(c.lambda, c.limit) {
+            let s = samples[rng.index(samples.len())];
+            let close = c.lo + rng.index(c.days as usize) as i32;
+            cancels.push(SimCancel {
+                rep: c.rep,
+                period: c.period,
+                close,
+                cancel: close + s.lag,
+                cents: s.cents,
+                key: s.key,
+            });
         }
     }
 }
 
-/// Draws trial `trial`'s won deal rows into `out`, as `won` says (none without it).
-pub fn draw_won(model: &Model, seed: u64, trial: u64, won: Option<&WonDraw>, out: &mut Vec<SimWon>) {
-    let n = model.periods;
-    let t = &model.timeline;
+/// Draws trial `trial`'s won deal rows into `out` at the cells [`won_cells`]
+/// gives for `won` (none without it).
+pub fn draw_won(seed: u64, trial: u64, won: Option<&WonDraw>, cells: &[Cell], out: &mut Vec<SimWon>) {
     out.clear();
     if let Some(w) = won {
         let mut rng = TrialRng::new(seed, WON, trial);
-        for (r, m) in model.reps.iter().enumerate() {
-            let (frac, samples) = &w.reps[r];
-            if m.won.rate <= 0.0 || samples.is_empty() {
-                continue;
-            }
-            for p in 0..n {
-                let (start, days) = (t.period_start(p as i64), t.period_days(p as i64));
-                for &(a, b) in &w.windows {
-                    let (lo, hi) = (a.max(start), b.min(start + days - 1));
-                    if hi < lo {
-                        continue;
-                    }
-                    let share = f64::from(hi - lo + 1) / f64::from(days.max(1));
-                    let count = rng.poisson(m.won.rate * m.scale[p] * frac * share);
-                    for _ in 0..count {
-                        let s = samples[rng.index(samples.len())];
-                        out.push(SimWon {
-                            rep: r,
-                            period: p,
-                            day: lo + rng.index((hi - lo + 1) as usize) as i32,
-                            amount: s.amount,
-                            split: s.split,
-                            key: s.key,
-                        });
-                    }
-                }
+        for c in cells {
+            let samples = &w.reps[c.rep].1;
+            for _ in 0..rng.poisson_with(c.lambda, c.limit) {
+                let s = samples[rng.index(samples.len())];
+                out.push(SimWon {
+                    rep: c.rep,
+                    period: c.period,
+                    day: c.lo + rng.index(c.days as usize) as i32,
+                    amount: s.amount,
+                    split: s.split,
+                    key: s.key,
+                });
             }
         }
     }

@@ -3,7 +3,10 @@
 //! fixed chunks whose results are merged in trial order, so the numbers do not
 //! depend on the number of threads.
 
-use super::draw::{bookings_rng, draw, draw_cancels, draw_pipeline, draw_rep, draw_won, Scenario, TrialRng, WonDraw};
+use super::draw::{
+    bookings_rng, cancel_cells, draw, draw_cancels, draw_pipeline, draw_rep, draw_won, won_cells, Cell, Scenario,
+    TrialRng, WonDraw,
+};
 use super::model::Model;
 use super::price::{Chunk, ChunkPay, Overflow, Paid, Pricer};
 use rayon::prelude::*;
@@ -212,6 +215,7 @@ fn chunk_by_rep(
     model: &Model,
     pricers: &[Pricer],
     won: Option<&WonDraw>,
+    cells: &(Vec<Cell>, Vec<Cell>),
     seed: u64,
     a: u64,
     b: u64,
@@ -235,7 +239,7 @@ fn chunk_by_rep(
         .map(|t| {
             let mut v = Vec::new();
             if claws {
-                draw_cancels(model, seed, t, &mut v);
+                draw_cancels(model, seed, t, &cells.0, &mut v);
             }
             v
         })
@@ -243,7 +247,7 @@ fn chunk_by_rep(
     let wons: Vec<Vec<_>> = (a..b)
         .map(|t| {
             let mut v = Vec::new();
-            draw_won(model, seed, t, won, &mut v);
+            draw_won(seed, t, won, &cells.1, &mut v);
             v
         })
         .collect();
@@ -303,11 +307,23 @@ fn chunk_by_rep(
         let mut first: Option<(usize, usize)> = None;
         for r in 0..nr {
             let at = r * n * m;
-            for (i, (s, &v)) in inc.iter_mut().zip(&pay.paid[at..at + n * m]).enumerate() {
-                match s.checked_add(v) {
-                    Some(t) => *s = t,
-                    None if first.is_none_or(|f| i % m < f.1) => first = Some((i / m, i % m)),
-                    None => {}
+            let mut over = false;
+            for (s, &v) in inc.iter_mut().zip(&pay.paid[at..at + n * m]) {
+                let (t, o) = s.overflowing_add(v);
+                *s = t;
+                over |= o;
+            }
+            if over {
+                // Rare: find the earliest trial (and its period) again, exactly.
+                let mut again = vec![0i64; n * m];
+                for x in 0..=r {
+                    for (i, (s, &v)) in again.iter_mut().zip(&pay.paid[x * n * m..(x + 1) * n * m]).enumerate() {
+                        match s.checked_add(v) {
+                            Some(t) => *s = t,
+                            None if first.is_none_or(|f| i % m < f.1) => first = Some((i / m, i % m)),
+                            None => {}
+                        }
+                    }
                 }
             }
             cred.iter_mut()
@@ -450,11 +466,16 @@ pub fn run_in(
         .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(trials)))
         .collect();
     let batches = order == Order::ByRep && pricers.iter().all(Pricer::is_fast);
+    // Where trials draw cancellations and won rows: the same cells in every trial.
+    let cells = (
+        cancel_cells(model),
+        won.as_ref().map(|w| won_cells(model, w)).unwrap_or_default(),
+    );
     let results: Vec<Vec<ChunkOut>> = match batches {
         true => chunks
             .par_iter()
             .map_init(Scratch::default, |scratch, &(a, b)| {
-                let outs = chunk_by_rep(model, pricers, won.as_ref(), seed, a, b, extras, scratch);
+                let outs = chunk_by_rep(model, pricers, won.as_ref(), &cells, seed, a, b, extras, scratch);
                 tick(b - a);
                 outs
             })

@@ -120,16 +120,14 @@ impl Chunk {
         let (nr, n) = (pr.roster.reps.len(), pr.cal.periods());
         self.m = m;
         self.n = n;
+        // Every rep's own credit is booked whole; a class's, for the reps that
+        // need it (the others stay 0): no table is cleared from chunk to chunk.
         let size = nr * n * m;
-        self.own.clear();
         self.own.resize(size, 0);
-        self.filtered.resize_with(pr.classes.len(), Vec::new);
-        for f in &mut self.filtered {
-            f.clear();
-            f.resize(size, 0);
+        if self.filtered.len() != pr.classes.len() || self.filtered.first().is_some_and(|f| f.len() != size) {
+            self.filtered.clear();
+            self.filtered.resize_with(pr.classes.len(), || vec![0; size]);
         }
-        self.team.clear();
-        self.team_filtered.clear();
     }
 
     /// Books rep `r`'s bookings for the chunk: `blocks` per trial
@@ -211,6 +209,15 @@ fn book_into(
     // not grow with the keys the plan does not tell apart.
     let ws: Vec<i128> = mix.iter().take(k).map(|(key, _)| w(*key)).collect();
     let uniform = ws.windows(2).all(|x| x[0] == x[1]);
+    if k == 1 && ws.first() == Some(&w0) {
+        // One weight for the bookings and the pipeline wins: one multiply.
+        for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
+            for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
+                out[p * m + j] = i128::from(c + win) * w0;
+            }
+        }
+        return;
+    }
     for (j, (block, pipe)) in blocks.chunks_exact(n * k.max(1)).zip(pipes.chunks_exact(n)).enumerate() {
         for (p, &win) in pipe.iter().enumerate() {
             let cell = &block[p * k..(p + 1) * k];
@@ -243,10 +250,20 @@ pub struct ChunkPay {
     scratch2: Vec<i128>,
 }
 
+/// What one trial carries through a rep's year.
+#[derive(Debug, Clone, Copy, Default)]
+struct Year {
+    so_far: i64,
+    balance: i64,
+    incentive: i64,
+    total: i64,
+    credit: i128,
+}
+
 /// One trial's SPIFF and clawback hits under the plan, sorted by rep.
 struct Hits {
     spiffs: Vec<(usize, usize, usize, i64)>,
-    claws: Vec<crate::credit::ClawHit>,
+    claws: Vec<super::Claw>,
 }
 
 impl Pricer<'_> {
@@ -254,18 +271,23 @@ impl Pricer<'_> {
     /// all of them, in its credit and through every filter it counts, so
     /// that its bookings can be drawn as one total per period.
     pub fn whole(&self, r: usize) -> bool {
+        self.whole[r]
+    }
+
+    /// [`Pricer::whole`], worked out.
+    pub(super) fn tell_apart(&self, r: usize) -> bool {
         let s = self.program.reps[r].scheme;
         let mix = &self.model.reps[r].mix;
         let same = |f: &dyn Fn(usize) -> i128| mix.windows(2).all(|x| f(x[0].0 as usize) == f(x[1].0 as usize));
         let wm = &self.wm[s];
-        same(&|k| wm[k])
+        !(same(&|k| wm[k])
             && self.classes.iter().enumerate().all(|(c, pass)| {
                 let mine = self.class_tree[c]
                     || self.steps[s]
                         .iter()
                         .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
                 !mine || same(&|k| if pass[k] { wm[k] } else { 0 })
-            })
+            }))
     }
 
     /// Pays the chunk's trials; `events` holds each trial's cancellations and
@@ -275,13 +297,10 @@ impl Pricer<'_> {
         let (n, m, nr) = (chunk.n, chunk.m, self.roster.reps.len());
         let (rounding, scale) = (self.plan.rounding, self.scale);
         let nm = n * m;
-        for v in [&mut out.paid, &mut out.total] {
-            v.clear();
-            v.resize(nr * nm, 0);
-        }
-        out.credit.clear();
+        // Every entry is written below.
+        out.paid.resize(nr * nm, 0);
+        out.total.resize(nr * nm, 0);
         out.credit.resize(nr * nm, 0);
-        out.year.clear();
         out.year.resize(nr * m, (0, 0, 0));
         out.overflow = None;
         let mut bad = vec![false; m];
@@ -296,12 +315,14 @@ impl Pricer<'_> {
                     }
                 }
                 spiffs.sort_by_key(|h| (h.0, h.1, h.2));
-                let mut claws = self.claw_hits(cancels);
+                let mut claws: Vec<super::Claw> = self.claw_hits(cancels).into_iter().map(|c| c.0).collect();
                 claws.sort_by_key(|h| (h.rep, h.cancel_period));
                 Hits { spiffs, claws }
             })
             .collect();
         let mut cursor = vec![0usize; m];
+        let mut claw_span = vec![(0usize, 0usize); m];
+        let mut state: Vec<Year> = Vec::with_capacity(m);
         let mut spiff_at = vec![0usize; m];
         for r in 0..nr {
             let rt = &self.program.reps[r];
@@ -310,6 +331,8 @@ impl Pricer<'_> {
             let tab = &self.reps[r];
             let at = r * nm;
             let reports = &self.roster.reports[r];
+            // Commission per period is kept for the rates clawbacks recover at.
+            let claws = st.clawback_days.is_some();
             // The rep's credit by its scheme's scope.
             let credit: &[i128] = match st.scope {
                 CreditScope::Own => &chunk.own[at..at + nm],
@@ -389,7 +412,7 @@ impl Pricer<'_> {
                                         kline(slice, &rates[t], krates[t], scale, rounding)
                                     })
                                 };
-                                if let Some(a) = a {
+                                if let (Some(a), true) = (a, claws) {
                                     commission[j] = commission[j].saturating_add(settle::cap(a, cap));
                                 }
                                 add(j, a, earned);
@@ -471,50 +494,58 @@ impl Pricer<'_> {
                     }
                 }
             }
-            // Trial by trial: scheme caps, clawbacks, draws.
-            for j in 0..m {
-                let cur_c = &mut cursor[j];
-                let h = &hits[j];
-                let from = *cur_c;
-                while h.claws.get(*cur_c).is_some_and(|x| x.rep <= r) {
-                    *cur_c += 1;
+            // Trial by trial: scheme caps, clawbacks, draws (period after period
+            // for the whole batch; each trial carries its own year).
+            for (j, cur) in cursor.iter_mut().enumerate() {
+                let h = &hits[j].claws;
+                let from = *cur;
+                while h.get(*cur).is_some_and(|x| x.rep <= r) {
+                    *cur += 1;
                 }
-                let claws = &h.claws[from..*cur_c];
-                let (mut so_far, mut balance) = (0i64, 0i64);
-                let (mut ty, mut iy, mut cy) = (0i64, 0i64, 0i128);
-                let mut settle_period = |p: usize| -> Option<(i64, i64)> {
+                claw_span[j] = (from, *cur);
+            }
+            state.clear();
+            state.resize(m, Year::default());
+            for p in 0..n {
+                let base = self.base[r * n + p];
+                let (d, recoverable) = self.guarantee[r * n + p];
+                for (j, y) in state.iter_mut().enumerate() {
                     let i = p * m + j;
-                    let t = self.terms(r, p);
-                    let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut so_far)?;
-                    let mut claw = 0i64;
-                    for c in claws.iter().filter(|c| c.cancel_period == p) {
-                        let cm = Decimal::new(*out.commission.get(c.close_period * m + j)?, 2);
-                        let cr = self.dec(*credit.get(c.close_period * m + j)?)?;
-                        if let Some(x) = settle::clawback(c.credit, cm, cr, rounding).ok()? {
-                            claw = claw.checked_add(i64::try_from(x).ok()?)?;
+                    let (a, b) = claw_span[j];
+                    let claws = &hits[j].claws[a..b];
+                    let paid = (|| -> Option<i64> {
+                        let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut y.so_far)?;
+                        let mut claw = 0i64;
+                        for c in claws.iter().filter(|c| c.cancel_period == p) {
+                            let cm = Decimal::new(*out.commission.get(c.close_period * m + j)?, 2);
+                            let cr = self.dec(*credit.get(c.close_period * m + j)?)?;
+                            if let Some(x) = settle::clawback(c.credit, cm, cr, rounding).ok()? {
+                                claw = claw.checked_add(i64::try_from(x).ok()?)?;
+                            }
                         }
-                    }
-                    let net = capped.earned.plus(claw)?;
-                    let (d, recoverable) = t.guarantee.unwrap_or((0, false));
-                    let s = settle::settle(net, d, recoverable, &mut balance)?;
-                    Some((s.paid, t.base.checked_add(s.paid)?))
-                };
-                for p in 0..n {
-                    match settle_period(p) {
+                        let net = capped.earned.plus(claw)?;
+                        Some(settle::settle(net, d, recoverable, &mut y.balance)?.paid)
+                    })();
+                    let o = at + i;
+                    match paid.and_then(|x| Some((x, base.checked_add(x)?))) {
                         Some((paid, total)) => {
-                            let i = at + p * m + j;
-                            out.paid[i] = paid;
-                            out.total[i] = total;
-                            match (iy.checked_add(paid), ty.checked_add(total)) {
-                                (Some(a), Some(b)) => (iy, ty) = (a, b),
+                            out.paid[o] = paid;
+                            out.total[o] = total;
+                            match (y.incentive.checked_add(paid), y.total.checked_add(total)) {
+                                (Some(a), Some(b)) => (y.incentive, y.total) = (a, b),
                                 _ => bad[j] = true,
                             }
-                            cy += credit[p * m + j];
                         }
-                        None => bad[j] = true,
+                        None => {
+                            (out.paid[o], out.total[o]) = (0, 0);
+                            bad[j] = true;
+                        }
                     }
+                    y.credit += credit[i];
                 }
-                out.year[r * m + j] = (ty, iy, cy);
+            }
+            for (j, y) in state.iter().enumerate() {
+                out.year[r * m + j] = (y.total, y.incentive, y.credit);
             }
         }
         out.overflow = bad.iter().position(|&b| b);

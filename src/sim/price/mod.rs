@@ -174,6 +174,16 @@ enum Step {
     },
 }
 
+/// A cancelled row a plan claws back, in one trial.
+#[derive(Debug, Clone, Copy)]
+struct Claw {
+    rep: usize,
+    close_period: usize,
+    cancel_period: usize,
+    /// The row's credit.
+    credit: Decimal,
+}
+
 /// How a bonus or milestone is worked out for one rep and period.
 #[derive(Debug, Clone, Copy)]
 enum XCode {
@@ -240,6 +250,12 @@ pub struct Pricer<'a> {
     order: Vec<usize>,
     /// Whether some rep's credit or override sums everyone below it.
     team_tree: bool,
+    /// Per rep: whether its bookings can be drawn whole ([`Pricer::whole`]).
+    whole: Vec<bool>,
+    /// Per rep and period: base pay, cents.
+    base: Vec<i64>,
+    /// Per rep and period: the draw guarantee in cents (0: none) and whether recoverable.
+    guarantee: Vec<(i64, bool)>,
 }
 
 fn pow10(k: u32) -> i128 {
@@ -555,7 +571,7 @@ impl<'a> Pricer<'a> {
             .iter()
             .map(|rt| rt.periods.iter().map(|t| t.ote).sum())
             .collect();
-        Self {
+        let mut pricer = Self {
             plan,
             roster,
             cal,
@@ -581,7 +597,18 @@ impl<'a> Pricer<'a> {
             spiff_windows,
             order: roster.bottom_up(),
             team_tree,
+            whole: Vec::new(),
+            base: Vec::new(),
+            guarantee: Vec::new(),
+        };
+        pricer.whole = (0..roster.reps.len()).map(|r| !pricer.tell_apart(r)).collect();
+        for rt in &pricer.program.reps {
+            for t in &rt.periods {
+                pricer.base.push(t.base);
+                pricer.guarantee.push(t.guarantee.unwrap_or((0, false)));
+            }
         }
+        pricer
     }
 
     /// The plan's calendar.
@@ -649,8 +676,9 @@ impl<'a> Pricer<'a> {
         hits
     }
 
-    /// The clawback hits of a trial's cancellations under this plan.
-    fn claw_hits(&self, cancels: &[SimCancel]) -> Vec<ClawHit> {
+    /// The clawback hits of a trial's cancellations under this plan: (the
+    /// hit, its cancel date).
+    fn claw_hits(&self, cancels: &[SimCancel]) -> Vec<(Claw, i32)> {
         let mut out = Vec::new();
         let t = &self.model.timeline;
         for c in cancels {
@@ -665,15 +693,13 @@ impl<'a> Pricer<'a> {
             if !(0..self.cal.periods() as i64).contains(&cp) {
                 continue;
             }
-            let credit = Decimal::new(c.cents, 2) * self.wm_dec[s][c.key as usize];
-            out.push(ClawHit {
+            let claw = Claw {
                 rep: c.rep,
                 close_period: c.period,
                 cancel_period: cp as usize,
-                deal_id: "simulated".into(),
-                cancel_date: chrono::NaiveDate::from_num_days_from_ce_opt(c.cancel).unwrap_or_default(),
-                credit,
-            });
+                credit: Decimal::new(c.cents, 2) * self.wm_dec[s][c.key as usize],
+            };
+            out.push((claw, c.cancel));
         }
         out
     }
@@ -759,7 +785,18 @@ impl<'a> Pricer<'a> {
                 amount,
             });
         }
-        ledger.clawbacks = self.claw_hits(&sc.cancels);
+        ledger.clawbacks = self
+            .claw_hits(&sc.cancels)
+            .into_iter()
+            .map(|(c, day)| ClawHit {
+                rep: c.rep,
+                close_period: c.close_period,
+                cancel_period: c.cancel_period,
+                deal_id: "simulated".into(),
+                cancel_date: chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default(),
+                credit: c.credit,
+            })
+            .collect();
         ledger
     }
 
