@@ -465,7 +465,7 @@ impl Pricer<'_> {
                                 add(j, hit.map(|h| if h { *cents } else { 0 }), earned);
                             }
                         }
-                        Step::Spiff => {
+                        Step::Spiff { .. } => {
                             // Hits are sorted as the loops visit (rep, period, component).
                             for (j, (h, at)) in hits.iter().zip(&mut spiff_at).enumerate() {
                                 while h.spiffs.get(*at).is_some_and(|x| (x.0, x.1, x.2) < (r, p, ci)) {

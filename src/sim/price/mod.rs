@@ -166,7 +166,10 @@ enum Step {
         k: u32,
         cents: i64,
     },
-    Spiff,
+    Spiff {
+        /// First and last day of the window (day numbers).
+        window: (i32, i32),
+    },
     Override {
         rate: Rate,
         /// Every rep below (else the direct reports).
@@ -454,7 +457,9 @@ impl<'a> Pricer<'a> {
                                 cents: cents(rounding.money(*amount)).unwrap_or(0),
                             }
                         }
-                        ComponentKind::Spiff { .. } => Step::Spiff,
+                        ComponentKind::Spiff { from, to, .. } => Step::Spiff {
+                            window: (day_number(*from), day_number(*to)),
+                        },
                         ComponentKind::Override { rate, scope } => Step::Override {
                             rate: Rate::new(*rate),
                             all: *scope == Scope::All,
@@ -546,14 +551,12 @@ impl<'a> Pricer<'a> {
             }
             reps.push(tab);
         }
-        let spiff_windows: Vec<Vec<Option<(i32, i32)>>> = plan
-            .schemes
+        let spiff_windows: Vec<Vec<Option<(i32, i32)>>> = steps
             .iter()
-            .map(|s| {
-                s.components
-                    .iter()
-                    .map(|c| match &c.kind {
-                        ComponentKind::Spiff { from, to, .. } => Some((day_number(*from), day_number(*to))),
+            .map(|ss| {
+                ss.iter()
+                    .map(|st| match st {
+                        Step::Spiff { window } => Some(*window),
                         _ => None,
                     })
                     .collect()
