@@ -1238,7 +1238,13 @@ fn check_case(c: &Case, check: impl Fn(&Plan, &Roster, &Model) -> Result<(), Str
         quotas: &quotas,
         model: &model,
     };
-    same_cents(&x, c.seed, TRIALS, &c.plants).map_err(|m| TestCaseError::fail(format!("{m}\nplan:\n{src}")))
+    same_cents(&x, c.seed, TRIALS, &c.plants).map_err(|m| TestCaseError::fail(format!("{m}\nplan:\n{src}")))?;
+    // As `simulate` runs it: the keys the plan does not tell apart merged.
+    let mut merged = model.clone();
+    merged.merge_keys(&[(&plan, &roster)]);
+    let x = Inputs { model: &merged, ..x };
+    same_cents(&x, c.seed, TRIALS, &c.plants)
+        .map_err(|m| TestCaseError::fail(format!("merged keys: {m}\nplan:\n{src}")))
 }
 
 /// Team credit with someone below, an override with someone below, a SPIFF,

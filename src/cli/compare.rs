@@ -78,8 +78,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }
         others.push(inp);
     }
-    let model = &base.model;
     let all: Vec<&inputs::Inputs> = std::iter::once(&base.inputs).chain(others.iter()).collect();
+    // One cell per kind of credit any of the plans tells apart.
+    let mut merged = base.model.clone();
+    let seen: Vec<_> = all.iter().map(|i| (&i.plan.plan, &i.roster)).collect();
+    merged.merge_keys(&seen);
+    let model = &merged;
     let pricers: Vec<Pricer> = all
         .iter()
         .map(|i| Pricer::new(&i.plan.plan, &i.roster, &i.plan.cal, &i.quotas, model, false))

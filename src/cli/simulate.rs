@@ -227,7 +227,8 @@ pub fn fit_check(model: &Model) -> Option<(usize, f64, f64)> {
 pub fn run(args: &Args) -> Result<(), Failure> {
     check_trials(args.trials)?;
     check_threads(args.threads)?;
-    let (prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
+    let (mut prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
+    prep.model.merge_keys(&[(&prep.inputs.plan.plan, &prep.inputs.roster)]);
     let inp = &prep.inputs;
     let model = &prep.model;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);

@@ -32,7 +32,7 @@
 //! ends. When the data reaches the plan year's end, the forecast is of a year
 //! like it, so pipeline dates move back to start at the plan year.
 
-use super::history::{decimal_f64, key_type, History, Timeline};
+use super::history::{decimal_f64, key_product, key_type, History, Timeline};
 use crate::calendar::{day_number, Calendar};
 use crate::data::{Opp, OppStatus, Roster};
 use crate::plan::Plan;
@@ -611,6 +611,76 @@ pub fn period_name(t: &Timeline, k: i64) -> String {
 /// The deal type of a mix key (for the ledger).
 pub fn mix_type(key: u32) -> crate::units::DealType {
     key_type(key)
+}
+
+/// What the plans see of a bookings key: per plan its weight and its commission filters' answers.
+type Sign = Vec<(Decimal, Vec<bool>)>;
+
+impl Model {
+    /// Merges each rep's bookings keys (deal type × product) that none of
+    /// `plans` tells apart — the same credit weight under the rep's scheme and
+    /// the same answer from every commission filter, in every plan — into one
+    /// key (the first of them) with their summed share. Trials then draw and
+    /// pay one cell per kind of credit the plans need, whatever the number of
+    /// products and deal types in the data. Cancelled and won rows keep their
+    /// own keys.
+    pub fn merge_keys(&mut self, plans: &[(&Plan, &Roster)]) {
+        let product = |key: u32| -> Option<&str> {
+            match key_product(key) {
+                0 => None,
+                i => self.products.get(i).map(String::as_str),
+            }
+        };
+        let filters: Vec<Vec<&crate::plan::DealFilter>> = plans
+            .iter()
+            .map(|(plan, _)| {
+                plan.schemes
+                    .iter()
+                    .flat_map(|s| &s.components)
+                    .filter_map(|c| match &c.kind {
+                        crate::plan::ComponentKind::Commission { filter, .. } if !filter.is_all() => Some(filter),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let merged: Vec<Vec<(u32, f64)>> = self
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(r, m)| {
+                // What the plans see of a key: its weight and its filters' answers.
+                let sign = |key: u32| -> Sign {
+                    plans
+                        .iter()
+                        .zip(&filters)
+                        .map(|((plan, roster), fs)| {
+                            let weight = roster.reps.get(r).map_or(Decimal::ZERO, |rep| {
+                                let s = &plan.schemes[rep.scheme];
+                                s.weights[key_type(key).index()] * s.multiplier(product(key))
+                            });
+                            (
+                                weight,
+                                fs.iter().map(|f| f.passes(key_type(key), product(key))).collect(),
+                            )
+                        })
+                        .collect()
+                };
+                let mut groups: Vec<(Sign, u32, f64)> = Vec::new();
+                for &(key, share) in &m.mix {
+                    let sg = sign(key);
+                    match groups.iter_mut().find(|g| g.0 == sg) {
+                        Some(g) => g.2 += share,
+                        None => groups.push((sg, key, share)),
+                    }
+                }
+                groups.into_iter().map(|g| (g.1, g.2)).collect()
+            })
+            .collect();
+        for (m, mix) in self.reps.iter_mut().zip(merged) {
+            m.mix = mix;
+        }
+    }
 }
 
 #[cfg(test)]
