@@ -366,3 +366,35 @@ scope = "all"
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(!dir.join("out").exists(), "a failed run wrote its folder");
 }
+
+#[test]
+fn a_trial_whose_bonuses_leave_64_bits_before_the_period_cap_is_still_paid_by_simulate() {
+    // Five bonuses of 9 × 10^14 a year on a one-point curve pay 2.25 × 10^14 each a
+    // quarter, 1.125 × 10^15 together: beyond 64-bit cents in the batch, before the
+    // scheme's period cap of 1,000 brings the quarter back to 1,000. Every trial pays
+    // exactly 1,000 a quarter (the traced program counts what the batch cannot).
+    let mut plan = String::from(
+        "[plan]\nname = \"Capped\"\ncurrency = \"USD\"\nyear_start = 2026-01-01\nperiod = \"quarter\"\n\n\
+         [[schemes]]\nid = \"ae\"\nname = \"AE\"\nbase_salary = 40_000\ntarget_incentive = 20_000\n\
+         quota = 400_000\ncap = { period = 1_000 }\n",
+    );
+    for i in 0..5 {
+        plan.push_str(&format!(
+            "\n[[schemes.components]]\nkind = \"bonus\"\nname = \"Bonus {i}\"\n\
+             target = 900_000_000_000_000\ncurve = [[0, 100]]\n"
+        ));
+    }
+    let deals = format!(
+        "{DEALS_HEADER}H1,A1,2025-01-15,100000,,\nH2,A1,2025-04-15,120000,,\n\
+         H3,A1,2025-07-15,90000,,\nH4,A1,2025-10-15,110000,,\nD1,A1,2026-01-15,100000,,\n"
+    );
+    let case = Case::new(&plan, ONE_REP, &deals);
+    let run = simulate(&case);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for row in case.csv("sim/forecast.csv") {
+        let want = if row["period"] == "FY" { "4000.00" } else { "1000.00" };
+        for k in ["mean", "p10", "p50", "p90"] {
+            assert_eq!(row[k], want, "{} {k}", row["period"]);
+        }
+    }
+}

@@ -35,8 +35,7 @@
 //! `own_credit_finer_than_the_fast_path_counts_is_kept`: with weight ×
 //! multiplier finer than the simulation's credit unit, `Paid::own` used to
 //! leave that key's bookings out. The strategies keep weight × multiplier to
-//! at most 10 decimals (the traced path is still reached, through caps in
-//! fractions of a cent).
+//! at most 10 decimals, so their plans are paid by the batches.
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Days, NaiveDate};

@@ -236,7 +236,10 @@ pub fn try_evaluate(
                 move |e| (Some(p), format!("{what} ({})", e.0))
             }
             let beyond = |what: &str| (Some(p), what.to_string());
-            let dec = |c: i128, what: &str| settle::cents_decimal(c).ok_or_else(|| beyond(what));
+            // An amount an exact decimal cannot hold: the error shows it in full.
+            let dec = |c: i128, what: &str| {
+                settle::cents_decimal(c).ok_or_else(|| beyond(&format!("{what} ({})", settle::cents_text(c))))
+            };
             let t = &terms[p];
             let q = t.quota;
             let credit = set_sum(r, scheme.credit, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;

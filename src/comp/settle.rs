@@ -56,13 +56,22 @@ pub fn decimal_cents(d: Decimal) -> Option<i128> {
 }
 
 /// Cents as an exact decimal (`None`: beyond the range of exact decimals).
+/// Beyond 2^96 cents the decimal keeps fewer decimals: one, or none, when
+/// the amount has no more.
 pub fn cents_decimal(c: i128) -> Option<Decimal> {
-    Decimal::try_from_i128_with_scale(c, 2).ok().or_else(|| {
-        // Beyond 2^96 cents: whole currency units, when the cents are whole.
-        (c % 100 == 0)
-            .then(|| Decimal::try_from_i128_with_scale(c / 100, 0).ok())
+    (0..=2u32).rev().find_map(|scale| {
+        let d = 10i128.pow(2 - scale);
+        (c % d == 0)
+            .then(|| Decimal::try_from_i128_with_scale(c / d, scale).ok())
             .flatten()
     })
+}
+
+/// Cents written as money with two decimals, at any size.
+pub fn cents_text(c: i128) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    let a = c.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
 /// A component's amount under its cap.
@@ -262,6 +271,12 @@ mod tests {
             cents_decimal(7 * 10i128.pow(30)),
             Some(dec!(70_000_000_000_000_000_000_000_000_000))
         );
+        assert_eq!(
+            cents_decimal(8 * 10i128.pow(28) + 50),
+            Some(dec!(800_000_000_000_000_000_000_000_000.5))
+        );
+        assert_eq!(cents_decimal(i128::MAX), None);
+        assert_eq!(cents_text(-123_456), "-1234.56");
         assert_eq!(decimal_cents(dec!(1.5)), Some(150));
         assert_eq!(decimal_cents(dec!(1.555)), None);
     }

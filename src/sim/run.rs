@@ -289,17 +289,39 @@ fn chunk_by_rep(
         .collect();
     for (x, pr) in pricers.iter().enumerate() {
         pr.pay_chunk(&mut chunks[x], &events, pay);
-        if let Some(j) = pay.overflow {
-            // The traced program names what cannot be counted.
+        // A trial the batch could not count in 64 bits is paid by the traced
+        // program, which counts it or names what cannot be counted.
+        for &j in &pay.bad {
             let t = a + j as u64;
             let mut sc = Scenario::new(model);
             draw(model, seed, t, won, &mut sc);
             let mut paid = Paid::default();
             pr.pay(&sc, &mut paid);
-            let o = paid.overflow.unwrap_or_else(|| {
-                Overflow::team(pr.cal(), None, "the sum of every rep's pay is beyond 2^63 - 1 cents")
-            });
-            outs[x].overflowed(|| o.at(t));
+            if let Some(o) = paid.overflow {
+                outs[x].overflowed(|| o.at(t));
+                continue;
+            }
+            for r in 0..nr {
+                let (mut ty, mut iy, mut cy) = (Some(0i64), Some(0i64), 0i128);
+                for p in 0..n {
+                    let (i, o) = (r * n + p, (r * n + p) * m + j);
+                    pay.paid[o] = paid.incentive[i];
+                    pay.total[o] = paid.total[i];
+                    pay.credit[o] = paid.credit[i];
+                    chunks[x].own[o] = paid.own[i];
+                    ty = ty.and_then(|v| v.checked_add(paid.total[i]));
+                    iy = iy.and_then(|v| v.checked_add(paid.incentive[i]));
+                    cy += paid.credit[i];
+                }
+                match (ty, iy) {
+                    (Some(ty), Some(iy)) => pay.year[r * m + j] = (ty, iy, cy),
+                    _ => {
+                        let what = "its pay summed over the year is beyond 2^63 - 1 cents";
+                        outs[x].overflowed(|| Overflow::rep(pr.roster(), pr.cal(), r, None, what).at(t));
+                        pay.year[r * m + j] = (0, 0, cy);
+                    }
+                }
+            }
         }
         // Per period and trial (`p × m + j`): incentive paid and own credit, summed over reps.
         let (mut inc, mut cred) = (vec![0i64; n * m], vec![0i128; n * m]);

@@ -61,7 +61,8 @@ impl Divider {
 pub(super) fn krate(r: &Rate, scale: u32) -> Option<(u64, Divider)> {
     let s = scale + r.scale;
     let mant = u64::try_from(r.mant).ok()?;
-    (2..=21)
+    // Up to 10^18 as the divisor: twice a remainder stays below 2 × 10^18.
+    (2..=20)
         .contains(&s)
         .then(|| (mant, Divider::new(POW10_U64[(s - 2) as usize])))
 }
@@ -76,7 +77,7 @@ fn kline(slice: i128, rate: &Rate, k: Option<(u64, Divider)>, scale: u32, roundi
     if let (Some((mant, div)), Ok(s)) = (k, u64::try_from(slice)) {
         if let Some(v) = s.checked_mul(mant) {
             let q = div.div(v);
-            let twice = 2 * (v - q * div.d); // < 2d ≤ 2 × 10^18: fits
+            let twice = 2 * (v - q * div.d); // < 2d ≤ 2 × 10^18 (see `krate`): fits
                                              // Without branches: which way a cent rounds is a coin toss to the predictor.
             let up = match rounding {
                 Rounding::HalfUp => u64::from(twice >= div.d),
@@ -213,7 +214,7 @@ fn book_into(
         // One weight for the bookings and the pipeline wins: one multiply.
         for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
             for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
-                out[p * m + j] = i128::from(c + win) * w0;
+                out[p * m + j] = (i128::from(c) + i128::from(win)) * w0;
             }
         }
         return;
@@ -242,8 +243,9 @@ pub struct ChunkPay {
     pub credit: Vec<i128>,
     /// Per rep and trial (`r × m + j`): the year's total pay, incentive paid and credit.
     pub year: Vec<(i64, i64, i128)>,
-    /// The chunk's first trial some amount of which cannot be counted.
-    pub overflow: Option<usize>,
+    /// The chunk's trials some amount of which left 64 bits in the batch
+    /// (their numbers here are not to be used; the traced program pays them).
+    pub bad: Vec<usize>,
     earned: Vec<i64>,
     commission: Vec<i64>,
     scratch: Vec<i128>,
@@ -302,7 +304,7 @@ impl Pricer<'_> {
         out.total.resize(nr * nm, 0);
         out.credit.resize(nr * nm, 0);
         out.year.resize(nr * m, (0, 0, 0));
-        out.overflow = None;
+        out.bad.clear();
         let mut bad = vec![false; m];
         let hits: Vec<Hits> = events
             .iter()
@@ -479,8 +481,8 @@ impl Pricer<'_> {
                                 add(j, s, earned);
                             }
                         }
-                        Step::Override { rate, all } => {
-                            let k = krate(rate, scale);
+                        Step::Override { rate, krate: k, all } => {
+                            let k = *k;
                             let own = &chunk.own[at + p * m..at + (p + 1) * m];
                             for (j, &mine) in own.iter().enumerate() {
                                 let oc = if *all {
@@ -517,11 +519,18 @@ impl Pricer<'_> {
                         let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut y.so_far)?;
                         let mut claw = 0i64;
                         for c in claws.iter().filter(|c| c.cancel_period == p) {
-                            let cm = Decimal::new(*out.commission.get(c.close_period * m + j)?, 2);
-                            let cr = self.dec(*credit.get(c.close_period * m + j)?)?;
-                            if let Some(x) = settle::clawback(c.credit, cm, cr, rounding).ok()? {
-                                claw = claw.checked_add(i64::try_from(x).ok()?)?;
-                            }
+                            let cm = *out.commission.get(c.close_period * m + j)?;
+                            let cr = *credit.get(c.close_period * m + j)?;
+                            // Exact integers, or the decimal rule where they cannot tell.
+                            let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr) {
+                                Some(x) => x,
+                                None => {
+                                    settle::clawback(self.claw_credit(c), Decimal::new(cm, 2), self.dec(cr)?, rounding)
+                                        .ok()?
+                                        .unwrap_or(0)
+                                }
+                            };
+                            claw = claw.checked_add(i64::try_from(x).ok()?)?;
                         }
                         let net = capped.earned.plus(claw)?;
                         Some(settle::settle(net, d, recoverable, &mut y.balance)?.paid)
@@ -548,7 +557,7 @@ impl Pricer<'_> {
                 out.year[r * m + j] = (y.total, y.incentive, y.credit);
             }
         }
-        out.overflow = bad.iter().position(|&b| b);
+        out.bad.extend(bad.iter().enumerate().filter(|x| *x.1).map(|x| x.0));
     }
 }
 
@@ -609,5 +618,9 @@ mod tests {
         }
         let r = Rate::new(Decimal::new(15, 1));
         assert_eq!(signed_line(-1001, &r, krate(&r, 2), 2, Rounding::HalfUp), Some(-1502));
+        // A divisor of 10^19 (scale 12, rate 0.123456789) leaves the 64-bit shortcut to `line`.
+        let r = Rate::new(Decimal::new(123_456_789, 9));
+        assert!(krate(&r, 12).is_none());
+        assert_eq!(kline(77_000_000_000, &r, krate(&r, 12), 12, Rounding::HalfUp), Some(1));
     }
 }

@@ -172,6 +172,7 @@ enum Step {
     },
     Override {
         rate: Rate,
+        krate: Option<(u64, batch::Divider)>,
         /// Every rep below (else the direct reports).
         all: bool,
     },
@@ -183,8 +184,11 @@ struct Claw {
     rep: usize,
     close_period: usize,
     cancel_period: usize,
-    /// The row's credit.
-    credit: Decimal,
+    /// The row's amount × split in cents, and its key.
+    cents: i64,
+    key: u32,
+    /// The row's credit in credit units.
+    units: i128,
 }
 
 /// How a bonus or milestone is worked out for one rep and period.
@@ -460,10 +464,14 @@ impl<'a> Pricer<'a> {
                         ComponentKind::Spiff { from, to, .. } => Step::Spiff {
                             window: (day_number(*from), day_number(*to)),
                         },
-                        ComponentKind::Override { rate, scope } => Step::Override {
-                            rate: Rate::new(*rate),
-                            all: *scope == Scope::All,
-                        },
+                        ComponentKind::Override { rate, scope } => {
+                            let rate = Rate::new(*rate);
+                            Step::Override {
+                                krate: batch::krate(&rate, scale),
+                                rate,
+                                all: *scope == Scope::All,
+                            }
+                        }
                     })
                     .collect()
             })
@@ -700,11 +708,18 @@ impl<'a> Pricer<'a> {
                 rep: c.rep,
                 close_period: c.period,
                 cancel_period: cp as usize,
-                credit: Decimal::new(c.cents, 2) * self.wm_dec[s][c.key as usize],
+                cents: c.cents,
+                key: c.key,
+                units: i128::from(c.cents) * self.wm[s][c.key as usize],
             };
             out.push((claw, c.cancel));
         }
         out
+    }
+
+    /// A clawed row's credit as an exact decimal.
+    fn claw_credit(&self, c: &Claw) -> Decimal {
+        Decimal::new(c.cents, 2) * self.wm_dec[self.program.reps[c.rep].scheme][c.key as usize]
     }
 
     /// Credit units as a decimal, when within Decimal's range.
@@ -735,7 +750,7 @@ impl<'a> Pricer<'a> {
             }
             let events = [(sc.cancels.as_slice(), sc.won.as_slice())];
             self.pay_chunk(chunk, &events, &mut out.pay);
-            if out.pay.overflow.is_none() {
+            if out.pay.bad.is_empty() {
                 for r in 0..nr {
                     for p in 0..n {
                         let i = r * n + p;
@@ -797,7 +812,7 @@ impl<'a> Pricer<'a> {
                 cancel_period: c.cancel_period,
                 deal_id: "simulated".into(),
                 cancel_date: chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default(),
-                credit: c.credit,
+                credit: self.claw_credit(&c),
             })
             .collect();
         ledger
