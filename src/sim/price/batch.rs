@@ -309,13 +309,8 @@ impl Pricer<'_> {
         let hits: Vec<Hits> = events
             .iter()
             .map(|(cancels, won)| {
-                let mut spiffs: Vec<(usize, usize, usize, i64)> = Vec::new();
-                for (r, p, ci, _, amount) in self.spiff_hits(won) {
-                    match settle::decimal_cents(amount).and_then(|c| i64::try_from(c).ok()) {
-                        Some(c) => spiffs.push((r, p, ci, c)),
-                        None => spiffs.push((r, p, ci, i64::MAX)),
-                    }
-                }
+                let mut spiffs: Vec<(usize, usize, usize, i64)> =
+                    self.spiff_hits(won).into_iter().map(|h| (h.0, h.1, h.2, h.4)).collect();
                 spiffs.sort_by_key(|h| (h.0, h.1, h.2));
                 let mut claws: Vec<super::Claw> = self.claw_hits(cancels).into_iter().map(|c| c.0).collect();
                 claws.sort_by_key(|h| (h.rep, h.cancel_period));

@@ -169,6 +169,10 @@ enum Step {
     Spiff {
         /// First and last day of the window (day numbers).
         window: (i32, i32),
+        /// Per key: whether its filter passes.
+        pass: Vec<bool>,
+        per_deal: Rate,
+        min_amount: Decimal,
     },
     Override {
         rate: Rate,
@@ -461,8 +465,19 @@ impl<'a> Pricer<'a> {
                                 cents: cents(rounding.money(*amount)).unwrap_or(0),
                             }
                         }
-                        ComponentKind::Spiff { from, to, .. } => Step::Spiff {
+                        ComponentKind::Spiff {
+                            from,
+                            to,
+                            filter,
+                            per_deal,
+                            min_amount,
+                        } => Step::Spiff {
                             window: (day_number(*from), day_number(*to)),
+                            pass: (0..nkeys)
+                                .map(|k| filter.passes(key_type(k as u32), product(k)))
+                                .collect(),
+                            per_deal: Rate::new(*per_deal),
+                            min_amount: *min_amount,
                         },
                         ComponentKind::Override { rate, scope } => {
                             let rate = Rate::new(*rate);
@@ -564,7 +579,7 @@ impl<'a> Pricer<'a> {
             .map(|ss| {
                 ss.iter()
                     .map(|st| match st {
-                        Step::Spiff { window } => Some(*window),
+                        Step::Spiff { window, .. } => Some(*window),
                         _ => None,
                     })
                     .collect()
@@ -651,36 +666,28 @@ impl<'a> Pricer<'a> {
 
     /// The SPIFF hits of a trial's won rows under this plan: (rep, period,
     /// component, split, amount), in the order of the rows.
-    fn spiff_hits(&self, won: &[SimWon]) -> Vec<(usize, usize, usize, Decimal, Decimal)> {
+    fn spiff_hits(&self, won: &[SimWon]) -> Vec<(usize, usize, usize, Decimal, i64)> {
         let mut hits = Vec::new();
         if !self.wants_won {
             return hits;
         }
         for w in won {
             let s = self.program.reps[w.rep].scheme;
-            for (ci, win) in self.spiff_windows[s].iter().enumerate() {
-                let Some((from, to)) = win else { continue };
-                if let ComponentKind::Spiff {
-                    filter,
+            for (ci, step) in self.steps[s].iter().enumerate() {
+                let Step::Spiff {
+                    window: (from, to),
+                    pass,
                     per_deal,
                     min_amount,
-                    ..
-                } = &self.plan.schemes[s].components[ci].kind
-                {
-                    let product = self.product(w.key);
-                    if w.day >= *from
-                        && w.day <= *to
-                        && filter.passes(key_type(w.key), product)
-                        && w.amount >= *min_amount
-                    {
-                        hits.push((
-                            w.rep,
-                            w.period,
-                            ci,
-                            w.split,
-                            self.plan.rounding.money(*per_deal * w.split),
-                        ));
-                    }
+                } = step
+                else {
+                    continue;
+                };
+                if w.day >= *from && w.day <= *to && pass[w.key as usize] && w.amount >= *min_amount {
+                    // per_deal × split rounded to cents, as a tier line of the split.
+                    let split = w.split.normalize();
+                    let cents = line(split.mantissa(), per_deal, split.scale(), self.plan.rounding).unwrap_or(i64::MAX);
+                    hits.push((w.rep, w.period, ci, w.split, cents));
                 }
             }
         }
@@ -793,7 +800,8 @@ impl<'a> Pricer<'a> {
                 }
             }
         }
-        for (rep, period, component, split, amount) in self.spiff_hits(&sc.won) {
+        for (rep, period, component, split, cents) in self.spiff_hits(&sc.won) {
+            let amount = Decimal::new(cents, 2);
             ledger.spiffs.push(SpiffHit {
                 rep,
                 period,
