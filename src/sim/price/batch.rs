@@ -18,41 +18,35 @@ use crate::sim::draw::{SimCancel, SimWon};
 use crate::units::Rounding;
 use rust_decimal::Decimal;
 
-/// Division by a fixed power of ten without a division instruction: a
-/// multiply by the rounded-up reciprocal, exact while `v × d < 2^64`.
+/// Division by a fixed power of ten without a division instruction, exact
+/// for every 64-bit dividend: Granlund and Montgomery's round-up method
+/// (a multiply-high by a 65-bit reciprocal, an add and two shifts).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Divider {
     d: u64,
-    magic: u64,
-    /// Values below this divide exactly by the multiply.
-    vmax: u64,
+    /// The reciprocal less 2^64, and ⌈log2 d⌉.
+    mprime: u64,
+    l: u32,
 }
 
 impl Divider {
     fn new(d: u64) -> Self {
         if d <= 1 {
-            return Self {
-                d: 1,
-                magic: 0,
-                vmax: 0,
-            };
+            return Self { d: 1, mprime: 0, l: 0 };
         }
-        Self {
-            d,
-            magic: (u64::MAX / d) + 1,
-            vmax: u64::MAX / d,
-        }
+        let l = 64 - (d - 1).leading_zeros();
+        // d < 2^63, so (2^l - d) < 2^63 and the product fits 128 bits.
+        let mprime = (((1u128 << 64) * ((1u128 << l) - u128::from(d))) / u128::from(d) + 1) as u64;
+        Self { d, mprime, l }
     }
 
     #[inline]
     fn div(&self, v: u64) -> u64 {
         if self.d == 1 {
-            v
-        } else if v < self.vmax {
-            ((u128::from(v) * u128::from(self.magic)) >> 64) as u64
-        } else {
-            v / self.d
+            return v;
         }
+        let t = ((u128::from(v) * u128::from(self.mprime)) >> 64) as u64;
+        (t + ((v - t) >> 1)) >> (self.l - 1)
     }
 }
 
@@ -264,7 +258,8 @@ struct Year {
 
 /// One trial's SPIFF and clawback hits under the plan, sorted by rep.
 struct Hits {
-    spiffs: Vec<(usize, usize, usize, i64)>,
+    /// (rep, period, component) as one sort key ([`spiff_key`]), and the cents.
+    spiffs: Vec<(u64, i64)>,
     claws: Vec<super::Claw>,
 }
 
@@ -309,9 +304,12 @@ impl Pricer<'_> {
         let hits: Vec<Hits> = events
             .iter()
             .map(|(cancels, won)| {
-                let mut spiffs: Vec<(usize, usize, usize, i64)> =
-                    self.spiff_hits(won).into_iter().map(|h| (h.0, h.1, h.2, h.4)).collect();
-                spiffs.sort_by_key(|h| (h.0, h.1, h.2));
+                let mut spiffs: Vec<(u64, i64)> = self
+                    .spiff_hits(won)
+                    .into_iter()
+                    .map(|h| (spiff_key(h.0, h.1, h.2), h.4))
+                    .collect();
+                spiffs.sort_by_key(|h| h.0);
                 let mut claws: Vec<super::Claw> = self.claw_hits(cancels).into_iter().map(|c| c.0).collect();
                 claws.sort_by_key(|h| (h.rep, h.cancel_period));
                 Hits { spiffs, claws }
@@ -465,12 +463,13 @@ impl Pricer<'_> {
                         Step::Spiff { .. } => {
                             // Hits are sorted as the loops visit (rep, period, component).
                             for (j, (h, at)) in hits.iter().zip(&mut spiff_at).enumerate() {
-                                while h.spiffs.get(*at).is_some_and(|x| (x.0, x.1, x.2) < (r, p, ci)) {
+                                let key = spiff_key(r, p, ci);
+                                while h.spiffs.get(*at).is_some_and(|x| x.0 < key) {
                                     *at += 1;
                                 }
                                 let mut s = Some(0i64);
-                                while let Some(x) = h.spiffs.get(*at).filter(|x| (x.0, x.1, x.2) == (r, p, ci)) {
-                                    s = s.and_then(|s| s.checked_add(x.3));
+                                while let Some(x) = h.spiffs.get(*at).filter(|x| x.0 == key) {
+                                    s = s.and_then(|s| s.checked_add(x.1));
                                     *at += 1;
                                 }
                                 add(j, s, earned);
@@ -554,6 +553,13 @@ impl Pricer<'_> {
         }
         out.bad.extend(bad.iter().enumerate().filter(|x| *x.1).map(|x| x.0));
     }
+}
+
+/// (rep, period, component) as one number that sorts as the tuple (reps
+/// below 2^32, periods and components below 2^16).
+#[inline(always)]
+fn spiff_key(r: usize, p: usize, ci: usize) -> u64 {
+    ((r as u64) << 32) | ((p as u64) << 16) | ci as u64
 }
 
 /// A money amount already rounded to cents, as 64-bit cents.
