@@ -354,7 +354,7 @@ fn replays_evaluate(own_only: bool) {
         assert_eq!(money_cents(c[3]), by_rep[c[0]], "P90 pay of {}", c[0]);
         assert!(c[1] == "0.0000" || c[1] == "1.0000", "{l}");
     }
-    // The generic engine gives the same bytes as the fast path.
+    // The traced program (--generic) gives the same bytes as the batches.
     fuerza(dir.path())
         .args([
             "simulate",
@@ -372,7 +372,7 @@ fn replays_evaluate(own_only: bool) {
     assert_eq!(
         read(&dir.path().join("gen/forecast.csv")),
         forecast,
-        "generic and fast paths differ"
+        "traced and batched runs differ"
     );
 }
 

@@ -233,7 +233,7 @@ pub enum Command {
         /// Output folder (default: out/<plan file stem>-forecast).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Pay every trial with the generic engine (slower; the same cents).
+        /// Pay every trial through the traced pay program, as evaluate pays (slower; the same cents).
         #[arg(long, hide = true)]
         generic: bool,
     },

@@ -29,7 +29,7 @@ pub struct Args {
     pub threads: Option<usize>,
     /// Output folder.
     pub out: Option<PathBuf>,
-    /// Pay every trial with the generic engine (slower; same cents).
+    /// Pay every trial through the traced pay program, as evaluate pays (slower; same cents).
     pub generic: bool,
     /// The command line, for the manifest.
     pub argv: Vec<String>,
@@ -318,7 +318,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         ));
     }
     if !pricer.is_fast() {
-        notes.push("the plan is paid by the generic engine in every trial (slower, same cents)".into());
+        notes.push("every trial is paid by the traced pay program, as evaluate pays (slower, same cents)".into());
     }
     warnings.extend(inp.problems.warnings.iter().cloned());
     print_notes(&notes);
