@@ -54,7 +54,7 @@ impl TrialRng {
         rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut self.rng)
     }
 
-    /// Poisson with mean `lambda` (Knuth below 30, else a rounded normal).
+    /// Poisson with mean `lambda` (inversion of one uniform below 30, else a rounded normal).
     pub fn poisson(&mut self, lambda: f64) -> u32 {
         self.poisson_with(lambda, (-lambda).exp())
     }
@@ -65,12 +65,15 @@ impl TrialRng {
             return 0;
         }
         if lambda < 30.0 {
-            let l = limit;
-            let mut k = 0u32;
-            let mut p = self.unit();
-            while p > l {
+            // Inversion: one uniform, the cumulative probabilities summed up to it.
+            let u = self.unit();
+            let (mut k, mut p, mut cum) = (0u32, limit, limit);
+            // The sum can stop a rounding short of 1: the bound ends the loop.
+            let most = (10.0 * lambda) as u32 + 100;
+            while u > cum && k < most {
                 k += 1;
-                p *= self.unit();
+                p *= lambda / f64::from(k);
+                cum += p;
             }
             k
         } else {
@@ -427,7 +430,24 @@ pub fn draw_pipeline(model: &Model, seed: u64, trial: u64, mut add: impl FnMut(u
 
 #[cfg(test)]
 mod tests {
-    use super::to_cents;
+    use super::{to_cents, TrialRng};
+
+    #[test]
+    fn poisson_counts_have_the_mean_and_variance_of_the_law() {
+        for lambda in [0.05, 0.3, 2.5, 12.0, 29.0] {
+            let mut rng = TrialRng::new(7, 9, 3);
+            let n = 200_000;
+            let xs: Vec<f64> = (0..n).map(|_| f64::from(rng.poisson(lambda))).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+            // Within 5 standard errors of λ (the mean's SE is √(λ/n)); the variance within 3%.
+            assert!((mean - lambda).abs() < 5.0 * (lambda / n as f64).sqrt(), "{lambda}: mean {mean}");
+            assert!((var / lambda - 1.0).abs() < 0.03, "{lambda}: variance {var}");
+            // P(0) = e^-λ.
+            let zeros = xs.iter().filter(|&&x| x == 0.0).count() as f64 / n as f64;
+            assert!((zeros - (-lambda).exp()).abs() < 0.005, "{lambda}: P(0) {zeros}");
+        }
+    }
     use crate::sim::model::MAX_DRAW_CENTS;
 
     #[test]

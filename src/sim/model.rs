@@ -623,8 +623,20 @@ impl Model {
     /// key (the first of them) with their summed share. Trials then draw and
     /// pay one cell per kind of credit the plans need, whatever the number of
     /// products and deal types in the data. Cancelled and won rows keep their
-    /// own keys.
+    /// own keys; a rep no plan claws back from draws no cancellations.
     pub fn merge_keys(&mut self, plans: &[(&Plan, &Roster)]) {
+        // Cancellations only where some plan claws back: the others would be drawn for nothing.
+        for (r, m) in self.reps.iter_mut().enumerate() {
+            let clawed = plans.iter().any(|(plan, roster)| {
+                roster
+                    .reps
+                    .get(r)
+                    .is_some_and(|rep| plan.schemes[rep.scheme].clawback_days.is_some())
+            });
+            if !clawed {
+                m.cancels = Events::default();
+            }
+        }
         let product = |key: u32| -> Option<&str> {
             match key_product(key) {
                 0 => None,
