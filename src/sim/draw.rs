@@ -441,7 +441,10 @@ mod tests {
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
             // Within 5 standard errors of λ (the mean's SE is √(λ/n)); the variance within 3%.
-            assert!((mean - lambda).abs() < 5.0 * (lambda / n as f64).sqrt(), "{lambda}: mean {mean}");
+            assert!(
+                (mean - lambda).abs() < 5.0 * (lambda / n as f64).sqrt(),
+                "{lambda}: mean {mean}"
+            );
             assert!((var / lambda - 1.0).abs() < 0.03, "{lambda}: variance {var}");
             // P(0) = e^-λ.
             let zeros = xs.iter().filter(|&&x| x == 0.0).count() as f64 / n as f64;

@@ -242,6 +242,9 @@ pub struct ChunkPay {
     pub bad: Vec<usize>,
     earned: Vec<i64>,
     commission: Vec<i64>,
+    /// Per rep: its SPIFF hits (period, component, trial, cents) and clawbacks (trial, row).
+    spiffs: Vec<Vec<(usize, usize, usize, i64)>>,
+    clawed: Vec<Vec<(usize, super::Claw)>>,
     scratch: Vec<i128>,
     scratch2: Vec<i128>,
 }
@@ -254,13 +257,6 @@ struct Year {
     incentive: i64,
     total: i64,
     credit: i128,
-}
-
-/// One trial's SPIFF and clawback hits under the plan, sorted by rep.
-struct Hits {
-    /// (rep, period, component) as one sort key ([`spiff_key`]), and the cents.
-    spiffs: Vec<(u64, i64)>,
-    claws: Vec<super::Claw>,
 }
 
 impl Pricer<'_> {
@@ -301,24 +297,24 @@ impl Pricer<'_> {
         out.year.resize(nr * m, (0, 0, 0));
         out.bad.clear();
         let mut bad = vec![false; m];
-        let hits: Vec<Hits> = events
-            .iter()
-            .map(|(cancels, won)| {
-                let mut spiffs: Vec<(u64, i64)> = self
-                    .spiff_hits(won)
-                    .into_iter()
-                    .map(|h| (spiff_key(h.0, h.1, h.2), h.4))
-                    .collect();
-                spiffs.sort_by_key(|h| h.0);
-                let mut claws: Vec<super::Claw> = self.claw_hits(cancels).into_iter().map(|c| c.0).collect();
-                claws.sort_by_key(|h| (h.rep, h.cancel_period));
-                Hits { spiffs, claws }
-            })
-            .collect();
-        let mut cursor = vec![0usize; m];
-        let mut claw_span = vec![(0usize, 0usize); m];
+        // The chunk's SPIFF hits and clawbacks, by rep: each rep reads only its own.
+        let mut spiffs = std::mem::take(&mut out.spiffs);
+        let mut clawed = std::mem::take(&mut out.clawed);
+        spiffs.resize_with(nr, Vec::new);
+        clawed.resize_with(nr, Vec::new);
+        spiffs.iter_mut().for_each(Vec::clear);
+        clawed.iter_mut().for_each(Vec::clear);
+        for (j, (cancels, won)) in events.iter().enumerate() {
+            for h in self.spiff_hits(won) {
+                spiffs[h.0].push((h.1, h.2, j, h.4));
+            }
+            for (c, _) in self.claw_hits(cancels) {
+                clawed[c.rep].push((j, c));
+            }
+        }
+        let mut sums: Vec<Option<i64>> = vec![Some(0); m];
+        let mut claw_cents: Vec<i64> = Vec::new();
         let mut state: Vec<Year> = Vec::with_capacity(m);
-        let mut spiff_at = vec![0usize; m];
         for r in 0..nr {
             let rt = &self.program.reps[r];
             let st = &self.program.schemes[rt.scheme];
@@ -461,17 +457,13 @@ impl Pricer<'_> {
                             }
                         }
                         Step::Spiff { .. } => {
-                            // Hits are sorted as the loops visit (rep, period, component).
-                            for (j, (h, at)) in hits.iter().zip(&mut spiff_at).enumerate() {
-                                let key = spiff_key(r, p, ci);
-                                while h.spiffs.get(*at).is_some_and(|x| x.0 < key) {
-                                    *at += 1;
+                            sums.fill(Some(0));
+                            for &(hp, hci, j, cents) in &spiffs[r] {
+                                if (hp, hci) == (p, ci) {
+                                    sums[j] = sums[j].and_then(|s| s.checked_add(cents));
                                 }
-                                let mut s = Some(0i64);
-                                while let Some(x) = h.spiffs.get(*at).filter(|x| x.0 == key) {
-                                    s = s.and_then(|s| s.checked_add(x.1));
-                                    *at += 1;
-                                }
+                            }
+                            for (j, &s) in sums.iter().enumerate() {
                                 add(j, s, earned);
                             }
                         }
@@ -492,13 +484,28 @@ impl Pricer<'_> {
             }
             // Trial by trial: scheme caps, clawbacks, draws (period after period
             // for the whole batch; each trial carries its own year).
-            for (j, cur) in cursor.iter_mut().enumerate() {
-                let h = &hits[j].claws;
-                let from = *cur;
-                while h.get(*cur).is_some_and(|x| x.rep <= r) {
-                    *cur += 1;
+            // The rep's clawbacks, per cancel period and trial, at their close
+            // periods' commission per unit of credit.
+            claw_cents.clear();
+            claw_cents.resize(nm, 0);
+            for (j, c) in &clawed[r] {
+                let j = *j;
+                let x = (|| -> Option<i64> {
+                    let cm = *out.commission.get(c.close_period * m + j)?;
+                    let cr = *credit.get(c.close_period * m + j)?;
+                    // Exact integers, or the decimal rule where they cannot tell.
+                    let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr) {
+                        Some(x) => x,
+                        None => settle::clawback(self.claw_credit(c), Decimal::new(cm, 2), self.dec(cr)?, rounding)
+                            .ok()?
+                            .unwrap_or(0),
+                    };
+                    claw_cents[c.cancel_period * m + j].checked_add(i64::try_from(x).ok()?)
+                })();
+                match x {
+                    Some(x) => claw_cents[c.cancel_period * m + j] = x,
+                    None => bad[j] = true,
                 }
-                claw_span[j] = (from, *cur);
             }
             state.clear();
             state.resize(m, Year::default());
@@ -507,26 +514,9 @@ impl Pricer<'_> {
                 let (d, recoverable) = self.guarantee[r * n + p];
                 for (j, y) in state.iter_mut().enumerate() {
                     let i = p * m + j;
-                    let (a, b) = claw_span[j];
-                    let claws = &hits[j].claws[a..b];
                     let paid = (|| -> Option<i64> {
                         let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut y.so_far)?;
-                        let mut claw = 0i64;
-                        for c in claws.iter().filter(|c| c.cancel_period == p) {
-                            let cm = *out.commission.get(c.close_period * m + j)?;
-                            let cr = *credit.get(c.close_period * m + j)?;
-                            // Exact integers, or the decimal rule where they cannot tell.
-                            let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr) {
-                                Some(x) => x,
-                                None => {
-                                    settle::clawback(self.claw_credit(c), Decimal::new(cm, 2), self.dec(cr)?, rounding)
-                                        .ok()?
-                                        .unwrap_or(0)
-                                }
-                            };
-                            claw = claw.checked_add(i64::try_from(x).ok()?)?;
-                        }
-                        let net = capped.earned.plus(claw)?;
+                        let net = capped.earned.plus(claw_cents[i])?;
                         Some(settle::settle(net, d, recoverable, &mut y.balance)?.paid)
                     })();
                     let o = at + i;
@@ -552,14 +542,9 @@ impl Pricer<'_> {
             }
         }
         out.bad.extend(bad.iter().enumerate().filter(|x| *x.1).map(|x| x.0));
+        out.spiffs = spiffs;
+        out.clawed = clawed;
     }
-}
-
-/// (rep, period, component) as one number that sorts as the tuple (reps
-/// below 2^32, periods and components below 2^16).
-#[inline(always)]
-fn spiff_key(r: usize, p: usize, ci: usize) -> u64 {
-    ((r as u64) << 32) | ((p as u64) << 16) | ci as u64
 }
 
 /// A money amount already rounded to cents, as 64-bit cents.
