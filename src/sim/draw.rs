@@ -370,15 +370,25 @@ pub fn draw_rep(
     for (block, amounts) in blocks.chunks_exact_mut(n * k).zip(amounts.chunks_exact(n)) {
         for (p, (cell, &a)) in block.chunks_exact_mut(k).zip(amounts).enumerate() {
             let total = to_cents(a * m.scale[p]);
-            let mut left = total;
-            for (j, (_, share)) in m.mix.iter().enumerate() {
-                let v = if j + 1 == k {
-                    left
-                } else {
-                    to_cents(total as f64 * share).min(left)
-                };
-                cell[j] = v;
-                left -= v;
+            // Each key its share, the last what is left. When the shares' cents
+            // fit in the total (nearly always), no key is cut: the rounded
+            // shares are the cells, worked out side by side.
+            let (head, last) = cell.split_at_mut(k - 1);
+            let mut sum = 0i64;
+            for (c, (_, share)) in head.iter_mut().zip(&m.mix) {
+                *c = to_cents(total as f64 * share);
+                sum += *c;
+            }
+            if sum <= total {
+                last[0] = total - sum;
+            } else {
+                // A key is cut to what the keys before it left.
+                let mut left = total;
+                for c in head.iter_mut() {
+                    *c = (*c).min(left);
+                    left -= *c;
+                }
+                last[0] = left;
             }
         }
     }

@@ -213,11 +213,23 @@ fn book_into(
         }
         return;
     }
+    // Drawn cells are at most MAX_DRAW_CENTS (10^15): with weights below 9,000
+    // units per cent each product fits 64 bits (checked all the same).
+    let small = ws.iter().all(|w| w.unsigned_abs() < 9_000);
+    let ws64: Vec<i64> = ws.iter().map(|&w| w as i64).collect();
     for (j, (block, pipe)) in blocks.chunks_exact(n * k.max(1)).zip(pipes.chunks_exact(n)).enumerate() {
         for (p, &win) in pipe.iter().enumerate() {
             let cell = &block[p * k..(p + 1) * k];
             let booked = if uniform {
                 i128::from(cell.iter().sum::<i64>()) * ws.first().copied().unwrap_or(0)
+            } else if small {
+                cell.iter()
+                    .zip(&ws64)
+                    .map(|(&c, &w)| {
+                        c.checked_mul(w)
+                            .map_or_else(|| i128::from(c) * i128::from(w), i128::from)
+                    })
+                    .sum()
             } else {
                 cell.iter().zip(&ws).map(|(&c, &w)| i128::from(c) * w).sum()
             };
@@ -409,24 +421,13 @@ impl Pricer<'_> {
                                 add(j, a, earned);
                             }
                         }
-                        Step::Bonus {
-                            target,
-                            curve,
-                            points,
-                            k,
-                        } => {
+                        Step::Bonus { target, curve, .. } => {
                             if q == 0 {
                                 continue;
                             }
-                            let code = tab.xcodes[p * steps.len() + ci];
+                            let exact = tab.bonuses[p * steps.len() + ci].as_ref();
                             for (j, &c) in cred.iter().enumerate() {
-                                let exact = match (points, code) {
-                                    (Some(points), XCode::Exact(sn, sd)) => {
-                                        crate::comp::exact::bonus_exact(points, *k, sn, sd, c, q)
-                                    }
-                                    _ => None,
-                                };
-                                let a = exact.or_else(|| {
+                                let a = exact.and_then(|b| b.cents(c)).or_else(|| {
                                     let a = self.dec(c)?.checked_div(t.quota)?;
                                     let fa = curve_at(curve, a);
                                     if fa.is_zero() {
@@ -449,7 +450,7 @@ impl Pricer<'_> {
                             let code = tab.xcodes[p * steps.len() + ci];
                             for (j, &c) in cred.iter().enumerate() {
                                 let hit = match (at_units, code) {
-                                    (Some(u), XCode::Exact(..)) => crate::comp::exact::reached(c, q, *k, *u),
+                                    (Some(u), XCode::Exact) => crate::comp::exact::reached(c, q, *k, *u),
                                     _ => None,
                                 }
                                 .or_else(|| Some(self.dec(c)?.checked_div(t.quota)? >= *mark));

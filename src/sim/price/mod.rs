@@ -195,15 +195,14 @@ struct Claw {
     units: i128,
 }
 
-/// How a bonus or milestone is worked out for one rep and period.
+/// How a milestone is worked out for one rep and period.
 #[derive(Debug, Clone, Copy)]
 enum XCode {
     /// By the decimal rule: the numbers are so large or so fine that the
     /// decimal rounding at 28 digits could decide a cent.
     Decimal,
-    /// In exact integers; a bonus's target × active share of the period as
-    /// the fraction (numerator, denominator) (a milestone ignores it).
-    Exact(i128, i128),
+    /// In exact integers.
+    Exact,
 }
 
 /// One rep's compiled tables.
@@ -212,8 +211,10 @@ struct RepTables {
     /// Per component: where its tier tables start (commissions; period p's
     /// bounds at `lo[off + p × k..][..k]`, its `above` bound at `above[aoff + p]`).
     offs: Vec<(usize, usize)>,
-    /// Per period and component (`p × components + c`): bonus and milestone codes.
+    /// Per period and component (`p × components + c`): milestone codes.
     xcodes: Vec<XCode>,
+    /// Alike: a bonus compiled for exact integers (`None`: the decimal rule).
+    bonuses: Vec<Option<crate::comp::exact::BonusLine>>,
 }
 
 /// A plan compiled against a roster and a model's keys.
@@ -553,21 +554,21 @@ impl<'a> Pricer<'a> {
             for t in &rt.periods {
                 let qu = units(t.quota, scale).unwrap_or(0);
                 for st in &steps[rt.scheme] {
-                    tab.xcodes.push(match st {
+                    tab.bonuses.push(match st {
                         Step::Bonus {
                             target,
                             points: Some(points),
                             k,
                             ..
-                        } => match crate::comp::exact::share(*target, t.num, t.year_den) {
-                            Some((sn, sd)) if crate::comp::exact::exact_ok(points, *k, qu, Some((sn, sd))) => {
-                                XCode::Exact(sn, sd)
-                            }
-                            _ => XCode::Decimal,
-                        },
+                        } => crate::comp::exact::share(*target, t.num, t.year_den)
+                            .filter(|&s| crate::comp::exact::exact_ok(points, *k, qu, Some(s)))
+                            .and_then(|(sn, sd)| crate::comp::exact::BonusLine::new(points, *k, sn, sd, qu)),
+                        _ => None,
+                    });
+                    tab.xcodes.push(match st {
                         Step::Milestone {
                             at_units: Some(at), k, ..
-                        } if crate::comp::exact::exact_ok(&[(*at, 0)], *k, qu, None) => XCode::Exact(1, 1),
+                        } if crate::comp::exact::exact_ok(&[(*at, 0)], *k, qu, None) => XCode::Exact,
                         _ => XCode::Decimal,
                     });
                 }
@@ -900,10 +901,8 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
                 .filter(|w| {
                     pricers.iter().any(|pr| {
                         let s = pr.program.reps[r].scheme;
-                        pr.plan.schemes[s].components.iter().any(|c| match &c.kind {
-                            ComponentKind::Spiff { filter, min_amount, .. } => {
-                                filter.passes(key_type(w.key), pr.product(w.key)) && w.amount >= *min_amount
-                            }
+                        pr.steps[s].iter().any(|st| match st {
+                            Step::Spiff { pass, min_amount, .. } => pass[w.key as usize] && w.amount >= *min_amount,
                             _ => false,
                         })
                     })
