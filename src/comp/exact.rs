@@ -220,15 +220,19 @@ pub fn clawback_exact(h: i128, commission: i128, credit: i128) -> Option<i128> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_compiled_bonus_pays_the_exact_rule() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |m: u64| {
+    /// Pseudo-random numbers below a bound (xorshift), from a seed.
+    fn numbers(mut x: u64) -> impl FnMut(u64) -> i128 {
+        move |m: u64| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             (x % m) as i128
-        };
+        }
+    }
+
+    #[test]
+    fn a_compiled_bonus_pays_the_exact_rule() {
+        let mut next = numbers(0x9E37_79B9_7F4A_7C15);
         let curves: [&[(i128, i128)]; 4] = [
             &[(60, 30), (100, 100), (140, 180)],
             &[(50, 25), (100, 100), (150, 175)],
@@ -259,13 +263,7 @@ mod tests {
         use crate::comp::settle::clawback;
         use crate::units::Rounding;
         use rust_decimal::Decimal;
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m) as i128
-        };
+        let mut next = numbers(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             // Units of 10^-4: a row, its period's credit, the commission in cents.
             let cr = next(10_000_000_000) + 1;
