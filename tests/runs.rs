@@ -209,9 +209,17 @@ fn a_killed_run_leaves_the_folder_wholly_old_or_wholly_new() {
     let deals = std::fs::read_to_string(d.join("data/deals.csv")).unwrap();
     std::fs::write(d.join("data/deals.csv"), deals.replacen(",new,", ",renewal,", 500)).unwrap();
     let (mut old, mut new) = (0, 0);
-    for i in 0..30u32 {
+    // Kills spread over the run's length, then (on a machine slower now than
+    // when the run was timed) later ones, until one lands after the swap.
+    let delays = (0..30u32)
+        .map(|i| f64::from(i) / 24.0)
+        .chain((1..=6).map(|j| f64::from(1u32 << j)));
+    for (i, f) in delays.enumerate() {
+        if i >= 30 && new > 0 {
+            break;
+        }
         let mut child = fuerza().args(args).current_dir(d).spawn().unwrap();
-        std::thread::sleep(span.mul_f64(f64::from(i) / 24.0));
+        std::thread::sleep(span.mul_f64(f));
         let _ = child.kill();
         let _ = child.wait();
         let m = consistent(&d.join("out/run")).unwrap_or_else(|e| panic!("kill {i}: {e}"));
@@ -226,5 +234,5 @@ fn a_killed_run_leaves_the_folder_wholly_old_or_wholly_new() {
     consistent(&d.join("out/run")).unwrap();
     assert!(leftovers(&d.join("out")).is_empty(), "{:?}", leftovers(&d.join("out")));
     eprintln!("killed runs: {old} left the old folder, {new} the new one");
-    assert!(old + new == 30 && new > 0, "old {old}, new {new}");
+    assert!(old >= 1 && new > 0, "old {old}, new {new}");
 }
