@@ -129,6 +129,11 @@ fn the_same_seed_gives_the_same_bytes_for_any_number_of_threads() {
         runs[0]["model.csv"], other["model.csv"],
         "the fit does not depend on the seed"
     );
+    // model.csv shows the model as fitted: an SDR (a scheme without clawbacks,
+    // whose cancellations the trials do not draw) keeps its fitted rate.
+    let model = read_str(&runs[0]["model.csv"]);
+    let sdr02 = model.lines().find(|l| l.starts_with("SDR02,")).unwrap();
+    assert_eq!(sdr02.split(',').nth(8), Some("0.5000"), "{sdr02}");
 }
 
 #[test]

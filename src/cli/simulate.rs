@@ -227,15 +227,18 @@ pub fn fit_check(model: &Model) -> Option<(usize, f64, f64)> {
 pub fn run(args: &Args) -> Result<(), Failure> {
     check_trials(args.trials)?;
     check_threads(args.threads)?;
-    let (mut prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
-    prep.model.merge_keys(&[(&prep.inputs.plan.plan, &prep.inputs.roster)]);
+    let (prep, mut warnings) = prepare(&args.plan, args.data.as_deref())?;
     let inp = &prep.inputs;
+    // model.csv and the notes show the model as fitted; the trials run on it
+    // with the keys the plan does not tell apart merged.
     let model = &prep.model;
+    let mut merged = prep.model.clone();
+    merged.merge_keys(&[(&inp.plan.plan, &inp.roster)]);
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
-    let pricer = Pricer::new(p, roster, cal, &inp.quotas, model, args.generic);
+    let pricer = Pricer::new(p, roster, cal, &inp.quotas, &merged, args.generic);
     let pool = pool(args.threads)?;
     let outcomes = run_trials(
-        model,
+        &merged,
         std::slice::from_ref(&pricer),
         args.seed,
         args.trials,

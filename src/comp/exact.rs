@@ -111,7 +111,10 @@ fn round_ratio(n: i128, d: i128) -> Option<i64> {
 /// with the products that do not depend on the credit worked out once, and
 /// the last division in floating point where its error (below 5 × 10^-16 of
 /// the amount) provably cannot decide the cent; [`bonus_exact`] itself
-/// otherwise. Always the cents `bonus_exact` gives.
+/// otherwise. The cents `bonus_exact` gives wherever it gives them; where it
+/// gives none only because a product leaves 128 bits, the exact rational's
+/// cents, which are the decimal rule's within the bounds of [`exact_ok`]
+/// (the only bonuses compiled this way).
 #[derive(Debug, Clone)]
 pub struct BonusLine {
     points: Vec<(i128, i128)>,
@@ -196,12 +199,20 @@ impl BonusLine {
 /// the period paid no commission or had no credit). `None` where the decimal
 /// rule decides: a product beyond 128 bits, a result of 10^15 cents or more
 /// (where the decimal quotient's 28 digits no longer reach 2^-32 of a cent),
-/// or one within 2^-32 of a cent's half.
-pub fn clawback_exact(h: i128, commission: i128, credit: i128) -> Option<i128> {
+/// or one within 2^-32 of a cent's half; and where `h × commission`, in units
+/// of 10^-`scale` of the currency times cents, is 7 × 10^28 or more in the
+/// currency squared, where the decimal rule divides first and keeps only 28
+/// digits of the rate.
+pub fn clawback_exact(h: i128, commission: i128, credit: i128, scale: u32) -> Option<i128> {
     if credit == 0 || commission == 0 {
         return Some(0);
     }
     let n = h.checked_mul(commission)?;
+    if let Some(limit) = 10i128.checked_pow(28 + scale + 2).and_then(|x| x.checked_mul(7)) {
+        if n.unsigned_abs() >= limit.unsigned_abs() {
+            return None;
+        }
+    }
     let negative = (n < 0) != (credit < 0);
     let (a, d) = (n.unsigned_abs(), credit.unsigned_abs());
     let (q, r) = (a / d, a % d);
@@ -278,15 +289,23 @@ mod tests {
                 )
                 .unwrap()
                 .unwrap_or(0);
-                if let Some(got) = clawback_exact(h, cm, cr) {
+                if let Some(got) = clawback_exact(h, cm, cr, 4) {
                     assert_eq!(got, want, "{h} {cm} {cr}");
                 }
             }
         }
         // Exactly half a cent: the decimal rule decides.
-        assert_eq!(clawback_exact(1, 1, 2), None);
-        assert_eq!(clawback_exact(5, 0, 7), Some(0));
-        assert_eq!(clawback_exact(2, 300, 4), Some(-150));
+        assert_eq!(clawback_exact(1, 1, 2, 2), None);
+        assert_eq!(clawback_exact(5, 0, 7, 2), Some(0));
+        assert_eq!(clawback_exact(2, 300, 4, 2), Some(-150));
+        // A row of 10^19 at scale 2 (10^21 units) on 10^10 of commission (10^12 cents):
+        // 10^29 in the currency squared, where the decimal rule divides first: it decides.
+        assert_eq!(clawback_exact(10i128.pow(21), 10i128.pow(12), 10i128.pow(25), 2), None);
+        // A tenth of that row is multiplied first by the decimal rule: exact integers.
+        assert_eq!(
+            clawback_exact(10i128.pow(20), 10i128.pow(12), 10i128.pow(25), 2),
+            Some(-10_000_000)
+        );
     }
 
     #[test]

@@ -74,6 +74,10 @@ impl TrialRng {
                 k += 1;
                 p *= lambda / f64::from(k);
                 cum += p;
+                if p < f64::EPSILON * cum {
+                    // The rest of the tail no longer moves the sum: this is the count.
+                    break;
+                }
             }
             k
         } else {

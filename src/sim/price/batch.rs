@@ -495,7 +495,7 @@ impl Pricer<'_> {
                     let cm = *out.commission.get(c.close_period * m + j)?;
                     let cr = *credit.get(c.close_period * m + j)?;
                     // Exact integers, or the decimal rule where they cannot tell.
-                    let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr) {
+                    let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr, scale) {
                         Some(x) => x,
                         None => settle::clawback(self.claw_credit(c), Decimal::new(cm, 2), self.dec(cr)?, rounding)
                             .ok()?
