@@ -3,7 +3,7 @@
 //! documented maximums, more trials than the results of a roster may keep,
 //! `generate` asked for more than it writes — each a clear error, fast, with
 //! nothing written; and a 30,000-deep reporting chain on team credit with an
-//! override, paid by the engine and by the simulation's fast path in time
+//! override, paid by the engine and by the simulation's batches in time
 //! linear in the roster, to the cent of the closed form.
 
 use fuerza::calendar::{day_number, parse_date, Calendar};

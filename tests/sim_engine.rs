@@ -8,15 +8,15 @@
 //! (a tier bound, an `above` bound, a bonus curve point, a milestone), and
 //! each trial is paid twice:
 //!
-//! - by the simulation, `Pricer::pay` (the kernel, the integer fast path, or
-//!   whatever the pricer picks), into `Paid::detailed()` and into a plain `Paid`;
-//! - by the engine itself, `comp::try_evaluate` on the ledger the pricer books
-//!   for the trial ([`engine_cents`]).
+//! - by the simulation, `Pricer::pay` (the batches, as a batch of one; or the
+//!   traced program where the pricer needs it), into `Paid::detailed()` and
+//!   into a plain `Paid`;
+//! - by the traced pay program itself, `comp::try_evaluate` on the ledger the
+//!   pricer books for the trial ([`engine_cents`]).
 //!
 //! Every rep and period must agree: incentive paid and total pay to the cent,
 //! the rep's credit (own or team, as its scheme counts it) and own credit in the
-//! pricer's credit units (10^-scale), and the year and period sums the kernel
-//! keeps. The generated plans cover the plan reference: periods, rounding,
+//! pricer's credit units (10^-scale). The generated plans cover the plan reference: periods, rounding,
 //! several schemes (quota, base, target, weights, product multipliers, ramp,
 //! period and year caps, draws, clawback windows, own / direct_team / team
 //! credit) and every component kind (commission with 1–4 tiers, marginal or
@@ -139,7 +139,7 @@ fn engine_cents(
 }
 
 /// Credit units of 10^-scale as the simulation counts an exact credit: the
-/// nearest unit, half to even (exact whenever the fast path pays).
+/// nearest unit, half to even (exact whenever the batches pay).
 fn credit_units(d: Decimal, scale: u32) -> Option<i128> {
     let r = d.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven);
     r.mantissa()
@@ -326,7 +326,7 @@ enum Mode {
     Any,
     /// Team credit, overrides, SPIFFs, clawbacks, draws and caps, all in every plan.
     Everything,
-    /// What the kernel pays: commission, bonus and milestone on own credit, no
+    /// Commission-only plans (the old kernel's): commission, bonus and milestone on own credit, no
     /// clawback, weights and multipliers in tenths.
     Kernel,
 }
@@ -820,7 +820,7 @@ fn scheme(mode: Mode, role: Role) -> BoxedStrategy<SchemeSpec> {
             prop_oneof![2 => tenths, 1 => ten_thousandths].boxed(),
         )
     };
-    // Scheme caps in mills; in fractions of a cent only rarely, and not for the kernel.
+    // Scheme caps in mills; in fractions of a cent only rarely, and not for commission-only plans.
     let cap = |lo: u64, hi: u64| {
         let whole = (lo..hi).prop_map(|x| x * 1000);
         if mode == Mode::Any {
@@ -1494,7 +1494,7 @@ fn golden_case_plans_with_their_data_pay_the_same_cents_as_the_engine() {
 /// A finding of the strategies above, shrunk (before their weights were kept
 /// to at most 10 decimals of weight × multiplier): one rep, one scheme paying
 /// 1% on renewal deals of Analytics weighted 0.333333 × 0.333333 =
-/// 0.111110888889 per unit. Credit that fine is beyond the fast path's 10^-12,
+/// 0.111110888889 per unit. Credit that fine is beyond the batches' 10^-12,
 /// so the pricer pays the plan with the engine (incentive and total pay agree
 /// to the cent, and so does the credit), but its own-credit counts
 /// (`Paid::own`, which the forecast sums into its credit per period and its

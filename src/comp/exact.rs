@@ -13,7 +13,7 @@ fn pow10(k: u32) -> i128 {
 /// target × share `sn / sd`. The engine rounds attainment and its products to
 /// 28 significant digits: that cannot move attainment across a point while
 /// q × 10^k × (largest point + 2) stays below 10^27, nor a bonus by 10^-11 of
-/// a cent (far inside the kernel's 2^-33 margin around a cent's half) while
+/// a cent (far inside the 2^-33 margin around a cent's half of [`bonus_exact`]) while
 /// 100 × target × share × (steepest slope + largest payout) × (largest point
 /// + 2) stays below 10^15.
 pub fn exact_ok(points: &[(i128, i128)], k: u32, q: i128, share: Option<(i128, i128)>) -> bool {

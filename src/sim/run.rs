@@ -23,7 +23,7 @@ pub struct Outcome {
     pub periods: usize,
     /// Credit units are 10^-scale.
     pub scale: u32,
-    /// Whether the fast path paid the plan.
+    /// Whether the batches paid the plan (else the traced program, trial by trial).
     pub fast: bool,
     /// Per trial, per period then FY: total incentive paid, cents (`t × (periods + 1) + p`).
     pub incentive: Vec<i64>,

@@ -587,7 +587,7 @@ mod tests {
     }
 
     #[test]
-    fn kernel_lines_are_the_lines() {
+    fn the_64_bit_tier_lines_are_the_lines() {
         for rate in ["0.02", "0.065", "1.5", "0.0125", "12"] {
             let r = Rate::new(rate.parse().unwrap_or_default());
             for scale in [2u32, 3, 4, 6] {
