@@ -9,7 +9,7 @@
 //! clawbacks and draws. Same rules, same cents as `evaluate`; tested against
 //! it in `tests/sim_engine.rs`.
 
-use super::{line, Pricer, Rate, Step, XCode, POW10_U64};
+use super::{line, money_cents, Pricer, Rate, Step, XCode, POW10_U64};
 use crate::comp::components::{bonus_amount, curve_at};
 use crate::comp::program::tier_amount;
 use crate::comp::settle::{self, Cents};
@@ -131,19 +131,12 @@ impl Chunk {
     /// `whole`, one total per period ([`Pricer::whole`]).
     pub fn book(&mut self, pr: &Pricer, r: usize, blocks: &[i64], pipes: &[i64], whole: bool) {
         let (n, m) = (self.n, self.m);
-        let s = pr.program.reps[r].scheme;
-        let wm = &pr.wm[s];
-        let mix = &pr.model.reps[r].mix;
         let at = r * n * m;
-        book_into(wm, None, mix, whole, n, m, blocks, pipes, &mut self.own[at..at + n * m]);
-        for (c, f) in self.filtered.iter_mut().enumerate() {
-            let mine = pr.class_tree[c]
-                || pr.steps[s]
-                    .iter()
-                    .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
-            if mine {
-                let pass = &pr.classes[c];
-                book_into(wm, Some(pass), mix, whole, n, m, blocks, pipes, &mut f[at..at + n * m]);
+        let rw = &pr.weights[r];
+        book_into(&rw.own, whole, n, m, blocks, pipes, &mut self.own[at..at + n * m]);
+        for (w, f) in rw.classes.iter().zip(&mut self.filtered) {
+            if let Some(w) = w {
+                book_into(w, whole, n, m, blocks, pipes, &mut f[at..at + n * m]);
             }
         }
     }
@@ -179,61 +172,80 @@ impl Chunk {
     }
 }
 
+/// How one rep's drawn cells become credit, worked out once per run: the
+/// weight of pipeline wins and of each of the rep's keys (units per cent),
+/// in its own credit or through a filter.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Weights {
+    w0: i128,
+    ws: Vec<i128>,
+    /// The same in 64 bits, when each cell's product fits them (cells are at
+    /// most MAX_DRAW_CENTS, 10^15, and weights below 9,000; checked all the same).
+    ws64: Option<Vec<i64>>,
+    /// Every key has the same weight.
+    uniform: bool,
+}
+
+impl Weights {
+    /// The weights `wm` by key, through the filter `pass` when given, for the keys of `mix`.
+    pub(super) fn new(wm: &[i128], pass: Option<&[bool]>, mix: &[(u32, f64)]) -> Self {
+        let w = |key: u32| match pass {
+            Some(ps) if !ps[key as usize] => 0,
+            _ => wm[key as usize],
+        };
+        let ws: Vec<i128> = mix.iter().map(|(key, _)| w(*key)).collect();
+        Self {
+            w0: w(0),
+            ws64: ws
+                .iter()
+                .all(|w| w.unsigned_abs() < 9_000)
+                .then(|| ws.iter().map(|&w| w as i64).collect()),
+            uniform: ws.windows(2).all(|x| x[0] == x[1]),
+            ws,
+        }
+    }
+}
+
+/// A rep's [`Weights`]: its own credit's, and per filter class the
+/// filtered credit's when the plan counts it (`None`: not needed).
+#[derive(Debug, Clone, Default)]
+pub(super) struct RepWeights {
+    pub(super) own: Weights,
+    pub(super) classes: Vec<Option<Weights>>,
+}
+
 /// Credit per period and trial (`p × m + j`) from `m` trials' bookings under
-/// the per-key weights `wm`, through the filter `pass` when given; `whole`:
-/// one total per period, the keys' weights being the same.
-#[allow(clippy::too_many_arguments)] // one rep's bookings into one credit table
-fn book_into(
-    wm: &[i128],
-    pass: Option<&[bool]>,
-    mix: &[(u32, f64)],
-    whole: bool,
-    n: usize,
-    m: usize,
-    blocks: &[i64],
-    pipes: &[i64],
-    out: &mut [i128],
-) {
-    let w = |key: u32| match pass {
-        Some(ps) if !ps[key as usize] => 0,
-        _ => wm[key as usize],
-    };
-    let w0 = w(0);
-    let k = if whole { 1 } else { mix.len() };
-    // Keys of one weight are summed before the one multiply: the cost does
-    // not grow with the keys the plan does not tell apart.
-    let ws: Vec<i128> = mix.iter().take(k).map(|(key, _)| w(*key)).collect();
-    let uniform = ws.windows(2).all(|x| x[0] == x[1]);
-    if k == 1 && ws.first() == Some(&w0) {
+/// the weights `w`; `whole`: one total per period (the keys' weights being
+/// the same). Keys of one weight are summed before the one multiply: the
+/// cost does not grow with the keys the plan does not tell apart.
+fn book_into(w: &Weights, whole: bool, n: usize, m: usize, blocks: &[i64], pipes: &[i64], out: &mut [i128]) {
+    let k = if whole { 1 } else { w.ws.len() };
+    let first = w.ws.first().copied().unwrap_or(0);
+    if k == 1 && first == w.w0 {
         // One weight for the bookings and the pipeline wins: one multiply.
         for (j, (block, pipe)) in blocks.chunks_exact(n).zip(pipes.chunks_exact(n)).enumerate() {
             for (p, (&c, &win)) in block.iter().zip(pipe).enumerate() {
-                out[p * m + j] = (i128::from(c) + i128::from(win)) * w0;
+                out[p * m + j] = (i128::from(c) + i128::from(win)) * w.w0;
             }
         }
         return;
     }
-    // Drawn cells are at most MAX_DRAW_CENTS (10^15): with weights below 9,000
-    // units per cent each product fits 64 bits (checked all the same).
-    let small = ws.iter().all(|w| w.unsigned_abs() < 9_000);
-    let ws64: Vec<i64> = ws.iter().map(|&w| w as i64).collect();
     for (j, (block, pipe)) in blocks.chunks_exact(n * k.max(1)).zip(pipes.chunks_exact(n)).enumerate() {
         for (p, &win) in pipe.iter().enumerate() {
             let cell = &block[p * k..(p + 1) * k];
-            let booked = if uniform {
-                i128::from(cell.iter().sum::<i64>()) * ws.first().copied().unwrap_or(0)
-            } else if small {
-                cell.iter()
-                    .zip(&ws64)
+            let booked = match &w.ws64 {
+                _ if w.uniform || whole => i128::from(cell.iter().sum::<i64>()) * first,
+                Some(ws64) => cell
+                    .iter()
+                    .zip(ws64)
                     .map(|(&c, &w)| {
                         c.checked_mul(w)
                             .map_or_else(|| i128::from(c) * i128::from(w), i128::from)
                     })
-                    .sum()
-            } else {
-                cell.iter().zip(&ws).map(|(&c, &w)| i128::from(c) * w).sum()
+                    .sum(),
+                None => cell.iter().zip(&w.ws).map(|(&c, &w)| i128::from(c) * w).sum(),
             };
-            out[p * m + j] = i128::from(win) * w0 + booked;
+            out[p * m + j] = i128::from(win) * w.w0 + booked;
         }
     }
 }
@@ -286,13 +298,20 @@ impl Pricer<'_> {
         let same = |f: &dyn Fn(usize) -> i128| mix.windows(2).all(|x| f(x[0].0 as usize) == f(x[1].0 as usize));
         let wm = &self.wm[s];
         !(same(&|k| wm[k])
-            && self.classes.iter().enumerate().all(|(c, pass)| {
-                let mine = self.class_tree[c]
-                    || self.steps[s]
-                        .iter()
-                        .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c));
-                !mine || same(&|k| if pass[k] { wm[k] } else { 0 })
-            }))
+            && self
+                .classes
+                .iter()
+                .enumerate()
+                .all(|(c, pass)| !self.counts_class(s, c) || same(&|k| if pass[k] { wm[k] } else { 0 })))
+    }
+
+    /// Whether reps of scheme `s` need their credit through filter class `c`:
+    /// a commission of theirs counts it, or a scheme on team credit does.
+    pub(super) fn counts_class(&self, s: usize, c: usize) -> bool {
+        self.class_tree[c]
+            || self.steps[s]
+                .iter()
+                .any(|x| matches!(x, Step::Commission { class: Some(k), .. } if *k == c))
     }
 
     /// Pays the chunk's trials; `events` holds each trial's cancellations and
@@ -433,7 +452,7 @@ impl Pricer<'_> {
                                     if fa.is_zero() {
                                         return Some(0);
                                     }
-                                    money_i64(bonus_amount(*target, t.num, t.year_den, fa, rounding))
+                                    money_cents(bonus_amount(*target, t.num, t.year_den, fa, rounding))
                                 });
                                 add(j, a, earned);
                             }
@@ -546,11 +565,6 @@ impl Pricer<'_> {
         out.spiffs = spiffs;
         out.clawed = clawed;
     }
-}
-
-/// A money amount already rounded to cents, as 64-bit cents.
-fn money_i64(d: Decimal) -> Option<i64> {
-    settle::decimal_cents(d).and_then(|c| i64::try_from(c).ok())
 }
 
 #[cfg(test)]

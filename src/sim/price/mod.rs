@@ -264,6 +264,8 @@ pub struct Pricer<'a> {
     team_tree: bool,
     /// Per rep: whether its bookings can be drawn whole ([`Pricer::whole`]).
     whole: Vec<bool>,
+    /// Per rep: how its drawn cells become credit.
+    weights: Vec<batch::RepWeights>,
     /// Per rep and period: base pay, cents.
     base: Vec<i64>,
     /// Per rep and period: the draw guarantee in cents (0: none) and whether recoverable.
@@ -625,10 +627,27 @@ impl<'a> Pricer<'a> {
             order: roster.bottom_up(),
             team_tree,
             whole: Vec::new(),
+            weights: Vec::new(),
             base: Vec::new(),
             guarantee: Vec::new(),
         };
         pricer.whole = (0..roster.reps.len()).map(|r| !pricer.tell_apart(r)).collect();
+        pricer.weights = (0..roster.reps.len())
+            .map(|r| {
+                let s = pricer.program.reps[r].scheme;
+                let (wm, mix) = (&pricer.wm[s], &model.reps[r].mix);
+                batch::RepWeights {
+                    own: batch::Weights::new(wm, None, mix),
+                    classes: (0..pricer.classes.len())
+                        .map(|c| {
+                            pricer
+                                .counts_class(s, c)
+                                .then(|| batch::Weights::new(wm, Some(&pricer.classes[c]), mix))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
         for rt in &pricer.program.reps {
             for t in &rt.periods {
                 pricer.base.push(t.base);
