@@ -1550,3 +1550,99 @@ fn one_odd_date_does_not_hide_the_date_format_that_reads_the_rest() {
         "{s:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// adjustments.csv and files fuerza does not read
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_bad_adjustment_row_is_a_located_error() {
+    let case = valid_case();
+    case.write(
+        "data/adjustments.csv",
+        "rep_id,period,amount,reason,reference\n\
+         A1,Q1,100.00,Contest prize,HR-1\n\
+         ZZ,Q1,100.00,Contest prize,\n\
+         A1,Q9,100.00,Contest prize,\n\
+         A1,Q2,12.345,Contest prize,\n\
+         B2,Q2,1e3,Contest prize,\n\
+         B2,Q3,-50.00,  ,\n",
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/adjustments.csv", 3, 1, "ZZ", "is not in reps.csv");
+    csv_error(&d, "data/adjustments.csv", 4, 2, "Q9", "unknown period");
+    csv_error(&d, "data/adjustments.csv", 5, 3, "12.345", "at most 2 decimals");
+    csv_error(&d, "data/adjustments.csv", 6, 3, "1e3", "not a plain decimal");
+    csv_error(&d, "data/adjustments.csv", 7, 4, "", "`reason` is required");
+    assert_eq!(error_count(&d), 5, "{}", show(&d));
+    // A missing required column is one error, located at the header.
+    case.write("data/adjustments.csv", "rep_id,period,amount\nA1,Q1,100.00\n");
+    let d = case.evaluate_fails();
+    error_at(&d, "data/adjustments.csv", 1, "reason");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn adjustments_are_paid_after_everything_else_and_never_capped() {
+    let case = case_with_plan(&plan_with("quota = 400_000", "quota = 400_000\ncap = { period = 50 }"));
+    case.write(
+        "data/adjustments.csv",
+        "rep_id,period,amount,reason,reference\n\
+         A1,Q1,1000.00,Contest prize,HR-1\n\
+         A1,Q1,-0.50,Rounding,\n\
+         B2,Q3,-75,Equipment,\n",
+    );
+    case.evaluate_ok(&[]);
+    // A1 Q1: 10% of 1,000 = 100, capped at 50; + 1,000 − 0.50 (never capped).
+    assert_eq!(case.payout("A1", "Q1", "earned"), "50.00");
+    assert_eq!(case.payout("A1", "Q1", "adjustments"), "999.50");
+    assert_eq!(case.payout("A1", "Q1", "incentive_paid"), "1049.50");
+    assert_eq!(case.payout("A1", "Q1", "total_pay"), "11049.50");
+    // B2 Q3: nothing earned; a recovery of 75 makes the incentive negative.
+    assert_eq!(case.payout("B2", "Q3", "incentive_paid"), "-75.00");
+    assert_eq!(case.payout("B2", "Q3", "total_pay"), "9925.00");
+    assert_eq!(case.payout("B2", "Q3", "balance"), "0.00");
+    let statements = case.csv("out/statements.csv");
+    let lines: Vec<String> = statements
+        .iter()
+        .filter(|r| r["component"] == "adjustment")
+        .map(|r| format!("{} {} {} {}", r["rep_id"], r["period"], r["line"], r["amount"]))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "A1 Q1 Contest prize (HR-1) 1000.00",
+            "A1 Q1 Rounding -0.50",
+            "B2 Q3 Equipment -75.00"
+        ]
+    );
+    // The manifest stamps the file like any other input.
+    assert!(case.read("out/manifest.json").contains("adjustments.csv"));
+}
+
+#[test]
+fn a_csv_in_the_data_folder_that_fuerza_does_not_read_is_named() {
+    let case = valid_case();
+    case.write("data/adjustment.csv", "rep_id,period,amount,reason\nA1,Q1,5,typo\n");
+    let run = case.evaluate_ok(&[]);
+    assert!(
+        run.stderr
+            .contains("note: data/adjustment.csv is not a file fuerza reads: it was ignored"),
+        "{}",
+        run.stderr
+    );
+    // Without adjustments, payouts.csv keeps the SPEC's columns exactly.
+    let header = case
+        .read("out/payouts.csv")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(header.ends_with("total_pay,balance"), "{header}");
+    let check = case.ok(&["check", "plan.toml"]);
+    assert!(
+        check.stderr.contains("data/adjustment.csv is not a file fuerza reads"),
+        "{}",
+        check.stderr
+    );
+}

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used)] // a test harness: a failure to read its own fixtures should panic
 //! Golden cases: every folder under tests/golden/ with a plan.toml is evaluated
 //! and its outputs compared with expected/ cell by cell (rows matched by key),
-//! as the conformance README prescribes. `unspecified.txt` lists cells the SPEC
+//! as the conformance README prescribes (statements.csv too, rows matched by
+//! rep, period, component and line, where a case gives it). `unspecified.txt` lists cells the SPEC
 //! does not fix; `expect-output.txt` lists `value: X` lines the run must print.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,6 +124,13 @@ fn every_golden_case_reproduces_its_expected_outputs() {
         }
         let mut errors = Vec::new();
         compare(case, out.path(), "payouts.csv", &["rep_id", "period"], &mut errors);
+        compare(
+            case,
+            out.path(),
+            "statements.csv",
+            &["rep_id", "period", "component", "line"],
+            &mut errors,
+        );
         compare(
             case,
             out.path(),

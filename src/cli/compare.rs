@@ -186,6 +186,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let mut notes = base.inputs.problems.notes.clone();
     notes.extend(model.notes.iter().cloned());
+    notes.extend(super::quirks::adjustments_note(&base.inputs));
     warnings.extend(base.inputs.problems.warnings.iter().cloned());
     print_notes(&notes);
     print_warnings(&warnings);

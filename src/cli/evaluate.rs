@@ -30,7 +30,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let plan = inputs::load_plan(&args.plan)?;
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let plan_warnings = plan.warnings.clone();
-    let inp = inputs::load(plan, &dir, args.lenient)?;
+    let mut credits = crate::output::credits::Credits::new(None);
+    let inp = inputs::load_with(plan, &dir, args.lenient, &mut credits)?;
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
@@ -47,6 +48,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         OutFile {
             name: "statements.csv".into(),
             bytes: tables::statements(p, roster, cal, &ev).finish(),
+        },
+        OutFile {
+            name: "credits.csv".into(),
+            bytes: credits.finish(),
         },
     ];
     let (found, funnels, team) = crate::funnel::find(&inp.opps, roster.reps.len(), &p.process);

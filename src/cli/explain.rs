@@ -4,11 +4,18 @@ use super::{inputs, Failure};
 use crate::diag::Diagnostic;
 use std::path::Path;
 
-/// Runs `explain`.
-pub fn run(plan_path: &Path, rep_id: &str, period: Option<&str>, data: Option<&Path>) -> Result<(), Failure> {
+/// Runs `explain`; with `deals`, each period lists the deal rows behind its credit.
+pub fn run(
+    plan_path: &Path,
+    rep_id: &str,
+    period: Option<&str>,
+    data: Option<&Path>,
+    deals: bool,
+) -> Result<(), Failure> {
     let plan = inputs::load_plan(plan_path)?;
     let dir = inputs::data_dir(data, &plan);
-    let inp = inputs::load(plan, &dir, false)?;
+    let mut credits = crate::output::credits::Credits::new(deals.then_some(rep_id));
+    let inp = inputs::load_with(plan, &dir, false, &mut credits)?;
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let Some(r) = roster.find(rep_id) else {
@@ -29,7 +36,19 @@ pub fn run(plan_path: &Path, rep_id: &str, period: Option<&str>, data: Option<&P
     let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
     print!(
         "{}",
-        crate::output::text::explain(p, cal, &roster.reps[r], &ev.reps[r], only)
+        crate::output::text::explain(
+            p,
+            cal,
+            &roster.reps[r],
+            &ev.reps[r],
+            only,
+            deals
+                .then_some(crate::output::text::DealsShown {
+                    rows: credits.kept(),
+                    reps: &roster.reps,
+                })
+                .as_ref()
+        )
     );
     Ok(())
 }

@@ -173,18 +173,7 @@ fn open(path: &Path) -> Result<Hashing<std::io::BufReader<File>>, Diagnostic> {
     open_regular(path).map(|f| Hashing::new(std::io::BufReader::with_capacity(1 << 16, f)))
 }
 
-/// Something else fed by the streaming pass over deals.csv (the ledger keeps only the plan year).
-pub trait DealSink {
-    /// One good row, of any year.
-    fn deal(&mut self, row: &data::DealRow);
-    /// The rows so far are void: the file is read again (lenient mode, bad splits dropped).
-    fn restart(&mut self);
-}
-
-impl DealSink for () {
-    fn deal(&mut self, _: &data::DealRow) {}
-    fn restart(&mut self) {}
-}
+pub use crate::data::deals::DealSink;
 
 /// The hash of a file read through `r`: the rest of it is read only when the
 /// run can still succeed (a failed run stamps nothing, and a huge file that
@@ -245,8 +234,13 @@ pub fn load_with(
     let (path, shown) = file_of(maps.deals.as_ref(), "deals.csv");
     match open(&path) {
         Ok(mut r) => {
+            let run = data::deals::Run {
+                plan: &plan.plan,
+                roster: &roster,
+                cal: &plan.cal,
+            };
             let book = |row: &data::DealRow, ledger: &mut Ledger, sink: &mut dyn DealSink| {
-                sink.deal(row);
+                sink.deal(row, &run);
                 ledger.add(row, &plan.plan, &roster, &plan.cal)
             };
             let scan = data::deals::stream(
@@ -306,6 +300,21 @@ pub fn load_with(
             Err(d) => problems.fatal(d),
         }
     }
+    let (path, shown) = file_of(None, data::adjustments::FILE);
+    if path.exists() {
+        match open(&path) {
+            Ok(mut r) => {
+                let (a, rows) = data::adjustments::read(&shown, &mut r, &roster, &plan.cal, &mut problems);
+                ledger.adjustments = a;
+                stamps.push(InputStamp {
+                    file: shown,
+                    sha256: stamp(r, &problems),
+                    rows,
+                });
+            }
+            Err(d) => problems.fatal(d),
+        }
+    }
     let mut opps = Vec::new();
     let (path, shown) = file_of(maps.opportunities.as_ref(), "opportunities.csv");
     if path.exists() || maps.opportunities.is_some() {
@@ -331,6 +340,8 @@ pub fn load_with(
     }
     if !problems.failed() {
         super::quirks::report(&plan.plan, &roster, &ledger, &opps, &mut problems);
+        let read: Vec<String> = stamps.iter().skip(1).map(|s| s.file.clone()).collect();
+        problems.notes.extend(unread_csv(dir, &read));
     }
     if problems.failed() {
         return Err(problems.take_errors());
@@ -345,4 +356,46 @@ pub fn load_with(
         problems,
         data_dir: dir.to_path_buf(),
     })
+}
+
+/// The data files fuerza reads when they are there (besides mapped names);
+/// `candidates.csv` is the one `recruit --candidates` is usually given.
+pub const KNOWN_FILES: [&str; 6] = [
+    "reps.csv",
+    "deals.csv",
+    "quotas.csv",
+    "opportunities.csv",
+    data::adjustments::FILE,
+    "candidates.csv",
+];
+
+/// A note for every CSV file of the data folder that the run did not read
+/// (`read`: the paths it read, as shown), so that nothing there is ignored
+/// silently: a misspelt `adjustment.csv` is named, not skipped.
+fn unread_csv(dir: &Path, read: &[String]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut unread: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+                && p.is_file()
+                && !read.contains(&p.display().to_string())
+                && p.file_name().is_none_or(|f| f != "candidates.csv")
+        })
+        .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+        .collect();
+    unread.sort();
+    unread
+        .into_iter()
+        .map(|f| {
+            format!(
+                "{} is not a file fuerza reads: it was ignored (the data files are {})",
+                dir.join(&f).display(),
+                KNOWN_FILES.join(", ")
+            )
+        })
+        .collect()
 }

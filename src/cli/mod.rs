@@ -139,6 +139,9 @@ pub enum Command {
         /// The data folder (default: the plan's `data`, else data/).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Also list, per period, the deal rows behind the credit (own and team).
+        #[arg(long)]
+        deals: bool,
     },
     /// Pipeline-fracture diagnostics only: where each rep's funnel breaks.
     #[command(after_help = "Example:\n  fuerza fractures plans/acme.toml --out out/acme-fractures")]
@@ -306,7 +309,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             rep,
             period,
             data,
-        } => explain::run(&plan, &rep, period.as_deref(), data.as_deref()),
+            deals,
+        } => explain::run(&plan, &rep, period.as_deref(), data.as_deref(), deals),
         Command::Fractures { plan, data, out } => fractures::run(&plan, data.as_deref(), out),
         Command::Quota { plan, data, out } => planning::run_quota(&plan, data.as_deref(), out),
         Command::Capacity { plan, data, out } => planning::run_capacity(&plan, data.as_deref(), out),

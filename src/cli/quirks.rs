@@ -238,3 +238,15 @@ fn squash(s: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
+
+/// The note a forecast gives when the data holds manual adjustments: they are
+/// the actual year's pay, not part of what is forecast.
+pub fn adjustments_note(inp: &super::inputs::Inputs) -> Option<String> {
+    let n = inp.ledger.adjustments.len();
+    (n > 0).then(|| {
+        format!(
+            "{n} adjustment(s) of {} are actual pay of the year, not forecast: the trials leave them out",
+            crate::data::adjustments::FILE
+        )
+    })
+}

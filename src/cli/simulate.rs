@@ -36,7 +36,7 @@ pub struct Args {
 }
 
 impl DealSink for History {
-    fn deal(&mut self, row: &DealRow) {
+    fn deal(&mut self, row: &DealRow, _: &crate::data::deals::Run) {
         self.add(row);
     }
     fn restart(&mut self) {
@@ -315,6 +315,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let mut notes = inp.problems.notes.clone();
     notes.extend(model.notes.iter().cloned());
+    notes.extend(super::quirks::adjustments_note(inp));
     if let Some((k, h, m)) = fit_check(model) {
         notes.push(format!(
             "fit: over {k} reps with their own history, the median coefficient of variation of period bookings is {h:.3} in history and {m:.3} in the model"

@@ -32,6 +32,8 @@ pub enum LineKind {
     Deficit,
     /// Recovery of an earlier balance (negative).
     Recovered,
+    /// A manual adjustment (adjustments.csv), after caps, clawbacks and draws.
+    Adjustment,
 }
 
 /// One rep's results for one period (a row of payouts.csv).
@@ -57,7 +59,9 @@ pub struct PeriodPay {
     pub recovered: Decimal,
     /// Negative net carried forward.
     pub deficit: Decimal,
-    /// Paid incentive.
+    /// Manual adjustments (positive payments, negative recoveries).
+    pub adjustments: Decimal,
+    /// Paid incentive (adjustments included).
     pub incentive_paid: Decimal,
     /// Base pay + paid incentive.
     pub total_pay: Decimal,

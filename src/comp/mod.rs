@@ -220,6 +220,12 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
+    // Manual adjustments by (rep, period), in file order.
+    let mut adjustments: std::collections::BTreeMap<(usize, usize), Vec<&crate::data::adjustments::Adjustment>> =
+        Default::default();
+    for a in &ledger.adjustments {
+        adjustments.entry((a.rep, a.period)).or_default().push(a);
+    }
     let program = program::compile(plan, roster, cal, explicit);
     let rounding = plan.rounding;
     let mut warnings = Vec::new();
@@ -399,8 +405,26 @@ pub fn try_evaluate(
             };
             push(label, Some(d.into()), s.topup, LineKind::DrawTopup)?;
             push("deficit carried forward", None, s.deficit, LineKind::Deficit)?;
+            // Adjustments come last: never capped, outside the draw balance.
+            let mut adjusted = 0i128;
+            for a in adjustments.get(&(r, p)).map(Vec::as_slice).unwrap_or(&[]) {
+                let x = settle::decimal_cents(a.amount).ok_or_else(|| beyond("an adjustment"))?;
+                adjusted = adjusted.checked_add(x).ok_or_else(|| beyond("its adjustments"))?;
+                lines.push(Line {
+                    component: "adjustment".into(),
+                    label: a.label(),
+                    basis: None,
+                    rate: None,
+                    amount: a.amount,
+                    kind: LineKind::Adjustment,
+                });
+            }
+            let paid = s
+                .paid
+                .checked_add(adjusted)
+                .ok_or_else(|| beyond("its incentive paid"))?;
             let total = i128::from(t.base)
-                .checked_add(s.paid)
+                .checked_add(paid)
                 .ok_or_else(|| beyond("its total pay"))?;
             Ok(PeriodPay {
                 quota: q,
@@ -413,7 +437,8 @@ pub fn try_evaluate(
                 draw_topup: dec(s.topup, what)?,
                 recovered: dec(s.recovered, what)?,
                 deficit: dec(s.deficit, what)?,
-                incentive_paid: dec(s.paid, "its incentive paid")?,
+                adjustments: dec(adjusted, "its adjustments")?,
+                incentive_paid: dec(paid, "its incentive paid")?,
                 total_pay: dec(total, "its total pay")?,
                 balance: dec(year.balance, what)?,
                 lines,
@@ -480,7 +505,7 @@ pub fn try_evaluate(
 /// the rep and period where the sum leaves the range, the sum before it and
 /// the value added.
 fn totals_overflow(reps: &[RepPay]) -> Option<(&'static str, usize, usize, Decimal, Decimal)> {
-    let columns: [Column; 12] = [
+    let columns: [Column; 13] = [
         ("quota", |p| p.quota),
         ("credit", |p| p.credit),
         ("own credit", |p| p.own_credit),
@@ -491,6 +516,7 @@ fn totals_overflow(reps: &[RepPay]) -> Option<(&'static str, usize, usize, Decim
         ("draw top-ups", |p| p.draw_topup),
         ("recoveries", |p| p.recovered),
         ("deficits", |p| p.deficit),
+        ("adjustments", |p| p.adjustments),
         ("incentive paid", |p| p.incentive_paid),
         ("total pay", |p| p.total_pay),
     ];

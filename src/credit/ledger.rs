@@ -342,6 +342,8 @@ pub struct Ledger {
     pub spiffs: Vec<SpiffHit>,
     /// Clawback candidates.
     pub clawbacks: Vec<ClawHit>,
+    /// Manual adjustments (adjustments.csv), paid after caps, clawbacks and draws.
+    pub adjustments: Vec<crate::data::adjustments::Adjustment>,
     /// Rows outside the rules.
     pub outside: Outside,
     /// Close dates of every row booked.
@@ -382,6 +384,7 @@ impl Ledger {
             cells: vec![Vec::new(); roster.reps.len() * cal.periods()],
             spiffs: Vec::new(),
             clawbacks: Vec::new(),
+            adjustments: Vec::new(),
             outside: Outside::default(),
             closes: Closes::default(),
             relationship: Relationships::new(roster.reps.len()),
@@ -457,10 +460,8 @@ impl Ledger {
             if row.close < cal.start() {
                 self.outside.before += 1;
                 if row.close >= cal.prior_start() && row.cancelled.is_none() {
-                    let scheme = &plan.schemes[roster.reps[row.rep].scheme];
-                    // At most 10^15 × 1 × 100 × 100: the product fits; the sum may not.
-                    let credit =
-                        row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
+                    // The product fits (see RowCredit); the sum may not.
+                    let credit = super::rows::row_credit(row, plan, roster).credit;
                     match self.prior_year[row.rep].checked_add(credit) {
                         Some(s) => self.prior_year[row.rep] = s,
                         None => self.overflowed(row.rep, None),
@@ -472,9 +473,7 @@ impl Ledger {
             return;
         };
         let scheme = &plan.schemes[roster.reps[row.rep].scheme];
-        // An amount below 10^15, a split ≤ 1, a weight and a multiplier ≤ 100:
-        // below 10^19, far inside the range of exact decimals.
-        let credit = row.amount * row.split * scheme.weights[row.deal_type.index()] * scheme.multiplier(row.product);
+        let credit = super::rows::row_credit(row, plan, roster).credit;
         let pid = self.product_id(row.product);
         self.add_credit_id(row.rep, period, row.deal_type, pid, credit);
         if self.keep_relationship && !self.relationship.add_credit(row.rep, row.deal_type, credit) {

@@ -2,6 +2,7 @@
 
 pub mod ledger;
 pub mod quota;
+pub mod rows;
 
 pub use ledger::{ClawHit, Ledger, Outside, SpiffHit};
 pub use quota::Tenure;

@@ -459,6 +459,29 @@ pub fn stream<R: Read>(
     scan
 }
 
+/// Something else fed by the streaming pass over deals.csv (the ledger keeps only the plan year).
+pub trait DealSink {
+    /// One good row, of any year, with the plan, roster and calendar it was read against.
+    fn deal(&mut self, row: &DealRow, run: &Run);
+    /// The rows so far are void: the file is read again (lenient mode, bad splits dropped).
+    fn restart(&mut self);
+}
+
+/// What a [`DealSink`] may read beside the row.
+pub struct Run<'a> {
+    /// The plan.
+    pub plan: &'a crate::plan::Plan,
+    /// The reps.
+    pub roster: &'a Roster,
+    /// The plan's calendar.
+    pub cal: &'a crate::calendar::Calendar,
+}
+
+impl DealSink for () {
+    fn deal(&mut self, _: &DealRow, _: &Run) {}
+    fn restart(&mut self) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,24 +33,10 @@ pub fn read<R: Read>(file: &str, input: R, roster: &Roster, cal: &Calendar, prob
     };
     let mut lines: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     while t.next_row(problems) {
-        let rep = t.req_text(0, problems).and_then(|id| match roster.find(id) {
-            Some(r) => Some(r),
-            None => {
-                roster.unknown_rep(&t, 0, id, problems);
-                None
-            }
-        });
-        let period = t.req_text(1, problems).and_then(|p| match cal.period_index(p) {
-            Some(i) => Some(i),
-            None => {
-                let labels: Vec<String> = (0..cal.periods()).map(|i| cal.label(i).to_string()).collect();
-                problems.row_error(
-                    t.err_as("unknown-period", Some(1), format!("unknown period {p:?}"))
-                        .with_help(format!("this plan's periods: {}", labels.join(", "))),
-                );
-                None
-            }
-        });
+        let rep = super::rep_cell(&t, 0, roster, problems);
+        let period = t
+            .req_text(1, problems)
+            .and_then(|p| super::period_cell(&t, 1, p, cal, problems));
         let quota = t.money(2, problems);
         if let (Some(r), Some(p), Some(q)) = (rep, period, quota) {
             if let Some(first) = lines.get(&(r, p)) {

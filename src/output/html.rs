@@ -366,6 +366,7 @@ fn statement(r: &Report, rp: &RepPay) -> String {
             ("draw top-up", "+", pp.draw_topup),
             ("deficit", "+", pp.deficit),
             ("recovered", "−", pp.recovered),
+            ("adjustments", "+", pp.adjustments),
         ] {
             if !v.is_zero() {
                 let _ = write!(sum, " {sign} {word} {}", money(v));

@@ -1,5 +1,6 @@
 //! Renderers: CSV files, the manifest, text and JSON for stdout; run folders written all or nothing.
 
+pub mod credits;
 pub mod csv;
 pub mod files;
 pub mod folder;

@@ -38,9 +38,21 @@ pub fn fmt_attainment(a: Option<Decimal>, plan: &Plan) -> String {
     a.map(|a| fmt_dp(a, 4, plan.rounding)).unwrap_or_default()
 }
 
-/// payouts.csv.
+/// The column payouts.csv gains, after the SPEC's, when the run has manual adjustments.
+pub const ADJUSTMENTS_COLUMN: &str = "adjustments";
+
+/// payouts.csv: the SPEC's columns, then `adjustments` when any rep has one.
 pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> CsvDoc {
-    let mut doc = CsvDoc::new(&PAYOUTS_HEADER);
+    let adjusted = ev
+        .reps
+        .iter()
+        .flat_map(|r| &r.periods)
+        .any(|p| p.lines.iter().any(|l| l.kind == crate::comp::LineKind::Adjustment));
+    let mut header: Vec<&str> = PAYOUTS_HEADER.to_vec();
+    if adjusted {
+        header.push(ADJUSTMENTS_COLUMN);
+    }
+    let mut doc = CsvDoc::new(&header);
     for rp in &ev.reps {
         let rep = &roster.reps[rp.rep];
         let scheme = &plan.schemes[rep.scheme].id;
@@ -59,9 +71,10 @@ pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
                 incentive_paid,
                 total_pay,
                 balance,
+                adjustments,
                 ..
             } = pay;
-            doc.row(&[
+            let mut row = vec![
                 Cell::Text(&rep.id),
                 Cell::Text(&rep.name),
                 Cell::Text(scheme),
@@ -78,7 +91,11 @@ pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
                 m(*incentive_paid),
                 m(*total_pay),
                 m(*balance),
-            ]);
+            ];
+            if adjusted {
+                row.push(m(*adjustments));
+            }
+            doc.row(&row);
         }
     }
     doc

@@ -90,8 +90,75 @@ pub fn summary_cells(rows: &[SummaryRow], human: bool) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// One rep's statement, every line with its basis, rate and amount, and the totals.
-pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Option<usize>) -> String {
+/// The deals behind a rep's credit, for [`explain`]: the credited rows and
+/// the roster (to name the seller of a team row).
+pub struct DealsShown<'a> {
+    /// The rep's credited deal rows, in deals.csv order.
+    pub rows: &'a [crate::output::credits::DealCredit],
+    /// The reps.
+    pub reps: &'a [Rep],
+}
+
+/// One rep's period's deal rows as a table, and their credit summed.
+fn deal_table(deals: &DealsShown, p: usize) -> String {
+    let rows: Vec<Vec<String>> = deals
+        .rows
+        .iter()
+        .filter(|d| d.period == p)
+        .map(|d| {
+            vec![
+                d.deal_id.clone(),
+                deals.reps[d.seller].id.clone(),
+                d.role.as_str().to_string(),
+                fmt_money_human(d.amount),
+                d.split.normalize().to_string(),
+                d.weight.normalize().to_string(),
+                d.multiplier.normalize().to_string(),
+                crate::output::credits::fmt_credit(d.credit),
+                if d.cancelled { "cancelled" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    let mut out = String::new();
+    if rows.is_empty() {
+        out.push_str("  (no deals credited)\n");
+        return out;
+    }
+    let head = [
+        "deal_id",
+        "seller",
+        "role",
+        "amount",
+        "split",
+        "weight",
+        "multiplier",
+        "credit",
+        "status",
+    ];
+    for l in table(&head, &rows, 2).lines() {
+        out.push_str("  ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    let total: rust_decimal::Decimal = deals.rows.iter().filter(|d| d.period == p).map(|d| d.credit).sum();
+    out.push_str(&format!(
+        "  {} deal row(s), credit {}\n",
+        rows.len(),
+        crate::output::credits::fmt_credit(total)
+    ));
+    out
+}
+
+/// One rep's statement, every line with its basis, rate and amount, and the
+/// totals; with `deals`, each period's credited deal rows first.
+pub fn explain(
+    plan: &Plan,
+    cal: &Calendar,
+    rep: &Rep,
+    pay: &RepPay,
+    only: Option<usize>,
+    deals: Option<&DealsShown>,
+) -> String {
     let scheme = &plan.schemes[rep.scheme];
     let cur = &plan.currency;
     let mut out = format!(
@@ -111,6 +178,9 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
                 .map(|a| fmt_dp(a, 4, plan.rounding))
                 .unwrap_or_else(|| "n/a (quota 0)".into())
         ));
+        if let Some(d) = deals {
+            out.push_str(&deal_table(d, p));
+        }
         let rows: Vec<Vec<String>> = pp
             .lines
             .iter()
@@ -142,8 +212,13 @@ pub fn explain(plan: &Plan, cal: &Calendar, rep: &Rep, pay: &RepPay, only: Optio
             .filter(|l| l.kind == LineKind::Earned)
             .map(|l| l.amount)
             .sum();
+        let adjusted = if pp.adjustments.is_zero() {
+            String::new()
+        } else {
+            format!(" + adjustments {}", fmt_money_human(pp.adjustments))
+        };
         out.push_str(&format!(
-            "  earned {} + clawback {} + draw top-up {} + deficit {} − recovered {} = incentive paid {}\n",
+            "  earned {} + clawback {} + draw top-up {} + deficit {} − recovered {}{adjusted} = incentive paid {}\n",
             fmt_money_human(earned_lines),
             fmt_money_human(pp.clawback),
             fmt_money_human(pp.draw_topup),

@@ -289,7 +289,7 @@ pub struct RepBar {
 pub struct RepPayouts {
     /// Plan currency.
     pub currency: String,
-    /// The stack's parts: component names, then scheme caps, clawbacks, draws and recoveries.
+    /// The stack's parts: component names, then scheme caps, clawbacks, draws, recoveries and adjustments.
     pub parts: Vec<String>,
     /// One bar per rep, highest incentive first (ties by id).
     pub reps: Vec<RepBar>,
@@ -302,6 +302,7 @@ fn part_of(kind: LineKind, component: &str) -> String {
         LineKind::Clawback => "Clawbacks".into(),
         LineKind::DrawTopup | LineKind::Deficit => "Draw top-ups".into(),
         LineKind::Recovered => "Recoveries".into(),
+        LineKind::Adjustment => "Adjustments".into(),
     }
 }
 
@@ -324,6 +325,7 @@ pub fn rep_payouts(plan: &Plan, roster: &Roster, ev: &Evaluation) -> RepPayouts 
         LineKind::DrawTopup,
         LineKind::Clawback,
         LineKind::Recovered,
+        LineKind::Adjustment,
     ] {
         for l in lines().filter(|l| l.kind == kind || (kind == LineKind::DrawTopup && l.kind == LineKind::Deficit)) {
             push(part_of(l.kind, &l.component));

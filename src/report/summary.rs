@@ -92,6 +92,7 @@ pub fn year_total(ps: &[PeriodPay]) -> PeriodPay {
         draw_topup: sum(|p| p.draw_topup),
         recovered: sum(|p| p.recovered),
         deficit: sum(|p| p.deficit),
+        adjustments: sum(|p| p.adjustments),
         incentive_paid: sum(|p| p.incentive_paid),
         total_pay: sum(|p| p.total_pay),
         balance: ps.last().map(|p| p.balance).unwrap_or_default(),

@@ -124,6 +124,19 @@ impl Case {
         case
     }
 
+    /// A case holding a copy of `dir`'s plan.toml and data/ (a golden case, say).
+    #[allow(dead_code)] // not every test file copies a case
+    pub fn from_dir(dir: &Path) -> Self {
+        let case = Self::empty();
+        case.write("plan.toml", std::fs::read(dir.join("plan.toml")).unwrap());
+        for e in std::fs::read_dir(dir.join("data")).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            case.write(&format!("data/{name}"), std::fs::read(e.path()).unwrap());
+        }
+        case
+    }
+
     /// The folder.
     pub fn path(&self) -> &Path {
         self.dir.path()

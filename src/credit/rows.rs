@@ -1,0 +1,77 @@
+//! One deal row's credit, and the reps it is credited to: the rule behind the
+//! ledger's sums and behind credits.csv and `explain --deals`, written once.
+
+use crate::data::{DealRow, Roster};
+use crate::plan::{CreditScope, Plan};
+use rust_decimal::Decimal;
+
+/// How a deal row counts toward a rep's credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The rep's own deal row.
+    Own,
+    /// A deal row of someone below the rep, counted by a team scheme.
+    Team,
+}
+
+impl Role {
+    /// The name written in credits.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Own => "own",
+            Role::Team => "team",
+        }
+    }
+}
+
+/// A deal row's credit: the weight of its deal type and the multiplier of its
+/// product in its own rep's scheme, and amount × split × weight × multiplier
+/// (unrounded). With an amount below 10^15, a split ≤ 1 and a weight and a
+/// multiplier ≤ 100 the product is below 10^19, far inside exact decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowCredit {
+    /// Weight of the deal type.
+    pub weight: Decimal,
+    /// Multiplier of the product.
+    pub multiplier: Decimal,
+    /// The credit.
+    pub credit: Decimal,
+}
+
+/// The credit of `row` under its own rep's scheme.
+pub fn row_credit(row: &DealRow, plan: &Plan, roster: &Roster) -> RowCredit {
+    let scheme = &plan.schemes[roster.reps[row.rep].scheme];
+    let weight = scheme.weights[row.deal_type.index()];
+    let multiplier = scheme.multiplier(row.product);
+    RowCredit {
+        weight,
+        multiplier,
+        credit: row.amount * row.split * weight * multiplier,
+    }
+}
+
+/// Every rep a deal row of `rep` is credited to, with how: `rep` itself,
+/// then up the reporting line each manager whose scheme counts it (a `team`
+/// scheme at any level above, a `direct_team` scheme for the direct manager).
+pub fn credited<'a>(plan: &'a Plan, roster: &'a Roster, rep: usize) -> impl Iterator<Item = (usize, Role)> + 'a {
+    let mut above = roster.reps[rep].manager;
+    let mut first = true;
+    let mut seen = 0usize;
+    std::iter::once((rep, Role::Own)).chain(std::iter::from_fn(move || {
+        while let Some(m) = above {
+            // A cycle is refused when reps.csv is read; the bound keeps this finite regardless.
+            seen += 1;
+            if seen > roster.reps.len() {
+                return None;
+            }
+            let direct = std::mem::replace(&mut first, false);
+            above = roster.reps[m].manager;
+            match plan.schemes[roster.reps[m].scheme].credit {
+                CreditScope::Team => return Some((m, Role::Team)),
+                CreditScope::DirectTeam if direct => return Some((m, Role::Team)),
+                _ => {}
+            }
+        }
+        None
+    }))
+}

@@ -1,0 +1,128 @@
+#![allow(clippy::unwrap_used)] // a test harness: a failure to read its own fixtures should panic
+//! credits.csv and `explain --deals`: every deal row of the plan year and the
+//! reps it is credited to, whose credit sums to payouts.csv's credit for every
+//! rep and period (own, direct-team and team schemes alike).
+
+mod common;
+
+use common::cli::{repo, Case};
+use rust_decimal::prelude::*;
+use std::collections::BTreeMap;
+
+/// Sums credits.csv by (rep, period), rounded half up to cents as payouts.csv writes credit.
+fn credit_sums(case: &Case) -> BTreeMap<(String, String), Decimal> {
+    let mut sums: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for r in case.csv("out/credits.csv") {
+        let c = Decimal::from_str(&r["credit"]).unwrap();
+        // The row's credit is amount × split × weight × multiplier, as written.
+        let product = ["amount", "split", "weight", "multiplier"]
+            .iter()
+            .map(|k| Decimal::from_str(&r[*k]).unwrap())
+            .product::<Decimal>();
+        assert_eq!(c, product, "{r:?}");
+        *sums.entry((r["rep_id"].clone(), r["period"].clone())).or_default() += c;
+    }
+    sums
+}
+
+fn assert_sums_match(case: &Case) {
+    let sums = credit_sums(case);
+    let mut rows = 0;
+    for r in case.csv("out/payouts.csv") {
+        let got = sums
+            .get(&(r["rep_id"].clone(), r["period"].clone()))
+            .copied()
+            .unwrap_or_default()
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(
+            got,
+            Decimal::from_str(&r["credit"]).unwrap(),
+            "{} {}",
+            r["rep_id"],
+            r["period"]
+        );
+        rows += 1;
+    }
+    assert!(rows > 0);
+}
+
+#[test]
+fn credits_sum_to_payouts_credit_on_generated_teams() {
+    // Acme: own, team (managers, VP) schemes; weights, multipliers, splits, cancellations.
+    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
+    let plan: String = plan
+        .lines()
+        .filter(|l| !l.starts_with("data ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for seed in ["1", "7", "2026"] {
+        let case = Case::empty();
+        case.write("plan.toml", &plan);
+        case.ok(&[
+            "generate",
+            "--plan",
+            "plan.toml",
+            "--out",
+            "data",
+            "--reps",
+            "60",
+            "--deals",
+            "900",
+            "--seed",
+            seed,
+        ]);
+        case.evaluate_ok(&[]);
+        assert_sums_match(&case);
+        // Every in-year deal row is there once as `own`, under its seller.
+        let own = case
+            .csv("out/credits.csv")
+            .into_iter()
+            .filter(|r| r["role"] == "own")
+            .count();
+        let deals = case.csv("data/deals.csv");
+        let in_year = deals.iter().filter(|r| r["close_date"].starts_with("2026")).count();
+        assert_eq!(own, in_year, "seed {seed}");
+    }
+}
+
+#[test]
+fn direct_team_credit_counts_only_the_direct_reports() {
+    let case = Case::from_dir(&repo("tests/golden/47-team-credit"));
+    case.evaluate_ok(&[]);
+    assert_sums_match(&case);
+}
+
+#[test]
+fn explain_deals_lists_the_rows_behind_each_period_credit() {
+    let case = Case::from_dir(&repo("tests/golden/47-team-credit"));
+    case.evaluate_ok(&[]);
+    let credits = case.csv("out/credits.csv");
+    let payouts = case.csv("out/payouts.csv");
+    // The first rep credited with a team row.
+    let team = credits.iter().find(|r| r["role"] == "team").unwrap();
+    let (rep, period) = (team["rep_id"].clone(), team["period"].clone());
+    let run = case.ok(&["explain", "plan.toml", "--rep", &rep, "--period", &period, "--deals"]);
+    for r in credits.iter().filter(|r| r["rep_id"] == rep && r["period"] == period) {
+        assert!(
+            run.stdout.contains(&r["deal_id"]),
+            "{} missing:\n{}",
+            r["deal_id"],
+            run.stdout
+        );
+    }
+    let n = credits
+        .iter()
+        .filter(|r| r["rep_id"] == rep && r["period"] == period)
+        .count();
+    let credit = &payouts
+        .iter()
+        .find(|r| r["rep_id"] == rep && r["period"] == period)
+        .unwrap()["credit"];
+    let total = Decimal::from_str(credit).unwrap();
+    let line = format!("{n} deal row(s), credit ");
+    let shown = run.stdout.lines().find_map(|l| l.trim().strip_prefix(&line)).unwrap();
+    assert_eq!(Decimal::from_str(shown).unwrap().round_dp(2), total, "{}", run.stdout);
+    // Without --deals, no deal table.
+    let plain = case.ok(&["explain", "plan.toml", "--rep", &rep, "--period", &period]);
+    assert!(!plain.stdout.contains("deal row(s)"));
+}
