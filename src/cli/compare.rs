@@ -24,6 +24,8 @@ pub struct Args {
     pub threads: Option<usize>,
     /// Output folder.
     pub out: Option<PathBuf>,
+    /// Replay the actual year's deals under each plan instead of simulating.
+    pub actual: bool,
     /// The command line, for the manifest.
     pub argv: Vec<String>,
 }
@@ -54,30 +56,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     super::simulate::check_trials(args.trials)?;
     super::simulate::check_threads(args.threads)?;
     let names = plan_names(&args.plans);
+    if args.actual {
+        return run_actual(args, &names);
+    }
     let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
     let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
-    let mut others = Vec::new();
-    for path in &args.plans[1..] {
-        let plan = inputs::load_plan(path)?;
-        warnings.extend(plan.warnings.iter().cloned());
-        let inp = inputs::load(plan, &dir, false)?;
-        let same = inp.roster.reps.len() == base.inputs.roster.reps.len()
-            && inp
-                .roster
-                .reps
-                .iter()
-                .zip(&base.inputs.roster.reps)
-                .all(|(a, b)| a.id == b.id);
-        if !same {
-            return Err(Diagnostic::error(format!(
-                "{} reads a different roster than {}: plans are compared on the same data",
-                path.display(),
-                args.plans[0].display()
-            ))
-            .into());
-        }
-        others.push(inp);
-    }
+    let others = load_others(args, &base.inputs, &dir, &mut warnings)?;
     let all: Vec<&inputs::Inputs> = std::iter::once(&base.inputs).chain(others.iter()).collect();
     // One cell per kind of credit any of the plans tells apart.
     let mut merged = base.model.clone();
@@ -105,11 +89,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let mut out_files = vec![
         OutFile {
             name: "compare.csv".into(),
-            bytes: forecast::compare(&names, &cells).finish(),
+            bytes: forecast::compare_table(&names, &forecast::COMPARE_METRICS, &cells).finish(),
         },
         OutFile {
             name: "compare_reps.csv".into(),
-            bytes: forecast::compare_reps(plan0, roster, &names, &pays).finish(),
+            bytes: forecast::compare_reps(plan0, roster, &names, &pays, "expected_pay").finish(),
         },
     ];
     let plans: Vec<&crate::plan::Plan> = all.iter().map(|i| &i.plan.plan).collect();
@@ -137,29 +121,78 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         args.seed,
         out_dir.display()
     );
-    let mut header: Vec<&str> = vec!["metric"];
-    header.extend(names.iter().map(String::as_str));
-    let rows: Vec<Vec<String>> = forecast::COMPARE_METRICS
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let mut r = vec![m.to_string()];
-            r.extend(cells.iter().map(|c| c[i].clone()));
-            r
-        })
-        .collect();
-    print!("{}", text::table(&header, &rows, 1));
+    print_metrics(&names, &forecast::COMPARE_METRICS, &cells);
+    print_changes(
+        &names,
+        plan0,
+        roster,
+        &pays,
+        &sums.iter().map(|s| s.incentive).collect::<Vec<_>>(),
+        "expect",
+    );
+    let mut notes = base.inputs.problems.notes.clone();
+    notes.extend(model.notes.iter().cloned());
+    notes.extend(super::quirks::adjustments_note(&base.inputs));
+    warnings.extend(base.inputs.problems.warnings.iter().cloned());
+    print_notes(&notes);
+    print_warnings(&warnings);
+    Ok(())
+}
+
+/// Loads every plan after the first on the same data folder; each must read the baseline's roster.
+fn load_others(
+    args: &Args,
+    base: &inputs::Inputs,
+    dir: &std::path::Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<inputs::Inputs>, Failure> {
+    let mut others = Vec::new();
+    for path in &args.plans[1..] {
+        let plan = inputs::load_plan(path)?;
+        warnings.extend(plan.warnings.iter().cloned());
+        let inp = inputs::load(plan, dir, false)?;
+        let same = inp.roster.reps.len() == base.roster.reps.len()
+            && inp.roster.reps.iter().zip(&base.roster.reps).all(|(a, b)| a.id == b.id);
+        if !same {
+            return Err(Diagnostic::error(format!(
+                "{} reads a different roster than {}: plans are compared on the same data",
+                path.display(),
+                args.plans[0].display()
+            ))
+            .into());
+        }
+        others.push(inp);
+    }
+    Ok(others)
+}
+
+/// Per plan after the first: how many reps gain and lose against the first,
+/// the incentive before and after, and the five biggest gains and losses.
+/// `verb`: "expect" (simulated) or "earn" (the actual year).
+fn print_changes(
+    names: &[String],
+    plan0: &crate::plan::Plan,
+    roster: &crate::data::Roster,
+    pays: &[Vec<Decimal>],
+    incentives: &[Decimal],
+    verb: &str,
+) {
     for (k, name) in names.iter().enumerate().skip(1) {
         let mut deltas: Vec<(Decimal, usize)> = (0..roster.reps.len()).map(|r| (pays[k][r] - pays[0][r], r)).collect();
         deltas.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let winners = deltas.iter().filter(|d| d.0 > Decimal::ZERO).count();
         let losers = deltas.iter().filter(|d| d.0 < Decimal::ZERO).count();
+        let what = if verb == "expect" {
+            "expected incentive"
+        } else {
+            "incentive"
+        };
         println!();
         println!(
-            "{name} vs {}: {winners} rep(s) expect more, {losers} less; expected incentive {} → {}",
+            "{name} vs {}: {winners} rep(s) {verb} more, {losers} less; {what} {} → {}",
             names[0],
-            fmt_money_human(sums[0].incentive),
-            fmt_money_human(sums[k].incentive)
+            fmt_money_human(incentives[0]),
+            fmt_money_human(incentives[k])
         );
         let show = |d: &(Decimal, usize)| {
             let rep = &roster.reps[d.1];
@@ -184,11 +217,87 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             print!("{}", text::table(&["rep_id", "scheme", &h0, &h1, "change"], &top, 2));
         }
     }
-    let mut notes = base.inputs.problems.notes.clone();
-    notes.extend(model.notes.iter().cloned());
-    notes.extend(super::quirks::adjustments_note(&base.inputs));
-    warnings.extend(base.inputs.problems.warnings.iter().cloned());
-    print_notes(&notes);
+}
+
+/// `compare --actual`: every plan evaluated on the actual year's data, the
+/// same metrics where they apply and the same per-rep table.
+fn run_actual(args: &Args, names: &[String]) -> Result<(), Failure> {
+    let plan = inputs::load_plan(&args.plans[0])?;
+    let dir = inputs::data_dir(args.data.as_deref(), &plan);
+    let mut warnings = plan.warnings.clone();
+    let base = inputs::load(plan, &dir, false)?;
+    super::quirks::require_plan_year(&base)?;
+    let others = load_others(args, &base, &dir, &mut warnings)?;
+    let all: Vec<&inputs::Inputs> = std::iter::once(&base).chain(others.iter()).collect();
+    let mut cells = Vec::new();
+    let mut pays = Vec::new();
+    let mut incentives = Vec::new();
+    for i in &all {
+        let (p, roster, cal) = (&i.plan.plan, &i.roster, &i.plan.cal);
+        let ev = crate::comp::try_evaluate(p, roster, cal, &i.ledger, &i.quotas)?;
+        let program = crate::comp::program::compile(p, roster, cal, &i.quotas);
+        let ote: Vec<i64> = program
+            .reps
+            .iter()
+            .map(|r| r.periods.iter().map(|t| t.ote).sum())
+            .collect();
+        let a = crate::report::compare::actual(p, roster, cal, &ev, &ote);
+        cells.push(forecast::actual_cells(&a, p.rounding));
+        pays.push(ev.reps.iter().map(|r| r.total(|x| x.total_pay)).collect::<Vec<_>>());
+        incentives.push(a.incentive);
+    }
+    let (plan0, roster) = (&base.plan.plan, &base.roster);
+    let mut out_files = vec![
+        OutFile {
+            name: "compare.csv".into(),
+            bytes: forecast::compare_table(names, &forecast::ACTUAL_METRICS, &cells).finish(),
+        },
+        OutFile {
+            name: "compare_reps.csv".into(),
+            bytes: forecast::compare_reps(plan0, roster, names, &pays, "pay").finish(),
+        },
+    ];
+    let plans: Vec<&crate::plan::Plan> = all.iter().map(|i| &i.plan.plan).collect();
+    out_files.extend(super::sim_charts::compare(
+        &plans,
+        &all[0].plan.cal,
+        roster,
+        names,
+        &pays,
+    )?);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("compare-{}-actual", names.join("-vs-"))));
+    let mut stamps = base.stamps.clone();
+    stamps.extend(others.iter().map(|i| i.plan.stamp.clone()));
+    write("compare", &out_dir, out_files, &base, stamps, &args.argv)?;
+    println!(
+        "{} plans on the actual year of {} reps ({})",
+        names.len(),
+        roster.reps.len(),
+        out_dir.display()
+    );
+    print_metrics(names, &forecast::ACTUAL_METRICS, &cells);
+    print_changes(names, plan0, roster, &pays, &incentives, "earn");
+    print_notes(&base.problems.notes);
+    warnings.extend(base.problems.warnings.iter().cloned());
     print_warnings(&warnings);
     Ok(())
+}
+
+/// The metric × plan table on stdout.
+fn print_metrics(names: &[String], metrics: &[&str], cells: &[Vec<String>]) {
+    let mut header: Vec<&str> = vec!["metric"];
+    header.extend(names.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut r = vec![m.to_string()];
+            r.extend(cells.iter().map(|c| c[i].clone()));
+            r
+        })
+        .collect();
+    print!("{}", text::table(&header, &rows, 1));
 }

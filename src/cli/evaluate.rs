@@ -23,6 +23,8 @@ pub struct Args {
     pub png: bool,
     /// Also write one statement file per rep.
     pub statements: bool,
+    /// Write credits.csv.
+    pub credits: bool,
 }
 
 /// Runs `evaluate`.
@@ -31,7 +33,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let plan_warnings = plan.warnings.clone();
     let mut credits = crate::output::credits::Credits::new(None);
-    let inp = inputs::load_with(plan, &dir, args.lenient, &mut credits)?;
+    let inp = if args.credits {
+        inputs::load_with(plan, &dir, args.lenient, &mut credits)?
+    } else {
+        inputs::load(plan, &dir, args.lenient)?
+    };
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let ev = crate::comp::try_evaluate(p, roster, cal, &inp.ledger, &inp.quotas)?;
@@ -49,11 +55,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             name: "statements.csv".into(),
             bytes: tables::statements(p, roster, cal, &ev).finish(),
         },
-        OutFile {
+    ];
+    if args.credits {
+        out_files.push(OutFile {
             name: "credits.csv".into(),
             bytes: credits.finish(),
-        },
-    ];
+        });
+    }
     let (found, funnels, team) = crate::funnel::find(&inp.opps, roster.reps.len(), &p.process);
     out_files.push(OutFile {
         name: "fractures.csv".into(),

@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod check;
 pub mod compare;
+pub mod diff;
 pub mod evaluate;
 pub mod explain;
 pub mod fractures;
@@ -98,6 +99,9 @@ pub enum Command {
         /// Also write every chart as PNG (SVG is always written).
         #[arg(long)]
         png: bool,
+        /// Do not write credits.csv (one row per deal row and credited rep: as large as the deals, or larger).
+        #[arg(long)]
+        no_credits: bool,
         /// Also write one statement per rep under OUT/statements/, for distribution.
         #[arg(long)]
         statements: bool,
@@ -240,6 +244,22 @@ pub enum Command {
         #[arg(long, hide = true)]
         generic: bool,
     },
+    /// What changed between two evaluate runs: credit, incentive and total pay per rep and period, the statement lines behind each change, and the inputs that changed.
+    #[command(
+        after_help = "Example:\n  fuerza evaluate plans/acme.toml --out out/acme-nov\n  fuerza evaluate plans/acme.toml --out out/acme-dec\n  fuerza diff out/acme-nov out/acme-dec --out out/acme-diff\n\nReads each folder's manifest.json, payouts.csv and statements.csv; lists only what changed; with --out writes diff.csv and manifest.json."
+    )]
+    Diff {
+        /// The earlier run's output folder.
+        before: PathBuf,
+        /// The later run's output folder.
+        after: PathBuf,
+        /// Also write diff.csv (and manifest.json) into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Format on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Several plans on the same data and the same simulated years, side by side.
     #[command(
         after_help = "Example:\n  fuerza compare plans/acme.toml plans/acme-accelerated.toml --trials 5000\n\nWrites compare.csv, compare_reps.csv, charts/*.svg and manifest.json; the first plan is the baseline."
@@ -260,9 +280,12 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
-        /// Output folder (default: out/compare-<plan>-vs-<plan>).
+        /// Output folder (default: out/compare-<plan>-vs-<plan>, with --actual out/compare-<plan>-vs-<plan>-actual).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replay the actual year's deals under each plan (an evaluate of each on the same data) instead of simulating.
+        #[arg(long)]
+        actual: bool,
     },
 }
 
@@ -279,6 +302,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             png,
             statements,
+            no_credits,
         } => evaluate::run(&evaluate::Args {
             plan,
             data,
@@ -288,6 +312,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             argv,
             png,
             statements,
+            credits: !no_credits,
         }),
         Command::Chart {
             kind,
@@ -350,6 +375,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             generic,
             argv,
         }),
+        Command::Diff {
+            before,
+            after,
+            out,
+            format,
+        } => diff::run(&diff::Args {
+            before,
+            after,
+            out,
+            format,
+            argv,
+        }),
         Command::Compare {
             plans,
             data,
@@ -357,6 +394,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             seed,
             threads,
             out,
+            actual,
         } => compare::run(&compare::Args {
             plans,
             data,
@@ -364,6 +402,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             seed,
             threads,
             out,
+            actual,
             argv,
         }),
     }

@@ -1,11 +1,10 @@
 //! credits.csv: every deal row of the plan year and every rep it is credited
 //! to, written as deals.csv streams past (no row is kept in memory but its line).
 
-use super::csv::{Cell, CsvDoc};
+use super::csv::{push_decimal, push_text, CsvDoc};
 use crate::credit::rows::{credited, row_credit, Role};
 use crate::data::deals::{DealSink, Run};
 use crate::data::DealRow;
-use crate::units::fmt_money;
 use rust_decimal::Decimal;
 
 /// The credits.csv header.
@@ -24,19 +23,9 @@ pub const HEADER: [&str; 9] = [
 /// Credit written unrounded (at least 2 decimals), so that a rep's rows sum
 /// exactly to the credit payouts.csv rounds.
 pub fn fmt_credit(x: Decimal) -> String {
-    let mut n = x.normalize();
-    if n.is_zero() {
-        n = Decimal::ZERO;
-    }
-    if n.scale() < 2 {
-        n.rescale(2);
-    }
-    n.to_string()
-}
-
-/// A factor (split, weight, multiplier) as written: no trailing zeros.
-fn fmt_factor(x: Decimal) -> String {
-    x.normalize().to_string()
+    let mut b = Vec::new();
+    push_decimal(&mut b, x, 2);
+    String::from_utf8(b).unwrap_or_default()
 }
 
 /// One credited deal row, for a rep's statement (`explain --deals`).
@@ -65,24 +54,42 @@ pub struct DealCredit {
 }
 
 /// What the streaming pass feeds: credits.csv, and optionally one rep's deal rows.
+///
+/// Rows are written by hand into one buffer (cells as [`CsvDoc`] writes
+/// them): a year of a million deal rows credited to three reps each is three
+/// million rows, so nothing per row is allocated.
 pub struct Credits {
-    doc: CsvDoc,
+    out: Vec<u8>,
+    /// Each rep's id and each period's label as written, once.
+    ids: Vec<Vec<u8>>,
+    labels: Vec<Vec<u8>>,
+    /// The row's first cell and its cells after the role, reused.
+    deal: Vec<u8>,
+    tail: Vec<u8>,
     /// The id of the rep whose credited rows are kept, and those rows.
     keep: Option<(String, Vec<DealCredit>)>,
+}
+
+fn header() -> Vec<u8> {
+    CsvDoc::new(&HEADER).finish()
 }
 
 impl Credits {
     /// An empty credits.csv; `keep`: also keep the rows credited to the rep of this id.
     pub fn new(keep: Option<&str>) -> Self {
         Self {
-            doc: CsvDoc::new(&HEADER),
+            out: header(),
+            ids: Vec::new(),
+            labels: Vec::new(),
+            deal: Vec::new(),
+            tail: Vec::new(),
             keep: keep.map(|r| (r.to_string(), Vec::new())),
         }
     }
 
     /// credits.csv's bytes.
     pub fn finish(self) -> Vec<u8> {
-        self.doc.finish()
+        self.out
     }
 
     /// The kept rep's credited rows, in deals.csv order.
@@ -96,29 +103,54 @@ impl DealSink for Credits {
         let Some(period) = run.cal.period_of(row.close) else {
             return;
         };
+        if self.ids.is_empty() {
+            self.ids = run
+                .roster
+                .reps
+                .iter()
+                .map(|r| {
+                    let mut b = Vec::new();
+                    push_text(&mut b, &r.id);
+                    b
+                })
+                .collect();
+            self.labels = (0..run.cal.periods())
+                .map(|p| {
+                    let mut b = Vec::new();
+                    push_text(&mut b, run.cal.label(p));
+                    b
+                })
+                .collect();
+        }
         let c = row_credit(row, run.plan, run.roster);
-        let (amount, split, weight, multiplier, credit) = (
-            fmt_money(row.amount),
-            fmt_factor(row.split),
-            fmt_factor(c.weight),
-            fmt_factor(c.multiplier),
-            fmt_credit(c.credit),
-        );
+        let tail = &mut self.tail;
+        tail.clear();
+        for (x, min) in [
+            (row.amount, 2),
+            (row.split, 0),
+            (c.weight, 0),
+            (c.multiplier, 0),
+            (c.credit, 2),
+        ] {
+            tail.push(b',');
+            push_decimal(tail, x, min);
+        }
+        tail.push(b'\n');
+        let deal = &mut self.deal;
+        deal.clear();
+        push_text(deal, row.deal_id);
         for (rep, role) in credited(run.plan, run.roster, row.rep) {
-            let id = &run.roster.reps[rep].id;
-            self.doc.row(&[
-                Cell::Text(row.deal_id),
-                Cell::Text(id),
-                Cell::Text(run.cal.label(period)),
-                Cell::Text(role.as_str()),
-                Cell::Num(amount.clone()),
-                Cell::Num(split.clone()),
-                Cell::Num(weight.clone()),
-                Cell::Num(multiplier.clone()),
-                Cell::Num(credit.clone()),
-            ]);
+            let out = &mut self.out;
+            out.extend_from_slice(deal);
+            out.push(b',');
+            out.extend_from_slice(&self.ids[rep]);
+            out.push(b',');
+            out.extend_from_slice(&self.labels[period]);
+            out.push(b',');
+            out.extend_from_slice(role.as_str().as_bytes());
+            out.extend_from_slice(tail);
             if let Some((keep, rows)) = &mut self.keep {
-                if keep == id {
+                if *keep == run.roster.reps[rep].id {
                     rows.push(DealCredit {
                         deal_id: row.deal_id.to_string(),
                         period,
@@ -137,7 +169,7 @@ impl DealSink for Credits {
     }
 
     fn restart(&mut self) {
-        self.doc = CsvDoc::new(&HEADER);
+        self.out = header();
         if let Some((_, rows)) = &mut self.keep {
             rows.clear();
         }

@@ -57,6 +57,66 @@ impl CsvDoc {
     }
 }
 
+/// Appends one text cell to `out` as [`CsvDoc`] writes it: neutralised by
+/// [`safe`], then quoted (quotes doubled) when it holds a comma, a quote or a
+/// line break. For writers that build rows by hand, millions at a time.
+pub fn push_text(out: &mut Vec<u8>, cell: &str) {
+    let cell = safe(cell);
+    let b = cell.as_bytes();
+    if b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &c in b {
+            if c == b'"' {
+                out.push(b'"');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(b);
+    }
+}
+
+/// Appends a decimal written exactly: no trailing zeros, but at least `min`
+/// decimals (`1.50` with 2, `0.6` with 0); never `-0`.
+pub fn push_decimal(out: &mut Vec<u8>, x: rust_decimal::Decimal, min: u32) {
+    let (mut m, mut scale) = (x.mantissa(), x.scale());
+    while scale > min && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    while scale < min {
+        m *= 10;
+        scale += 1;
+    }
+    if m < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 40];
+    let mut n = 0;
+    let mut v = m.unsigned_abs();
+    loop {
+        digits[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+        if v == 0 {
+            break;
+        }
+    }
+    let scale = scale as usize;
+    // At least one digit before the point.
+    while n <= scale {
+        digits[n] = b'0';
+        n += 1;
+    }
+    for k in (0..n).rev() {
+        out.push(digits[k]);
+        if k == scale && k > 0 {
+            out.push(b'.');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +135,43 @@ mod tests {
         let mut d = CsvDoc::new(&["a", "b"]);
         d.row(&[Cell::Text("+1"), Cell::Num("-2.00".into())]);
         assert_eq!(String::from_utf8(d.finish()).unwrap(), "a,b\n'+1,-2.00\n");
+    }
+
+    #[test]
+    fn hand_written_cells_are_those_of_the_csv_writer() {
+        for cell in ["Ana", "a,b", "say \"hi\"", "two\nlines", "=1+1", "-5", "", "x\r"] {
+            let mut d = CsvDoc::new(&["a", "b"]);
+            d.row(&[Cell::Text(cell), Cell::Text("z")]);
+            let mut mine = b"a,b\n".to_vec();
+            push_text(&mut mine, cell);
+            mine.extend_from_slice(b",z\n");
+            assert_eq!(
+                String::from_utf8(mine).unwrap(),
+                String::from_utf8(d.finish()).unwrap(),
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_exactly() {
+        use rust_decimal_macros::dec;
+        let cases = [
+            (dec!(1714.74), 2, "1714.74"),
+            (dec!(6032.136), 2, "6032.136"),
+            (dec!(1.0), 0, "1"),
+            (dec!(0.60), 0, "0.6"),
+            (dec!(5), 2, "5.00"),
+            (dec!(-0.5), 2, "-0.50"),
+            (dec!(0.000), 2, "0.00"),
+            (dec!(-0.00), 2, "0.00"),
+            (dec!(0.0012), 0, "0.0012"),
+            (dec!(123456789012345678.9012345678), 2, "123456789012345678.9012345678"),
+        ];
+        for (x, min, want) in cases {
+            let mut out = Vec::new();
+            push_decimal(&mut out, x, min);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{x}");
+        }
     }
 }

@@ -140,12 +140,38 @@ pub fn compare_cells(s: &PlanSummary, fast: bool, r: Rounding) -> Vec<String> {
     ]
 }
 
-/// compare.csv: one row per metric, one column per plan.
-pub fn compare(names: &[String], cells: &[Vec<String>]) -> CsvDoc {
+/// The metrics of `compare --actual`: those of [`COMPARE_METRICS`] that one year has.
+pub const ACTUAL_METRICS: [&str; 8] = [
+    "total_pay",
+    "mean_pay",
+    "incentive",
+    "cost_of_sales",
+    "top10_share",
+    "corr_attainment_incentive",
+    "reps_above_ote",
+    "share_at_quota",
+];
+
+/// The value cells of one plan's actual year, in `ACTUAL_METRICS` order.
+pub fn actual_cells(a: &crate::report::compare::Actual, r: Rounding) -> Vec<String> {
+    vec![
+        fmt_money(a.total_pay),
+        fmt_money(a.mean_pay),
+        fmt_money(a.incentive),
+        fraction(a.cost_of_sales, r),
+        opt_f(a.top10_share),
+        opt_f(a.correlation),
+        a.above_ote.to_string(),
+        opt_f(a.at_quota),
+    ]
+}
+
+/// compare.csv: one row per metric of `metrics`, one column per plan.
+pub fn compare_table(names: &[String], metrics: &[&str], cells: &[Vec<String>]) -> CsvDoc {
     let mut header = vec!["metric"];
     header.extend(names.iter().map(String::as_str));
     let mut doc = CsvDoc::new(&header);
-    for (i, m) in COMPARE_METRICS.iter().enumerate() {
+    for (i, m) in metrics.iter().enumerate() {
         let mut row = vec![Cell::Text(m)];
         row.extend(cells.iter().map(|c| Cell::Num(c[i].clone())));
         doc.row(&row);
@@ -153,10 +179,11 @@ pub fn compare(names: &[String], cells: &[Vec<String>]) -> CsvDoc {
     doc
 }
 
-/// compare_reps.csv: each rep's expected pay under every plan and the change from the first.
-pub fn compare_reps(plan: &Plan, roster: &Roster, names: &[String], pays: &[Vec<Decimal>]) -> CsvDoc {
+/// compare_reps.csv: each rep's pay under every plan (columns `PREFIX_<plan>`:
+/// `expected_pay` simulated, `pay` actual) and the change from the first.
+pub fn compare_reps(plan: &Plan, roster: &Roster, names: &[String], pays: &[Vec<Decimal>], prefix: &str) -> CsvDoc {
     let mut header: Vec<String> = vec!["rep_id".into(), "name".into(), "scheme".into()];
-    header.extend(names.iter().map(|n| format!("expected_pay_{n}")));
+    header.extend(names.iter().map(|n| format!("{prefix}_{n}")));
     header.extend(names.iter().skip(1).map(|n| format!("delta_{n}")));
     let h: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut doc = CsvDoc::new(&h);

@@ -1,5 +1,6 @@
 //! Plain tables and series built from engine results; renderers live in `output` and `chart`.
 
+pub mod compare;
 pub mod scorecard;
 pub mod series;
 pub mod summary;

@@ -53,7 +53,8 @@ pub struct Outcome {
 }
 
 /// A rep's year attainment, incentive paid and roster index, in one trial.
-type Att = (f64, f64, usize);
+/// A rep's (attainment, incentive, roster index) in one year.
+pub type Att = (f64, f64, usize);
 
 /// One chunk's numbers for one plan: per trial `j` of the chunk, per period
 /// then FY (`j × (periods + 1) + p`); pay per rep and trial (`r × m + j`).
@@ -399,7 +400,7 @@ struct Scratch {
 /// A trial's comparison statistics across reps with a quota, from their
 /// (attainment, incentive, rep) in roster order: the share of incentive paid to
 /// the top 10% by attainment (ties: roster order), and the correlation.
-fn cross_rep(att: &[Att]) -> (f64, f64) {
+pub fn cross_rep(att: &[Att]) -> (f64, f64) {
     let total_inc: f64 = att.iter().map(|a| a.1).sum();
     let top10 = if att.is_empty() || total_inc <= 0.0 {
         f64::NAN
