@@ -161,6 +161,12 @@ impl Calendar {
         i64::from(self.bound_days[m + 1] - self.bound_days[m])
     }
 
+    /// The last day of period `p`.
+    pub fn period_end(&self, p: usize) -> NaiveDate {
+        let b = self.bounds[self.months_of(p).end];
+        b.pred_opt().unwrap_or(b)
+    }
+
     /// Number of days in period `p`.
     pub fn period_days(&self, p: usize) -> i64 {
         let r = self.months_of(p);

@@ -61,7 +61,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
     let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
-    let others = load_others(args, &base.inputs, &dir, &mut warnings)?;
+    let mut others = load_others(args, &base.inputs, &dir, &mut warnings)?;
+    others.iter_mut().for_each(super::quirks::forecast_roster);
     let all: Vec<&inputs::Inputs> = std::iter::once(&base.inputs).chain(others.iter()).collect();
     // One cell per kind of credit any of the plans tells apart.
     let mut merged = base.model.clone();

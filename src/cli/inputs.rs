@@ -230,6 +230,20 @@ pub fn load_with(
         }
         Err(d) => problems.fatal(d),
     }
+    let (path, shown) = file_of(maps.assignments.as_ref(), data::assignments::FILE);
+    if (path.exists() || maps.assignments.is_some()) && !problems.failed() {
+        match open(&path) {
+            Ok(mut r) => {
+                let rows = data::assignments::read(&shown, &mut r, &plan.plan, &plan.cal, &mut roster, &mut problems);
+                stamps.push(InputStamp {
+                    file: shown,
+                    sha256: stamp(r, &problems),
+                    rows,
+                });
+            }
+            Err(d) => problems.fatal(d),
+        }
+    }
     let mut ledger = Ledger::new(&plan.plan, &roster, &plan.cal, true);
     let (path, shown) = file_of(maps.deals.as_ref(), "deals.csv");
     match open(&path) {
@@ -360,8 +374,9 @@ pub fn load_with(
 
 /// The data files fuerza reads when they are there (besides mapped names);
 /// `candidates.csv` is the one `recruit --candidates` is usually given.
-pub const KNOWN_FILES: [&str; 6] = [
+pub const KNOWN_FILES: [&str; 7] = [
     "reps.csv",
+    data::assignments::FILE,
     "deals.csv",
     "quotas.csv",
     "opportunities.csv",

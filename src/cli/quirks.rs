@@ -250,3 +250,16 @@ pub fn adjustments_note(inp: &super::inputs::Inputs) -> Option<String> {
         )
     })
 }
+
+/// A forecast pays every rep under one assignment: with assignments.csv, the
+/// roster is its reps.csv rows, and a note says so.
+pub fn forecast_roster(inp: &mut super::inputs::Inputs) {
+    if inp.roster.dated() {
+        let changed = inp.roster.segs.len() - inp.roster.reps.len();
+        inp.roster = inp.roster.undated();
+        inp.problems.notes.push(format!(
+            "{} holds {changed} assignment change(s): the forecast pays every rep under its reps.csv row all year (evaluate pays them as dated)",
+            crate::data::assignments::FILE
+        ));
+    }
+}

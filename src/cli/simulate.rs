@@ -58,7 +58,8 @@ pub fn prepare(plan: &Path, data: Option<&Path>) -> Result<(Prepared, Vec<Diagno
     let dir = inputs::data_dir(data, &plan);
     let warnings = plan.warnings.clone();
     let mut history = History::new(0);
-    let inp = inputs::load_with(plan, &dir, false, &mut history)?;
+    let mut inp = inputs::load_with(plan, &dir, false, &mut history)?;
+    super::quirks::forecast_roster(&mut inp);
     history.fit_roster(inp.roster.reps.len());
     let model = sim::fit(&inp.plan.plan, &inp.roster, &inp.plan.cal, &history, &inp.opps);
     Ok((Prepared { inputs: inp, model }, warnings))

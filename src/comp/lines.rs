@@ -67,6 +67,9 @@ pub struct PeriodPay {
     pub total_pay: Decimal,
     /// What the rep owes after this period.
     pub balance: Decimal,
+    /// The schemes paid in the period, in date order (one unless the rep
+    /// changed assignment in it; empty: the rep's reps.csv scheme).
+    pub schemes: Vec<usize>,
     /// Every line behind the amounts.
     pub lines: Vec<Line>,
 }

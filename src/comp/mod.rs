@@ -36,12 +36,12 @@ type SpiffIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String,
 /// What carries from one period to the next, in cents.
 #[derive(Debug, Default)]
 struct Year {
-    /// Earned total of the earlier periods (for the year cap).
-    earned_so_far: i128,
-    /// What the rep owes (draws recoverable, carried deficits).
+    /// Per scheme: the earned total of the earlier periods under it (for its year cap).
+    earned_so_far: Vec<i128>,
+    /// What the rep owes (draws recoverable, carried deficits), across assignments.
     balance: i128,
-    /// Per earlier period: (commission after component caps, credit).
-    commission_rate: Vec<(Decimal, Decimal)>,
+    /// Per segment, per earlier period: (commission after component caps, credit).
+    commission_rate: Vec<Vec<(Decimal, Decimal)>>,
 }
 
 /// One rep's year.
@@ -137,15 +137,19 @@ pub fn try_evaluate(
     if let Some((r, p)) = ledger.overflow() {
         return Err(vec![too_large(r, (p, "the sum of its credit".into()))]);
     }
-    // Own credit per period and rep (team credit and overrides sum these).
-    let mut own: Vec<Vec<Decimal>> = vec![Vec::with_capacity(nr); n];
+    // Own credit per period and segment (a rep's assignment; without
+    // assignments.csv segment r is rep r): team credit and overrides sum these.
+    let ns = roster.segs.len();
+    let dated = roster.dated();
+    let mut own: Vec<Vec<Decimal>> = vec![Vec::with_capacity(ns); n];
     for (p, col) in own.iter_mut().enumerate() {
-        for r in 0..nr {
-            col.push(
-                ledger
-                    .try_credit(r, p)
-                    .map_err(|e| vec![too_large(r, (Some(p), format!("its credit ({})", e.0)))])?,
-            );
+        for s in 0..ns {
+            col.push(ledger.try_credit(s, p).map_err(|e| {
+                vec![too_large(
+                    roster.segs[s].rep,
+                    (Some(p), format!("its credit ({})", e.0)),
+                )]
+            })?);
         }
     }
     let order = roster.bottom_up();
@@ -157,13 +161,16 @@ pub fn try_evaluate(
             .collect()
     };
     let on_team = |s: usize| plan.schemes[s].credit != CreditScope::Own;
-    let team_tree = roster.reps.iter().any(|rep| {
-        let s = &plan.schemes[rep.scheme];
-        s.credit == CreditScope::Team
-            || s.components
-                .iter()
-                .any(|c| matches!(c.kind, ComponentKind::Override { scope: Scope::All, .. }))
-    });
+    // One tree for the year (no assignments): team sums over it; with
+    // assignments the ledger booked each deal up the tree of its close date.
+    let team_tree = !dated
+        && roster.reps.iter().any(|rep| {
+            let s = &plan.schemes[rep.scheme];
+            s.credit == CreditScope::Team
+                || s.components
+                    .iter()
+                    .any(|c| matches!(c.kind, ComponentKind::Override { scope: Scope::All, .. }))
+        });
     let own_tree = if team_tree {
         trees(&own, "the sum of its team's credit")?
     } else {
@@ -172,7 +179,7 @@ pub fn try_evaluate(
     // Per (scheme on team credit, filtered commission): each rep's credit
     // through the filter per period, and its sums over the tree.
     let mut filtered: Filtered = HashMap::new();
-    for rep in &roster.reps {
+    for rep in roster.reps.iter().filter(|_| !dated) {
         let (si, s) = (rep.scheme, &plan.schemes[rep.scheme]);
         if !on_team(si) {
             continue;
@@ -202,21 +209,42 @@ pub fn try_evaluate(
             filtered.insert((si, ci), (values, t));
         }
     }
-    // A rep's credit over its scheme's credit set, summed as the set lists it.
-    let set_sum = |r: usize, scope: CreditScope, values: &[Decimal], tree: Option<&TreeSums>| match scope {
-        CreditScope::Own => sum([values[r]]),
-        CreditScope::DirectTeam => sum(std::iter::once(r)
-            .chain(roster.reports[r].iter().copied())
-            .map(|x| values[x])),
-        CreditScope::Team => match tree {
-            Some(t) => t.team(roster, r, values),
-            None => sum(std::iter::once(r).chain(roster.descendants(r)).map(|x| values[x])),
-        },
+    // Segment s's credit over its scheme's credit set through `keep` (None:
+    // every deal), in period p; `values`/`tree`: the one-tree sums when
+    // there are no assignments.
+    let set_credit = |s: usize,
+                      p: usize,
+                      scope: CreditScope,
+                      keep: Option<&crate::plan::DealFilter>,
+                      values: &[Decimal],
+                      tree: Option<&TreeSums>|
+     -> Result<Decimal, TooLarge> {
+        let pass = |t: crate::units::DealType, pr: Option<&str>| keep.is_none_or(|f| f.passes(t, pr));
+        if dated {
+            let mine = ledger.try_credit_where(s, p, pass)?;
+            let below = match scope {
+                CreditScope::Own => Decimal::ZERO,
+                CreditScope::DirectTeam => ledger.try_below_where(s, p, false, pass)?,
+                CreditScope::Team => ledger.try_below_where(s, p, true, pass)?,
+            };
+            return crate::credit::add(mine, below);
+        }
+        let r = s;
+        match scope {
+            CreditScope::Own => sum([values[r]]),
+            CreditScope::DirectTeam => sum(std::iter::once(r)
+                .chain(roster.reports[r].iter().copied())
+                .map(|x| values[x])),
+            CreditScope::Team => match tree {
+                Some(t) => t.team(roster, r, values),
+                None => sum(std::iter::once(r).chain(roster.descendants(r)).map(|x| values[x])),
+            },
+        }
     };
     let mut spiffs: SpiffIndex = Default::default();
     for h in &ledger.spiffs {
         spiffs
-            .entry((h.rep, h.period, h.component))
+            .entry((h.seg, h.period, h.component))
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
@@ -232,11 +260,13 @@ pub fn try_evaluate(
     let mut errors = Vec::new();
     let mut reps = Vec::with_capacity(nr);
     for (r, rep) in roster.reps.iter().enumerate() {
-        let scheme = &plan.schemes[rep.scheme];
-        let st = &program.schemes[rep.scheme];
-        let terms = &program.reps[r].periods;
+        let segs = &roster.rep_segs[r];
         let mut periods: Vec<PeriodPay> = Vec::with_capacity(n);
-        let mut year = Year::default();
+        let mut year = Year {
+            earned_so_far: vec![0; plan.schemes.len()],
+            commission_rate: vec![Vec::with_capacity(n); ns],
+            ..Year::default()
+        };
         let mut pay_period = |p: usize, warnings: &mut Vec<Diagnostic>| -> Result<PeriodPay, Unpayable> {
             fn at(p: usize, what: &str) -> impl Fn(TooLarge) -> Unpayable + '_ {
                 move |e| (Some(p), format!("{what} ({})", e.0))
@@ -246,122 +276,178 @@ pub fn try_evaluate(
             let dec = |c: i128, what: &str| {
                 settle::cents_decimal(c).ok_or_else(|| beyond(&format!("{what} ({})", settle::cents_text(c))))
             };
-            let t = &terms[p];
-            let q = t.quota;
-            let credit = set_sum(r, scheme.credit, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;
-            let attainment = if q.is_zero() {
-                None
-            } else {
-                Some(crate::credit::div(credit, q).map_err(at(p, "its attainment"))?)
-            };
-            if q.is_zero() && (t.num > Decimal::ZERO || !credit.is_zero()) {
-                warnings.push(
-                    Diagnostic::warning(format!(
-                    "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
-                    rep.id,
-                    cal.label(p)
-                ))
-                    .with_code("pay.quota-zero"),
-                );
+            // The assignments paid in this period: those in force in it (or the
+            // one of its last day, when none is), in date order.
+            let mut inn: Vec<usize> = segs
+                .iter()
+                .copied()
+                .filter(|&s| segs.len() == 1 || !program.reps[s].periods[p].num.is_zero())
+                .collect();
+            if inn.is_empty() {
+                inn.push(roster.seg_at(r, cal.period_end(p)));
             }
+            let multi = inn.len() > 1;
             let mut lines = Vec::new();
-            let (mut earned, mut commission) = (0i128, 0i128);
-            for (ci, c) in scheme.components.iter().enumerate() {
-                let component = format!("component {:?}", c.name);
-                let filtered_credit = match &c.kind {
-                    ComponentKind::Commission { filter, .. } if !filter.is_all() => {
-                        match filtered.get(&(rep.scheme, ci)) {
-                            Some((values, t)) => set_sum(r, scheme.credit, &values[p], t.get(p)),
-                            None => ledger.try_credit_where(r, p, |t, pr| filter.passes(t, pr)),
-                        }
-                        .map_err(at(p, &format!("the credit of {component}")))?
-                    }
-                    _ => credit,
-                };
-                let override_credit = match &c.kind {
-                    ComponentKind::Override {
-                        scope: Scope::Direct, ..
-                    } => sum(roster.reports[r].iter().map(|&x| own[p][x])),
-                    ComponentKind::Override { scope: Scope::All, .. } => match own_tree.get(p) {
-                        Some(t) => t.below(roster, r, &own[p]),
-                        None => sum(roster.descendants(r).into_iter().map(|x| own[p][x])),
-                    },
-                    _ => Ok(Decimal::ZERO),
+            let (mut earned, mut quota, mut credit, mut own_credit) =
+                (0i128, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            let (mut base, mut guarantee) = (0i128, None::<(i128, bool)>);
+            for &sg in &inn {
+                let seg = &roster.segs[sg];
+                let scheme = &plan.schemes[seg.scheme];
+                let st = &program.schemes[seg.scheme];
+                let t = &program.reps[sg].periods[p];
+                let q = t.quota;
+                let credit_s =
+                    set_credit(sg, p, scheme.credit, None, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;
+                if q.is_zero() && (t.num > Decimal::ZERO || !credit_s.is_zero()) {
+                    warnings.push(
+                        Diagnostic::warning(format!(
+                            "rep {} has quota 0 in {}: attainment is not defined and attainment-based components pay nothing",
+                            rep.id,
+                            cal.label(p)
+                        ))
+                        .with_code("pay.quota-zero"),
+                    );
                 }
-                .map_err(at(p, &format!("the credit of {component}")))?;
-                let hits = spiffs.get(&(r, p, ci)).map(Vec::as_slice).unwrap_or(&[]);
-                let facts = PeriodFacts {
-                    quota: q,
-                    credit,
-                    filtered_credit,
-                    prorate_num: t.num,
-                    prorate_den: t.year_den,
-                    override_credit,
-                    spiff_hits: hits,
-                    rounding,
+                // With two assignments in the period, each line says which scheme it is paid under.
+                let label = |c: &str| {
+                    if multi {
+                        format!("{}: {c}", scheme.id)
+                    } else {
+                        c.to_string()
+                    }
                 };
-                let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
-                let raw = cl.iter().try_fold(0i128, |acc, l| {
-                    settle::decimal_cents(l.amount).and_then(|x| acc.checked_add(x))
-                });
-                let raw = raw.ok_or_else(|| beyond(&component))?;
-                let amount = settle::cap(raw, st.caps[ci].map(i128::from));
-                if amount != raw {
-                    cl.push(Line {
-                        component: c.name.clone(),
-                        label: format!("cap {}", fmt_money_human(dec(amount, &component)?)),
-                        basis: Some(dec(raw, &component)?),
+                let mut commission = 0i128;
+                let mut earned_s = 0i128;
+                for (ci, c) in scheme.components.iter().enumerate() {
+                    let component = format!("component {:?}", c.name);
+                    let filtered_credit = match &c.kind {
+                        ComponentKind::Commission { filter, .. } if !filter.is_all() => match filtered
+                            .get(&(seg.scheme, ci))
+                        {
+                            Some((values, t)) => set_credit(sg, p, scheme.credit, Some(filter), &values[p], t.get(p)),
+                            None if dated => set_credit(sg, p, scheme.credit, Some(filter), &own[p], None),
+                            None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
+                        }
+                        .map_err(at(p, &format!("the credit of {component}")))?,
+                        _ => credit_s,
+                    };
+                    let override_credit = match &c.kind {
+                        ComponentKind::Override { scope, .. } if dated => {
+                            ledger.try_below_where(sg, p, *scope == Scope::All, |_, _| true)
+                        }
+                        ComponentKind::Override {
+                            scope: Scope::Direct, ..
+                        } => sum(roster.reports[r].iter().map(|&x| own[p][x])),
+                        ComponentKind::Override { scope: Scope::All, .. } => match own_tree.get(p) {
+                            Some(t) => t.below(roster, r, &own[p]),
+                            None => sum(roster.descendants(r).into_iter().map(|x| own[p][x])),
+                        },
+                        _ => Ok(Decimal::ZERO),
+                    }
+                    .map_err(at(p, &format!("the credit of {component}")))?;
+                    let hits = spiffs.get(&(sg, p, ci)).map(Vec::as_slice).unwrap_or(&[]);
+                    let facts = PeriodFacts {
+                        quota: q,
+                        credit: credit_s,
+                        filtered_credit,
+                        prorate_num: t.num,
+                        prorate_den: t.year_den,
+                        override_credit,
+                        spiff_hits: hits,
+                        rounding,
+                    };
+                    let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
+                    let raw = cl.iter().try_fold(0i128, |acc, l| {
+                        settle::decimal_cents(l.amount).and_then(|x| acc.checked_add(x))
+                    });
+                    let raw = raw.ok_or_else(|| beyond(&component))?;
+                    let amount = settle::cap(raw, st.caps[ci].map(i128::from));
+                    if amount != raw {
+                        cl.push(Line {
+                            component: c.name.clone(),
+                            label: format!("cap {}", fmt_money_human(dec(amount, &component)?)),
+                            basis: Some(dec(raw, &component)?),
+                            rate: None,
+                            amount: dec(amount - raw, &component)?,
+                            kind: LineKind::Earned,
+                        });
+                    }
+                    if matches!(c.kind, ComponentKind::Commission { .. }) {
+                        commission = commission.checked_add(amount).ok_or_else(|| beyond("its commission"))?;
+                    }
+                    earned_s = earned_s
+                        .checked_add(amount)
+                        .ok_or_else(|| beyond("its earned incentive"))?;
+                    for mut l in cl {
+                        l.component = label(&l.component);
+                        lines.push(l);
+                    }
+                }
+                let what = "its earned incentive";
+                // A year cap applies to what was earned under its scheme.
+                let capped = settle::scheme_caps(
+                    earned_s,
+                    st.cap_period.map(i128::from),
+                    st.cap_year.map(i128::from),
+                    &mut year.earned_so_far[seg.scheme],
+                )
+                .ok_or_else(|| beyond(what))?;
+                let mut cut = |text: String, from: i128, to: i128| -> Result<(), Unpayable> {
+                    lines.push(Line {
+                        component: label("scheme cap"),
+                        label: text,
+                        basis: Some(dec(from, what)?),
                         rate: None,
-                        amount: dec(amount - raw, &component)?,
+                        amount: dec(to - from, what)?,
                         kind: LineKind::Earned,
                     });
+                    Ok(())
+                };
+                if let (Some(from), Some(c)) = (capped.period_cut, st.cap_period) {
+                    cut(
+                        format!("period cap {}", fmt_money_human(dec(c.into(), what)?)),
+                        from,
+                        c.into(),
+                    )?;
                 }
-                if matches!(c.kind, ComponentKind::Commission { .. }) {
-                    commission = commission.checked_add(amount).ok_or_else(|| beyond("its commission"))?;
+                if let (Some((from, so_far)), Some(c)) = (capped.year_cut, st.cap_year) {
+                    let text = format!(
+                        "year cap {} ({} earned before)",
+                        fmt_money_human(dec(c.into(), what)?),
+                        fmt_money_human(dec(so_far, what)?)
+                    );
+                    cut(text, from, capped.earned)?;
                 }
-                earned = earned
-                    .checked_add(amount)
-                    .ok_or_else(|| beyond("its earned incentive"))?;
-                lines.extend(cl);
+                year.commission_rate[sg].push((dec(commission, "its commission")?, credit_s));
+                earned = earned.checked_add(capped.earned).ok_or_else(|| beyond(what))?;
+                quota += q;
+                credit = crate::credit::add(credit, credit_s).map_err(at(p, "its credit"))?;
+                own_credit = crate::credit::add(own_credit, own[p][sg]).map_err(at(p, "its credit"))?;
+                base = base.checked_add(t.base.into()).ok_or_else(|| beyond("its base pay"))?;
+                if let Some((d, rec)) = t.guarantee {
+                    let before = guarantee.map_or(0, |g| g.0);
+                    guarantee = Some((before + i128::from(d), rec));
+                }
             }
-            let what = "its earned incentive";
-            let capped = settle::scheme_caps(
-                earned,
-                st.cap_period.map(i128::from),
-                st.cap_year.map(i128::from),
-                &mut year.earned_so_far,
-            )
-            .ok_or_else(|| beyond(what))?;
-            let mut cut = |label: String, from: i128, to: i128| -> Result<(), Unpayable> {
-                lines.push(Line {
-                    component: "scheme cap".into(),
-                    label,
-                    basis: Some(dec(from, what)?),
-                    rate: None,
-                    amount: dec(to - from, what)?,
-                    kind: LineKind::Earned,
-                });
-                Ok(())
+            // The segments not paid this period keep their per-period history aligned.
+            for &sg in segs {
+                if !inn.contains(&sg) {
+                    year.commission_rate[sg].push((Decimal::ZERO, Decimal::ZERO));
+                }
+            }
+            let attainment = if quota.is_zero() {
+                None
+            } else {
+                Some(crate::credit::div(credit, quota).map_err(at(p, "its attainment"))?)
             };
-            if let (Some(from), Some(c)) = (capped.period_cut, st.cap_period) {
-                cut(
-                    format!("period cap {}", fmt_money_human(dec(c.into(), what)?)),
-                    from,
-                    c.into(),
-                )?;
-            }
-            if let (Some((from, so_far)), Some(c)) = (capped.year_cut, st.cap_year) {
-                let label = format!(
-                    "year cap {} ({} earned before)",
-                    fmt_money_human(dec(c.into(), what)?),
-                    fmt_money_human(dec(so_far, what)?)
-                );
-                cut(label, from, capped.earned)?;
-            }
-            year.commission_rate.push((dec(commission, "its commission")?, credit));
             let mut clawback = 0i128;
             for h in ledger.clawbacks.iter().filter(|h| h.rep == r && h.cancel_period == p) {
-                let (cm, cr) = year.commission_rate.get(h.close_period).copied().unwrap_or_default();
+                // Recovered at the rate of the assignment that paid the deal.
+                let (cm, cr) = year.commission_rate[h.seg]
+                    .get(h.close_period)
+                    .copied()
+                    .unwrap_or_default();
                 let Some(x) = settle::clawback(h.credit, cm, cr, rounding).map_err(at(p, "a clawback"))? else {
                     continue;
                 };
@@ -376,9 +462,9 @@ pub fn try_evaluate(
                 });
             }
             let what = "its draw and balance";
-            let net = capped.earned.checked_add(clawback).ok_or_else(|| beyond(what))?;
-            let (d, recoverable) = t.guarantee.unwrap_or((0, false));
-            let s = settle::settle(net, i128::from(d), recoverable, &mut year.balance).ok_or_else(|| beyond(what))?;
+            let net = earned.checked_add(clawback).ok_or_else(|| beyond(what))?;
+            let (d, recoverable) = guarantee.unwrap_or((0, false));
+            let s = settle::settle(net, d, recoverable, &mut year.balance).ok_or_else(|| beyond(what))?;
             let mut push = |label: &str, basis: Option<i128>, amount: i128, kind: LineKind| -> Result<(), Unpayable> {
                 if amount != 0 {
                     lines.push(Line {
@@ -403,7 +489,7 @@ pub fn try_evaluate(
             } else {
                 "draw top-up (non-recoverable)"
             };
-            push(label, Some(d.into()), s.topup, LineKind::DrawTopup)?;
+            push(label, Some(d), s.topup, LineKind::DrawTopup)?;
             push("deficit carried forward", None, s.deficit, LineKind::Deficit)?;
             // Adjustments come last: never capped, outside the draw balance.
             let mut adjusted = 0i128;
@@ -423,16 +509,16 @@ pub fn try_evaluate(
                 .paid
                 .checked_add(adjusted)
                 .ok_or_else(|| beyond("its incentive paid"))?;
-            let total = i128::from(t.base)
-                .checked_add(paid)
-                .ok_or_else(|| beyond("its total pay"))?;
+            let total = base.checked_add(paid).ok_or_else(|| beyond("its total pay"))?;
+            let mut schemes: Vec<usize> = inn.iter().map(|&sg| roster.segs[sg].scheme).collect();
+            schemes.dedup();
             Ok(PeriodPay {
-                quota: q,
+                quota,
                 credit,
-                own_credit: own[p][r],
+                own_credit,
                 attainment,
-                base_pay: dec(t.base.into(), "its base pay")?,
-                earned: dec(capped.earned, "its earned incentive")?,
+                base_pay: dec(base, "its base pay")?,
+                earned: dec(earned, "its earned incentive")?,
                 clawback: dec(clawback, "its clawbacks")?,
                 draw_topup: dec(s.topup, what)?,
                 recovered: dec(s.recovered, what)?,
@@ -441,6 +527,7 @@ pub fn try_evaluate(
                 incentive_paid: dec(paid, "its incentive paid")?,
                 total_pay: dec(total, "its total pay")?,
                 balance: dec(year.balance, what)?,
+                schemes,
                 lines,
             })
         };

@@ -163,13 +163,22 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
     } = plan;
     let n = cal.periods();
     let year = Decimal::from(n as u64);
+    // Per segment: a rep's assignment (segment r is rep r's reps.csv row).
+    let tenures: Vec<Tenure> = roster
+        .segs
+        .iter()
+        .map(|seg| Tenure::of_seg(&roster.reps[seg.rep], seg, cal))
+        .collect();
     let reps = roster
-        .reps
+        .segs
         .iter()
         .enumerate()
-        .map(|(r, rep)| {
-            let scheme = &schemes[rep.scheme];
-            let tenure = Tenure::of(rep, cal);
+        .map(|(si, seg)| {
+            let r = seg.rep;
+            let scheme = &schemes[seg.scheme];
+            let tenure = &tenures[si];
+            let base_salary = seg.base_salary.unwrap_or(scheme.base_salary);
+            let annual = seg.quota.unwrap_or(scheme.quota);
             let periods = (0..n)
                 .map(|p| {
                     let (num, den) = tenure.active(cal, p);
@@ -183,19 +192,27 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
                         }
                         _ => None,
                     };
+                    let quota = match explicit.get(&(r, p)) {
+                        // quotas.csv gives the rep's period; its assignments share it by days in force.
+                        Some(q) if roster.rep_segs[r].len() > 1 => {
+                            split_quota(*rounding, *q, &roster.rep_segs[r], si, |s| tenures[s].active(cal, p).0)
+                        }
+                        Some(q) => rounding.money(*q),
+                        None => rounding.money(quota::computed_of(plan, scheme, annual, tenure, cal, p)),
+                    };
                     PeriodTerms {
-                        quota: quota::quota(plan, scheme, &tenure, cal, explicit, r, p),
+                        quota,
                         num,
                         den,
                         year_den: den * year,
-                        base: share_cents(*rounding, scheme.base_salary, num, den * year),
+                        base: share_cents(*rounding, base_salary, num, den * year),
                         guarantee,
-                        ote: share_cents(*rounding, scheme.ote(), num, den * year),
+                        ote: share_cents(*rounding, base_salary + scheme.target_incentive, num, den * year),
                     }
                 })
                 .collect();
             RepTerms {
-                scheme: rep.scheme,
+                scheme: seg.scheme,
                 periods,
             }
         })
@@ -205,6 +222,29 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
         periods: n,
         schemes: schemes.iter().map(scheme_terms).collect(),
         reps,
+    }
+}
+
+/// Segment `me`'s share of a quota `q` given for its rep's period, split over
+/// the rep's segments `segs` by their days in force (`days`): each share
+/// rounded, the last segment in force taking what is left, so the shares
+/// add up to `q` exactly.
+fn split_quota(rounding: Rounding, q: Decimal, segs: &[usize], me: usize, days: impl Fn(usize) -> Decimal) -> Decimal {
+    let q = rounding.money(q);
+    let total: Decimal = segs.iter().map(|&s| days(s)).sum();
+    if total.is_zero() {
+        return if segs.first() == Some(&me) { q } else { Decimal::ZERO };
+    }
+    let last = segs.iter().rev().copied().find(|&s| !days(s).is_zero());
+    if last == Some(me) {
+        let others: Decimal = segs
+            .iter()
+            .filter(|&&s| s != me)
+            .map(|&s| rounding.money(q * days(s) / total))
+            .sum();
+        q - others
+    } else {
+        rounding.money(q * days(me) / total)
     }
 }
 

@@ -18,6 +18,8 @@ use std::sync::{Mutex, OnceLock};
 pub struct SpiffHit {
     /// Rep index.
     pub rep: usize,
+    /// The rep's assignment (segment) in force on the close date.
+    pub seg: usize,
     /// Close period.
     pub period: usize,
     /// Component index in the rep's scheme.
@@ -35,6 +37,8 @@ pub struct SpiffHit {
 pub struct ClawHit {
     /// Rep index.
     pub rep: usize,
+    /// The assignment (segment) that was paid for the deal: the one in force on its close date.
+    pub seg: usize,
     /// Close period.
     pub close_period: usize,
     /// Cancel period.
@@ -336,8 +340,15 @@ pub struct Ledger {
     products: HashMap<String, u32>,
     /// Product names by id (id 0 = no product).
     names: Vec<String>,
-    /// Per rep × period: (key, credit) with key = product id × 3 + deal type.
+    /// Per segment × period (a segment is a rep's assignment; without
+    /// assignments.csv, segment r is rep r): (key, credit) with key = product
+    /// id × 3 + deal type.
     cells: Vec<Vec<(u32, Decimal)>>,
+    /// With assignments.csv: per segment × period, alike, the own credit of
+    /// everyone below it in the tree in force on each deal's close date, and
+    /// of its direct reports then (empty otherwise: the tree is one for the year).
+    below: Vec<Vec<(u32, Decimal)>>,
+    direct: Vec<Vec<(u32, Decimal)>>,
     /// SPIFF hits.
     pub spiffs: Vec<SpiffHit>,
     /// Clawback candidates.
@@ -381,7 +392,17 @@ impl Ledger {
             periods: cal.periods(),
             products: HashMap::new(),
             names: vec![String::new()],
-            cells: vec![Vec::new(); roster.reps.len() * cal.periods()],
+            cells: vec![Vec::new(); roster.segs.len() * cal.periods()],
+            below: if roster.dated() {
+                vec![Vec::new(); roster.segs.len() * cal.periods()]
+            } else {
+                Vec::new()
+            },
+            direct: if roster.dated() {
+                vec![Vec::new(); roster.segs.len() * cal.periods()]
+            } else {
+                Vec::new()
+            },
             spiffs: Vec::new(),
             clawbacks: Vec::new(),
             adjustments: Vec::new(),
@@ -440,16 +461,29 @@ impl Ledger {
 
     fn add_credit_id(&mut self, rep: usize, period: usize, deal_type: DealType, pid: u32, credit: Decimal) {
         let key = pid * 3 + deal_type.index() as u32;
-        let cell = &mut self.cells[rep * self.periods + period];
-        let ok = match cell.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => c.checked_add(credit).map(|s| *c = s).is_some(),
-            None => {
-                cell.push((key, credit));
-                true
-            }
-        };
-        if !ok {
+        if !bump(&mut self.cells[rep * self.periods + period], key, credit) {
             self.overflowed(rep, Some(period));
+        }
+    }
+
+    /// With assignments: books a deal row's credit to the segments above its
+    /// seller's on its close date (`direct` for the first manager).
+    fn add_above(&mut self, row: &DealRow, roster: &Roster, period: usize, key: u32, credit: Decimal) {
+        let mut seg = roster.seg_at(row.rep, row.close);
+        let mut first = true;
+        let mut steps = 0;
+        while let Some(m) = roster.segs[seg].manager {
+            steps += 1;
+            if steps > roster.reps.len() {
+                break; // a cycle is refused when assignments.csv is read
+            }
+            seg = roster.seg_at(m, row.close);
+            let at = seg * self.periods + period;
+            let ok = bump(&mut self.below[at], key, credit) && (!first || bump(&mut self.direct[at], key, credit));
+            if !ok {
+                self.overflowed(m, Some(period));
+            }
+            first = false;
         }
     }
 
@@ -472,10 +506,14 @@ impl Ledger {
             }
             return;
         };
-        let scheme = &plan.schemes[roster.reps[row.rep].scheme];
+        let seg = roster.seg_at(row.rep, row.close);
+        let scheme = &plan.schemes[roster.segs[seg].scheme];
         let credit = super::rows::row_credit(row, plan, roster).credit;
         let pid = self.product_id(row.product);
-        self.add_credit_id(row.rep, period, row.deal_type, pid, credit);
+        self.add_credit_id(seg, period, row.deal_type, pid, credit);
+        if !self.below.is_empty() {
+            self.add_above(row, roster, period, pid * 3 + row.deal_type.index() as u32, credit);
+        }
         if self.keep_relationship && !self.relationship.add_credit(row.rep, row.deal_type, credit) {
             self.overflowed(row.rep, Some(period));
         }
@@ -486,7 +524,7 @@ impl Ledger {
         }
         match row.cancelled {
             None => {
-                for &ci in &self.spiff_components[roster.reps[row.rep].scheme] {
+                for &ci in &self.spiff_components[roster.segs[seg].scheme] {
                     if let ComponentKind::Spiff {
                         filter,
                         from,
@@ -502,6 +540,7 @@ impl Ledger {
                         {
                             self.spiffs.push(SpiffHit {
                                 rep: row.rep,
+                                seg,
                                 period,
                                 component: ci,
                                 deal_id: row.deal_id.to_string(),
@@ -519,6 +558,7 @@ impl Ledger {
                     None => self.outside.cancel_after_year += 1,
                     Some(cp) => self.clawbacks.push(ClawHit {
                         rep: row.rep,
+                        seg,
                         close_period: period,
                         cancel_period: cp,
                         deal_id: row.deal_id.to_string(),
@@ -528,6 +568,39 @@ impl Ledger {
                 },
             },
         }
+    }
+
+    /// With assignments, the credit of segment `seg` in `period` from deals
+    /// below it passing `keep`: `all` levels, or its direct reports only.
+    pub fn try_below_where(
+        &self,
+        seg: usize,
+        period: usize,
+        all: bool,
+        keep: impl Fn(DealType, Option<&str>) -> bool,
+    ) -> Result<Decimal, super::TooLarge> {
+        let cells = if all { &self.below } else { &self.direct };
+        match cells.get(seg * self.periods + period) {
+            Some(cell) => self.sum_where(cell, keep),
+            None => Ok(Decimal::ZERO),
+        }
+    }
+
+    fn sum_where(
+        &self,
+        cell: &[(u32, Decimal)],
+        keep: impl Fn(DealType, Option<&str>) -> bool,
+    ) -> Result<Decimal, super::TooLarge> {
+        let names = &self.names;
+        super::sum(
+            cell.iter()
+                .filter(|(k, _)| {
+                    let dt = DealType::ALL[(*k % 3) as usize];
+                    let pid = (*k / 3) as usize;
+                    keep(dt, if pid == 0 { None } else { Some(names[pid].as_str()) })
+                })
+                .map(|(_, c)| *c),
+        )
     }
 
     /// The product names seen in the plan year's deals.
@@ -576,21 +649,23 @@ impl Ledger {
         if cell.is_empty() {
             return Ok(Decimal::ZERO);
         }
-        let names = &self.names;
-        super::sum(
-            cell.iter()
-                .filter(|(k, _)| {
-                    let dt = DealType::ALL[(*k % 3) as usize];
-                    let pid = (*k / 3) as usize;
-                    keep(dt, if pid == 0 { None } else { Some(names[pid].as_str()) })
-                })
-                .map(|(_, c)| *c),
-        )
+        self.sum_where(cell, keep)
     }
 
     /// The rounding the ledger's SPIFF amounts used.
     pub fn rounding(plan: &Plan) -> Rounding {
         plan.rounding
+    }
+}
+
+/// Adds `credit` under `key` to a cell; false when the sum overflows.
+fn bump(cell: &mut Vec<(u32, Decimal)>, key: u32, credit: Decimal) -> bool {
+    match cell.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, c)) => c.checked_add(credit).map(|s| *c = s).is_some(),
+        None => {
+            cell.push((key, credit));
+            true
+        }
     }
 }
 

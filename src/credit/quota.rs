@@ -27,6 +27,17 @@ impl Tenure {
         }
     }
 
+    /// The tenure of one of `rep`'s assignments: its days in force within the
+    /// rep's own, with the ramp counted from the rep's hire.
+    pub fn of_seg(rep: &Rep, seg: &crate::data::reps::Seg, cal: &Calendar) -> Self {
+        let t = Self::of(rep, cal);
+        Self {
+            from: t.from.max(seg.from.map(day_number).unwrap_or(i32::MIN)),
+            to: t.to.min(seg.to.map(day_number).unwrap_or(i32::MAX)),
+            hire_month: t.hire_month,
+        }
+    }
+
     /// Month of tenure (1 = hire month) at plan month `m`, when hired.
     pub fn tenure_month(&self, m: usize) -> Option<i64> {
         self.hire_month.map(|h| m as i64 - h + 1)
@@ -64,6 +75,18 @@ impl Tenure {
 /// The computed quota of a rep in period `p`, before rounding:
 /// Σ over the months m of p of annual × w(m) × ramp(r, m) × active(m).
 pub fn computed(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, p: usize) -> Decimal {
+    computed_of(plan, scheme, scheme.quota, tenure, cal, p)
+}
+
+/// [`computed`] with `annual` instead of the scheme's quota (an assignment's own).
+pub fn computed_of(
+    plan: &Plan,
+    scheme: &Scheme,
+    annual: Decimal,
+    tenure: &Tenure,
+    cal: &Calendar,
+    p: usize,
+) -> Decimal {
     let (num, den) = plan.share(p);
     let mpp = Decimal::from(cal.kind.months() as u64);
     cal.months_of(p)
@@ -74,7 +97,7 @@ pub fn computed(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, p
             }
             let dm = Decimal::from(cal.month_days(m));
             let ramp = tenure.tenure_month(m).map_or(Decimal::ONE, |t| scheme.ramp_factor(t));
-            scheme.quota * num * ramp * ad / (den * dm * mpp)
+            annual * num * ramp * ad / (den * dm * mpp)
         })
         .sum()
 }

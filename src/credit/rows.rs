@@ -38,9 +38,9 @@ pub struct RowCredit {
     pub credit: Decimal,
 }
 
-/// The credit of `row` under its own rep's scheme.
+/// The credit of `row` under the scheme of its rep's assignment on the close date.
 pub fn row_credit(row: &DealRow, plan: &Plan, roster: &Roster) -> RowCredit {
-    let scheme = &plan.schemes[roster.reps[row.rep].scheme];
+    let scheme = &plan.schemes[roster.segs[roster.seg_at(row.rep, row.close)].scheme];
     let weight = scheme.weights[row.deal_type.index()];
     let multiplier = scheme.multiplier(row.product);
     RowCredit {
@@ -50,23 +50,30 @@ pub fn row_credit(row: &DealRow, plan: &Plan, roster: &Roster) -> RowCredit {
     }
 }
 
-/// Every rep a deal row of `rep` is credited to, with how: `rep` itself,
-/// then up the reporting line each manager whose scheme counts it (a `team`
-/// scheme at any level above, a `direct_team` scheme for the direct manager).
-pub fn credited<'a>(plan: &'a Plan, roster: &'a Roster, rep: usize) -> impl Iterator<Item = (usize, Role)> + 'a {
-    let mut above = roster.reps[rep].manager;
+/// Every rep a deal row of `rep` closed on `day` is credited to, with how:
+/// `rep` itself, then up the reporting line in force on that day each manager
+/// whose assignment's scheme counts it (a `team` scheme at any level above, a
+/// `direct_team` scheme for the direct manager).
+pub fn credited<'a>(
+    plan: &'a Plan,
+    roster: &'a Roster,
+    rep: usize,
+    day: chrono::NaiveDate,
+) -> impl Iterator<Item = (usize, Role)> + 'a {
+    let mut above = roster.segs[roster.seg_at(rep, day)].manager;
     let mut first = true;
     let mut seen = 0usize;
     std::iter::once((rep, Role::Own)).chain(std::iter::from_fn(move || {
         while let Some(m) = above {
-            // A cycle is refused when reps.csv is read; the bound keeps this finite regardless.
+            // A cycle is refused when the roster is read; the bound keeps this finite regardless.
             seen += 1;
             if seen > roster.reps.len() {
                 return None;
             }
             let direct = std::mem::replace(&mut first, false);
-            above = roster.reps[m].manager;
-            match plan.schemes[roster.reps[m].scheme].credit {
+            let seg = &roster.segs[roster.seg_at(m, day)];
+            above = seg.manager;
+            match plan.schemes[seg.scheme].credit {
                 CreditScope::Team => return Some((m, Role::Team)),
                 CreditScope::DirectTeam if direct => return Some((m, Role::Team)),
                 _ => {}

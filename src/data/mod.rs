@@ -4,6 +4,7 @@
 //! lenient readers record skipped rows as rejects.
 
 pub mod adjustments;
+pub mod assignments;
 pub mod deals;
 pub mod opps;
 pub mod quotas;

@@ -28,6 +28,52 @@ pub struct Rep {
     pub line: usize,
 }
 
+/// One assignment of a rep: what is in force over a stretch of its year (a
+/// rep's reps.csv row is its assignment from hire; assignments.csv adds later ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seg {
+    /// The rep (index in `Roster::reps`).
+    pub rep: usize,
+    /// First day in force (`None`: from hire, or before the plan year).
+    pub from: Option<NaiveDate>,
+    /// Last day in force (`None`: to the rep's end).
+    pub to: Option<NaiveDate>,
+    /// Scheme (index in the plan).
+    pub scheme: usize,
+    /// Manager (a rep index), if any.
+    pub manager: Option<usize>,
+    /// Territory id, if any.
+    pub territory: Option<String>,
+    /// Annual quota instead of the scheme's, if given.
+    pub quota: Option<rust_decimal::Decimal>,
+    /// Annual base salary instead of the scheme's, if given.
+    pub base_salary: Option<rust_decimal::Decimal>,
+    /// Line of assignments.csv (0: the reps.csv row).
+    pub line: usize,
+}
+
+impl Seg {
+    /// The assignment a reps.csv row is, from hire.
+    pub fn of(r: usize, rep: &Rep) -> Self {
+        Self {
+            rep: r,
+            from: None,
+            to: None,
+            scheme: rep.scheme,
+            manager: rep.manager,
+            territory: rep.territory.clone(),
+            quota: None,
+            base_salary: None,
+            line: 0,
+        }
+    }
+
+    /// Whether `day` is in force.
+    pub fn holds(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.to.is_none_or(|t| day <= t)
+    }
+}
+
 /// Every rep, with lookups and the reporting tree.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
@@ -44,12 +90,47 @@ pub struct Roster {
     /// Ids of rows rejected by the reader, with their line: rows of other files
     /// that name them are consequences, not errors of their own.
     pub rejected: HashMap<String, usize>,
+    /// Every assignment: first each rep's reps.csv row (segment `r` is rep
+    /// `r`'s), then those of assignments.csv, so that without it segments are reps.
+    pub segs: Vec<Seg>,
+    /// Each rep's segments in date order (the first is the rep's own index).
+    pub rep_segs: Vec<Vec<usize>>,
 }
 
 impl Roster {
     /// The index of a rep id.
     pub fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The roster without assignments.csv: every rep under its reps.csv row all year.
+    pub fn undated(&self) -> Self {
+        let mut r = self.clone();
+        r.segs.truncate(r.reps.len());
+        for (i, s) in r.segs.iter_mut().enumerate() {
+            *s = Seg::of(i, &r.reps[i]);
+        }
+        r.rep_segs = (0..r.reps.len()).map(|i| vec![i]).collect();
+        r
+    }
+
+    /// Whether some rep changes assignment in the year (assignments.csv).
+    pub fn dated(&self) -> bool {
+        self.segs.len() > self.reps.len()
+    }
+
+    /// The segment of rep `r` in force on `day` (its first before the first
+    /// assignment starts, its last after the last ends).
+    pub fn seg_at(&self, r: usize, day: NaiveDate) -> usize {
+        let segs = &self.rep_segs[r];
+        if segs.len() == 1 {
+            return segs[0];
+        }
+        segs.iter()
+            .rev()
+            .copied()
+            .find(|&s| self.segs[s].from.is_none_or(|f| f <= day))
+            .unwrap_or(segs[0])
     }
 
     /// Every rep below `r` in the tree (depth first, in file order).
@@ -134,6 +215,8 @@ impl Roster {
                 reports[m].push(i);
             }
         }
+        let segs = reps.iter().enumerate().map(|(r, rep)| Seg::of(r, rep)).collect();
+        let rep_segs = (0..reps.len()).map(|r| vec![r]).collect();
         Self {
             reps,
             by_id,
@@ -141,6 +224,8 @@ impl Roster {
             file: String::new(),
             id_column: 1,
             rejected: HashMap::new(),
+            segs,
+            rep_segs,
         }
     }
 }

@@ -139,7 +139,7 @@ impl DealSink for Credits {
         let deal = &mut self.deal;
         deal.clear();
         push_text(deal, row.deal_id);
-        for (rep, role) in credited(run.plan, run.roster, row.rep) {
+        for (rep, role) in credited(run.plan, run.roster, row.rep, row.close) {
             let out = &mut self.out;
             out.extend_from_slice(deal);
             out.push(b',');

@@ -41,6 +41,16 @@ pub fn fmt_attainment(a: Option<Decimal>, plan: &Plan) -> String {
 /// The column payouts.csv gains, after the SPEC's, when the run has manual adjustments.
 pub const ADJUSTMENTS_COLUMN: &str = "adjustments";
 
+/// The `scheme` cell of a payouts row: the schemes paid in the period in
+/// date order, `>` between them (`ae>mgr` for a promotion in it).
+pub fn scheme_cell(plan: &Plan, rep: &crate::data::Rep, pay: &PeriodPay) -> String {
+    if pay.schemes.is_empty() {
+        return plan.schemes[rep.scheme].id.clone();
+    }
+    let ids: Vec<&str> = pay.schemes.iter().map(|&s| plan.schemes[s].id.as_str()).collect();
+    ids.join(">")
+}
+
 /// payouts.csv: the SPEC's columns, then `adjustments` when any rep has one.
 pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> CsvDoc {
     let adjusted = ev
@@ -55,8 +65,8 @@ pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
     let mut doc = CsvDoc::new(&header);
     for rp in &ev.reps {
         let rep = &roster.reps[rp.rep];
-        let scheme = &plan.schemes[rep.scheme].id;
         for (p, pay) in rp.periods.iter().enumerate() {
+            let scheme = scheme_cell(plan, rep, pay);
             let m = |x: Decimal| Cell::Num(fmt_money(x));
             let PeriodPay {
                 quota,
@@ -77,7 +87,7 @@ pub fn payouts(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
             let mut row = vec![
                 Cell::Text(&rep.id),
                 Cell::Text(&rep.name),
-                Cell::Text(scheme),
+                Cell::Text(&scheme),
                 Cell::Text(cal.label(p)),
                 m(*quota),
                 Cell::Num(fmt_dp(*credit, 2, plan.rounding)),

@@ -846,7 +846,7 @@ fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<C
 }
 
 /// The fuerza columns of each data file, for checking mappings.
-pub const FILE_COLUMNS: [(&str, &[&str]); 3] = [
+pub const FILE_COLUMNS: [(&str, &[&str]); 4] = [
     (
         "reps",
         &[
@@ -886,6 +886,7 @@ pub const FILE_COLUMNS: [(&str, &[&str]); 3] = [
             "closed_date",
         ],
     ),
+    ("assignments", &crate::data::assignments::COLUMNS),
 ];
 
 fn read_data_map(ctx: &mut Ctx, mut t: Table) -> DataMap {
@@ -899,7 +900,8 @@ fn read_data_map(ctx: &mut Ctx, mut t: Table) -> DataMap {
         match name {
             "reps" => m.reps = Some(fm),
             "deals" => m.deals = Some(fm),
-            _ => m.opportunities = Some(fm),
+            "opportunities" => m.opportunities = Some(fm),
+            _ => m.assignments = Some(fm),
         }
     }
     t.finish(ctx, &[]);

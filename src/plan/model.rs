@@ -391,6 +391,8 @@ pub struct DataMap {
     pub deals: Option<FileMap>,
     /// `[data.opportunities]`.
     pub opportunities: Option<FileMap>,
+    /// `[data.assignments]`.
+    pub assignments: Option<FileMap>,
 }
 
 /// How to read one file.

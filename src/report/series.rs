@@ -465,7 +465,7 @@ fn panel(
             let mut credit = Decimal::ZERO;
             let mut q = Decimal::ZERO;
             for &r in members {
-                credit += ledger.credit(r, p);
+                credit += roster.rep_segs[r].iter().map(|&s| ledger.credit(s, p)).sum::<Decimal>();
                 if plan.schemes[roster.reps[r].scheme].credit == CreditScope::Own {
                     q += ev.reps[r].periods[p].quota;
                 }

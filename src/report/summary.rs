@@ -97,6 +97,7 @@ pub fn year_total(ps: &[PeriodPay]) -> PeriodPay {
         total_pay: sum(|p| p.total_pay),
         balance: ps.last().map(|p| p.balance).unwrap_or_default(),
         attainment: None,
+        schemes: Vec::new(),
         lines: Vec::new(),
     }
 }

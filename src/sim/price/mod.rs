@@ -822,8 +822,10 @@ impl<'a> Pricer<'a> {
         }
         for (rep, period, component, split, cents) in self.spiff_hits(&sc.won) {
             let amount = Decimal::new(cents, 2);
+            // The simulation pays each rep under one assignment: segment = rep.
             ledger.spiffs.push(SpiffHit {
                 rep,
+                seg: rep,
                 period,
                 component,
                 deal_id: "simulated".into(),
@@ -836,6 +838,7 @@ impl<'a> Pricer<'a> {
             .into_iter()
             .map(|(c, day)| ClawHit {
                 rep: c.rep,
+                seg: c.rep,
                 close_period: c.close_period,
                 cancel_period: c.cancel_period,
                 deal_id: "simulated".into(),
