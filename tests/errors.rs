@@ -1646,3 +1646,95 @@ fn a_csv_in_the_data_folder_that_fuerza_does_not_read_is_named() {
         check.stderr
     );
 }
+
+// ---------------------------------------------------------------------------
+// assignments.csv
+// ---------------------------------------------------------------------------
+
+const ASSIGN_HEADER: &str = "rep_id,effective_from,scheme,manager_id,territory,quota,base_salary\n";
+
+#[test]
+fn every_bad_assignment_row_is_a_located_error() {
+    let case = case_with_plan(&format!(
+        "{PLAN}\n[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nquota = 1_000_000\ncredit = \"team\"\n"
+    ));
+    case.write(
+        "data/reps.csv",
+        format!("{REPS_HEADER}A1,Ana,ae,,,,\nB2,Bo,ae,,A1,2026-03-01,2026-10-31\nC3,Cy,ae,,,,\n"),
+    );
+    case.write(
+        "data/assignments.csv",
+        format!(
+            "{ASSIGN_HEADER}\
+             ZZ,2026-05-01,mgr,,,,\n\
+             A1,2027-01-05,mgr,,,,\n\
+             A1,2026-05-01,vp,,,,\n\
+             A1,2026-06-01,,NOPE,,,\n\
+             B2,2026-02-01,mgr,,,,\n\
+             B2,2026-11-15,mgr,,,,\n\
+             C3,2026-07-01,,A1,,,\n\
+             C3,2026-07-01,,B2,,,\n\
+             C3,2026-08-01,,C3,,,\n\
+             A1,2026-09-01,,,,-5,\n"
+        ),
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/assignments.csv", 2, 1, "ZZ", "is not in reps.csv");
+    csv_error(&d, "data/assignments.csv", 3, 2, "2027-01-05", "outside the plan year");
+    csv_error(&d, "data/assignments.csv", 4, 3, "vp", "unknown scheme");
+    csv_error(&d, "data/assignments.csv", 5, 4, "NOPE", "is not in reps.csv");
+    csv_error(
+        &d,
+        "data/assignments.csv",
+        6,
+        2,
+        "2026-02-01",
+        "before rep B2's hire_date",
+    );
+    csv_error(
+        &d,
+        "data/assignments.csv",
+        7,
+        2,
+        "2026-11-15",
+        "after rep B2's end_date",
+    );
+    csv_error(
+        &d,
+        "data/assignments.csv",
+        9,
+        2,
+        "2026-07-01",
+        "a second assignment of rep C3",
+    );
+    csv_error(&d, "data/assignments.csv", 10, 4, "C3", "its own manager");
+    csv_error(&d, "data/assignments.csv", 11, 6, "-5", "must not be negative");
+    assert_eq!(error_count(&d), 9, "{}", show(&d));
+}
+
+#[test]
+fn a_cycle_in_the_reporting_tree_on_any_date_is_an_error() {
+    let case = valid_case();
+    // reps.csv: B2 reports to A1. From May, A1 reports to B2: a cycle from that date.
+    case.write("data/assignments.csv", format!("{ASSIGN_HEADER}A1,2026-05-01,,B2,,,\n"));
+    let d = case.evaluate_fails();
+    let e = error_at(
+        &d,
+        "data/assignments.csv",
+        2,
+        "on 2026-05-01 the reporting tree has a cycle",
+    );
+    assert!(e.message.contains("A1") && e.message.contains("B2"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}
+
+#[test]
+fn a_territory_the_plan_does_not_declare_is_an_error() {
+    let case = case_with_plan(&format!(
+        "{PLAN}\n[[territories]]\nid = \"NE\"\nname = \"North East\"\npotential = 1_000_000\naccounts = 10\n"
+    ));
+    case.write("data/assignments.csv", format!("{ASSIGN_HEADER}A1,2026-05-01,,,XX,,\n"));
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/assignments.csv", 2, 5, "XX", "unknown territory");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+}

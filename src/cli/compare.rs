@@ -53,12 +53,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if args.plans.len() < 2 {
         return Err(Diagnostic::error("compare needs at least two plans").into());
     }
-    super::simulate::check_trials(args.trials)?;
-    super::simulate::check_threads(args.threads)?;
     let names = plan_names(&args.plans);
     if args.actual {
         return run_actual(args, &names);
     }
+    super::simulate::check_trials(args.trials)?;
+    super::simulate::check_threads(args.threads)?;
     let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
     let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
     let mut others = load_others(args, &base.inputs, &dir, &mut warnings)?;
@@ -104,6 +104,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         roster,
         &names,
         &pays,
+        false,
     )?);
     let out_dir = args
         .out
@@ -229,6 +230,9 @@ fn run_actual(args: &Args, names: &[String]) -> Result<(), Failure> {
     let base = inputs::load(plan, &dir, false)?;
     super::quirks::require_plan_year(&base)?;
     let others = load_others(args, &base, &dir, &mut warnings)?;
+    for o in &others {
+        super::quirks::require_plan_year(o)?;
+    }
     let all: Vec<&inputs::Inputs> = std::iter::once(&base).chain(others.iter()).collect();
     let mut cells = Vec::new();
     let mut pays = Vec::new();
@@ -265,6 +269,7 @@ fn run_actual(args: &Args, names: &[String]) -> Result<(), Failure> {
         roster,
         names,
         &pays,
+        true,
     )?);
     let out_dir = args
         .out

@@ -114,15 +114,31 @@ fn number(path: &Path, line: usize, col: &str, s: &str) -> Result<Decimal, Diagn
     })
 }
 
-/// The role of an input in a manifest: `plan` for the first, else the file name.
-fn role(i: usize, file: &str) -> String {
-    if i == 0 {
-        "plan".into()
-    } else {
-        Path::new(file)
-            .file_name()
-            .map_or_else(|| file.to_string(), |f| f.to_string_lossy().into_owned())
-    }
+/// The roles of a manifest's inputs: `plan` for the first, else the file
+/// name, with ` (2)`, ` (3)`... for a name read again (one export read as
+/// two files, or files of one name in two folders): inputs are matched by
+/// role between the runs.
+fn roles(files: &[&str]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            if i == 0 {
+                return "plan".into();
+            }
+            let name = Path::new(file)
+                .file_name()
+                .map_or_else(|| file.to_string(), |f| f.to_string_lossy().into_owned());
+            let k = seen.entry(name.clone()).or_insert(0);
+            *k += 1;
+            if *k == 1 {
+                name
+            } else {
+                format!("{name} ({k})")
+            }
+        })
+        .collect()
 }
 
 impl RunFolder {
@@ -141,16 +157,21 @@ impl RunFolder {
                 format!("this folder was written by `fuerza {run}`, not `fuerza evaluate`"),
             ));
         }
-        let inputs = manifest
+        let listed = manifest
             .get("inputs")
             .and_then(|i| i.as_array())
-            .ok_or_else(|| bad(&mpath, "the manifest lists no inputs"))?
+            .ok_or_else(|| bad(&mpath, "the manifest lists no inputs"))?;
+        let files: Vec<&str> = listed
             .iter()
-            .enumerate()
-            .map(|(i, x)| {
+            .map(|x| x.get("file").and_then(|f| f.as_str()).unwrap_or_default())
+            .collect();
+        let inputs = roles(&files)
+            .into_iter()
+            .zip(listed)
+            .map(|(role, x)| {
                 let file = x.get("file").and_then(|f| f.as_str()).unwrap_or_default().to_string();
                 let sha = x.get("sha256").and_then(|f| f.as_str()).unwrap_or_default().to_string();
-                (role(i, &file), file, sha)
+                (role, file, sha)
             })
             .collect();
         let ppath = dir.join("payouts.csv");
@@ -181,7 +202,14 @@ impl RunFolder {
                 r["component"].clone(),
                 r["line"].clone(),
             );
-            *lines.entry(key).or_insert(Decimal::ZERO) += a;
+            let sum = lines.entry(key).or_insert(Decimal::ZERO);
+            *sum = sum.checked_add(a).ok_or_else(|| {
+                bad(
+                    &spath,
+                    "the lines of one rep, period and line add up beyond exact decimals",
+                )
+                .at(line, 1)
+            })?;
         }
         Ok(Self {
             inputs,
@@ -206,6 +234,8 @@ pub struct Change {
     pub before: Decimal,
     /// After (alike).
     pub after: Decimal,
+    /// After − before.
+    pub change: Decimal,
 }
 
 /// The changes of one rep and period.
@@ -241,7 +271,7 @@ pub struct Diff {
     pub reps: Vec<RepChange>,
 }
 
-fn compare(a: &RunFolder, b: &RunFolder) -> Diff {
+fn compare(a: &RunFolder, b: &RunFolder) -> Result<Diff, Diagnostic> {
     let mut diff = Diff::default();
     let hashes = |r: &RunFolder| -> BTreeMap<String, String> {
         r.inputs
@@ -277,6 +307,7 @@ fn compare(a: &RunFolder, b: &RunFolder) -> Diff {
                 line: String::new(),
                 before: *x,
                 after: *y,
+                change: Decimal::ZERO,
             })
             .collect();
         let of = |m: &BTreeMap<(String, String, String, String), Decimal>| -> BTreeMap<(String, String), Decimal> {
@@ -302,8 +333,19 @@ fn compare(a: &RunFolder, b: &RunFolder) -> Diff {
                     line: name.1.clone(),
                     before: x,
                     after: y,
+                    change: Decimal::ZERO,
                 });
             }
+        }
+        for c in &mut changes {
+            c.change = c.after.checked_sub(c.before).ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "the change in {} of {} {} is beyond exact decimals ({} to {})",
+                    c.kind, key.0, key.1, c.before, c.after
+                ))
+                .with_code("diff.bad-run")
+                .with_help("diff compares two folders written by `fuerza evaluate --out DIR`")
+            })?;
         }
         let presence = match (ta.is_some(), tb.is_some()) {
             (true, false) => "before",
@@ -319,7 +361,7 @@ fn compare(a: &RunFolder, b: &RunFolder) -> Diff {
             });
         }
     }
-    diff
+    Ok(diff)
 }
 
 fn diff_csv(d: &Diff) -> CsvDoc {
@@ -359,7 +401,7 @@ fn diff_csv(d: &Diff) -> CsvDoc {
                 Cell::Text(&c.line),
                 Cell::Num(fmt_money(c.before)),
                 Cell::Num(fmt_money(c.after)),
-                Cell::Num(fmt_money(c.after - c.before)),
+                Cell::Num(fmt_money(c.change)),
             ]);
         }
     }
@@ -373,7 +415,7 @@ fn diff_json(d: &Diff) -> serde_json::Value {
         "inputs": d.inputs.iter().map(|i| json!({"file": i.role, "before": i.before, "after": i.after})).collect::<Vec<_>>(),
         "changes": d.reps.iter().map(|r| {
             let totals: serde_json::Map<String, serde_json::Value> = r.changes.iter().filter(|c| c.kind != "line").map(|c| {
-                (c.kind.clone(), json!({"before": m(c.before), "after": m(c.after), "change": m(c.after - c.before)}))
+                (c.kind.clone(), json!({"before": m(c.before), "after": m(c.after), "change": m(c.change)}))
             }).collect();
             json!({
                 "rep_id": r.rep,
@@ -382,7 +424,7 @@ fn diff_json(d: &Diff) -> serde_json::Value {
                 "totals": totals,
                 "lines": r.changes.iter().filter(|c| c.kind == "line").map(|c| json!({
                     "component": c.component, "line": c.line,
-                    "before": m(c.before), "after": m(c.after), "change": m(c.after - c.before)
+                    "before": m(c.before), "after": m(c.after), "change": m(c.change)
                 })).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
@@ -427,7 +469,7 @@ fn diff_text(d: &Diff, a: &Path, b: &Path) -> String {
             } else {
                 format!("  {}", c.kind)
             };
-            let change = c.after - c.before;
+            let change = c.change;
             let sign = if change > Decimal::ZERO { "+" } else { "" };
             out.push_str(&format!(
                 "{what}  {} → {} ({sign}{})\n",
@@ -444,7 +486,7 @@ fn diff_text(d: &Diff, a: &Path, b: &Path) -> String {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let a = RunFolder::load(&args.before)?;
     let b = RunFolder::load(&args.after)?;
-    let d = compare(&a, &b);
+    let d = compare(&a, &b)?;
     if let Some(out) = &args.out {
         let mut stamps = a.stamps.clone();
         stamps.extend(b.stamps.iter().cloned());

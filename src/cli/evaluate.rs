@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let plan = inputs::load_plan(&args.plan)?;
     let dir = inputs::data_dir(args.data.as_deref(), &plan);
     let plan_warnings = plan.warnings.clone();
-    let mut credits = crate::output::credits::Credits::new(None);
+    let mut credits = crate::output::credits::Credits::new();
     let inp = if args.credits {
         inputs::load_with(plan, &dir, args.lenient, &mut credits)?
     } else {

@@ -14,8 +14,12 @@ pub fn run(
 ) -> Result<(), Failure> {
     let plan = inputs::load_plan(plan_path)?;
     let dir = inputs::data_dir(data, &plan);
-    let mut credits = crate::output::credits::Credits::new(deals.then_some(rep_id));
-    let inp = inputs::load_with(plan, &dir, false, &mut credits)?;
+    let mut credits = crate::output::credits::Credits::keeping(rep_id);
+    let inp = if deals {
+        inputs::load_with(plan, &dir, false, &mut credits)?
+    } else {
+        inputs::load(plan, &dir, false)?
+    };
     super::quirks::require_plan_year(&inp)?;
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
     let Some(r) = roster.find(rep_id) else {
@@ -50,5 +54,6 @@ pub fn run(
                 .as_ref()
         )
     );
+    super::print_notes(&inp.problems.notes);
     Ok(())
 }

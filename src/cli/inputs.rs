@@ -354,7 +354,11 @@ pub fn load_with(
     }
     if !problems.failed() {
         super::quirks::report(&plan.plan, &roster, &ledger, &opps, &mut problems);
-        let read: Vec<String> = stamps.iter().skip(1).map(|s| s.file.clone()).collect();
+        let read: Vec<PathBuf> = stamps
+            .iter()
+            .skip(1)
+            .filter_map(|s| Path::new(&s.file).canonicalize().ok())
+            .collect();
         problems.notes.extend(unread_csv(dir, &read));
     }
     if problems.failed() {
@@ -385,9 +389,9 @@ pub const KNOWN_FILES: [&str; 7] = [
 ];
 
 /// A note for every CSV file of the data folder that the run did not read
-/// (`read`: the paths it read, as shown), so that nothing there is ignored
+/// (`read`: the paths it read, resolved), so that nothing there is ignored
 /// silently: a misspelt `adjustment.csv` is named, not skipped.
-fn unread_csv(dir: &Path, read: &[String]) -> Vec<String> {
+fn unread_csv(dir: &Path, read: &[PathBuf]) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -397,7 +401,7 @@ fn unread_csv(dir: &Path, read: &[String]) -> Vec<String> {
         .filter(|p| {
             p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
                 && p.is_file()
-                && !read.contains(&p.display().to_string())
+                && !p.canonicalize().is_ok_and(|c| read.contains(&c))
                 && p.file_name().is_none_or(|f| f != "candidates.csv")
         })
         .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))

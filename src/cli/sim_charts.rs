@@ -80,6 +80,7 @@ pub fn compare(
     roster: &Roster,
     names: &[String],
     pays: &[Vec<Decimal>],
+    actual: bool,
 ) -> Result<Vec<OutFile>, Failure> {
     let mut out = Vec::new();
     let empty = crate::comp::Evaluation {
@@ -126,7 +127,15 @@ pub fn compare(
         let up = bars.iter().filter(|b| b.1 > 0.0).count();
         let down = bars.iter().filter(|b| b.1 < 0.0).count();
         let chart = RepBars {
-            title: format!("Change in expected pay: {name} vs {}", names[0]),
+            title: format!(
+                "Change in {}: {name} vs {}",
+                if actual {
+                    "pay over the actual year"
+                } else {
+                    "expected pay"
+                },
+                names[0]
+            ),
             subtitle: format!(
                 "Expected total pay for the year on the same simulated years; {up} rep(s) gain, {down} lose."
             ),

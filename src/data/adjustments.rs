@@ -73,6 +73,8 @@ pub fn read<R: Read>(
     let Some(mut t) = Table::open(file, "adjustments", input, COLS, None, problems) else {
         return (out, 0);
     };
+    let mut seen: std::collections::HashMap<(usize, usize, Decimal, String, Option<String>), usize> =
+        std::collections::HashMap::new();
     while t.next_row(problems) {
         let rep = super::rep_cell(&t, 0, roster, problems);
         let period = t
@@ -109,6 +111,24 @@ pub fn read<R: Read>(
         if let (Some(rep), Some(period), Some(amount), Some(reason), Some(reference)) =
             (rep, period, amount, reason, reference)
         {
+            let key = (rep, period, amount.normalize(), reason.clone(), reference.clone());
+            match seen.get(&key) {
+                // Paid as written, twice: a row entered twice is worth a look.
+                Some(first) => {
+                    let mut w = t.err_as(
+                        "duplicate",
+                        None,
+                        format!("the same adjustment as line {first}: both are paid"),
+                    );
+                    w.severity = crate::diag::Severity::Warning;
+                    problems.warn(w.with_help(
+                        "remove one of them if it was entered twice; give each its own reference otherwise",
+                    ));
+                }
+                None => {
+                    seen.insert(key, t.line);
+                }
+            }
             out.push(Adjustment {
                 rep,
                 period,

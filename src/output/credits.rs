@@ -68,6 +68,8 @@ pub struct Credits {
     tail: Vec<u8>,
     /// The id of the rep whose credited rows are kept, and those rows.
     keep: Option<(String, Vec<DealCredit>)>,
+    /// Whether credits.csv is written (else only the kept rows are).
+    write: bool,
 }
 
 fn header() -> Vec<u8> {
@@ -75,15 +77,25 @@ fn header() -> Vec<u8> {
 }
 
 impl Credits {
-    /// An empty credits.csv; `keep`: also keep the rows credited to the rep of this id.
-    pub fn new(keep: Option<&str>) -> Self {
+    /// An empty credits.csv.
+    pub fn new() -> Self {
         Self {
             out: header(),
             ids: Vec::new(),
             labels: Vec::new(),
             deal: Vec::new(),
             tail: Vec::new(),
-            keep: keep.map(|r| (r.to_string(), Vec::new())),
+            keep: None,
+            write: true,
+        }
+    }
+
+    /// No credits.csv: only the rows credited to the rep of this id, kept.
+    pub fn keeping(rep_id: &str) -> Self {
+        Self {
+            keep: Some((rep_id.to_string(), Vec::new())),
+            write: false,
+            ..Self::new()
         }
     }
 
@@ -95,6 +107,12 @@ impl Credits {
     /// The kept rep's credited rows, in deals.csv order.
     pub fn kept(&self) -> &[DealCredit] {
         self.keep.as_ref().map_or(&[], |k| k.1.as_slice())
+    }
+}
+
+impl Default for Credits {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -141,14 +159,16 @@ impl DealSink for Credits {
         push_text(deal, row.deal_id);
         for (rep, role) in credited(run.plan, run.roster, row.rep, row.close) {
             let out = &mut self.out;
-            out.extend_from_slice(deal);
-            out.push(b',');
-            out.extend_from_slice(&self.ids[rep]);
-            out.push(b',');
-            out.extend_from_slice(&self.labels[period]);
-            out.push(b',');
-            out.extend_from_slice(role.as_str().as_bytes());
-            out.extend_from_slice(tail);
+            if self.write {
+                out.extend_from_slice(deal);
+                out.push(b',');
+                out.extend_from_slice(&self.ids[rep]);
+                out.push(b',');
+                out.extend_from_slice(&self.labels[period]);
+                out.push(b',');
+                out.extend_from_slice(role.as_str().as_bytes());
+                out.extend_from_slice(tail);
+            }
             if let Some((keep, rows)) = &mut self.keep {
                 if *keep == run.roster.reps[rep].id {
                     rows.push(DealCredit {

@@ -110,7 +110,7 @@ fn deal_table(deals: &DealsShown, p: usize) -> String {
                 d.deal_id.clone(),
                 deals.reps[d.seller].id.clone(),
                 d.role.as_str().to_string(),
-                fmt_money_human(d.amount),
+                crate::output::credits::fmt_credit(d.amount),
                 d.split.normalize().to_string(),
                 d.weight.normalize().to_string(),
                 d.multiplier.normalize().to_string(),

@@ -1,0 +1,149 @@
+#![allow(clippy::unwrap_used)] // a test harness: a failure to read its own fixtures should panic
+//! assignments.csv on generated teams: assignments that change nothing at
+//! period boundaries change nothing (the dated tree pays as the one-tree
+//! rules do, team credit, overrides, SPIFFs, clawbacks, draws and caps
+//! included); with promotions and transfers mid-period, credits.csv still
+//! sums to payouts.csv's credit, every statement adds up, and diff names the file.
+
+mod common;
+
+use common::cli::{repo, Case};
+use rust_decimal::prelude::*;
+use std::collections::BTreeMap;
+
+const HEADER: &str = "rep_id,effective_from,scheme,manager_id,territory,quota,base_salary\n";
+
+fn acme_case(seed: &str) -> Case {
+    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
+    let plan: String = plan
+        .lines()
+        .filter(|l| !l.starts_with("data ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let case = Case::empty();
+    case.write("plan.toml", &plan);
+    case.ok(&[
+        "generate",
+        "--plan",
+        "plan.toml",
+        "--out",
+        "data",
+        "--reps",
+        "50",
+        "--deals",
+        "1200",
+        "--seed",
+        seed,
+    ]);
+    case
+}
+
+fn money(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// Whether a rep works on `day` (its hire and end dates).
+fn works(r: &BTreeMap<String, String>, day: &str) -> bool {
+    (r["hire_date"].is_empty() || r["hire_date"].as_str() <= day)
+        && (r["end_date"].is_empty() || r["end_date"].as_str() >= day)
+}
+
+#[test]
+fn assignments_at_period_boundaries_that_change_nothing_change_nothing() {
+    for seed in ["3", "11"] {
+        let case = acme_case(seed);
+        case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "plain"]);
+        let reps = case.csv("data/reps.csv");
+        let mut rows = String::from(HEADER);
+        for (i, r) in reps.iter().enumerate() {
+            let day = ["2026-04-01", "2026-07-01", "2026-10-01"][i % 3];
+            if works(r, day) {
+                rows.push_str(&format!(
+                    "{},{day},{},{},,,\n",
+                    r["rep_id"], r["scheme"], r["manager_id"]
+                ));
+            }
+        }
+        case.write("data/assignments.csv", &rows);
+        case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "dated"]);
+        for f in ["payouts.csv", "statements.csv", "credits.csv"] {
+            assert_eq!(
+                case.read(&format!("plain/{f}")),
+                case.read(&format!("dated/{f}")),
+                "seed {seed}: {f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn promotions_and_transfers_mid_period_keep_every_total_whole() {
+    let case = acme_case("5");
+    let reps = case.csv("data/reps.csv");
+    let managers: Vec<&String> = reps
+        .iter()
+        .filter(|r| r["scheme"] == "mgr")
+        .map(|r| &r["rep_id"])
+        .collect();
+    let mut rows = String::from(HEADER);
+    let mut promoted = 0;
+    for (i, r) in reps.iter().enumerate().filter(|(_, r)| r["scheme"] == "ae") {
+        let day = ["2026-02-17", "2026-05-09", "2026-08-23", "2026-11-30"][i % 4];
+        if !works(r, day) {
+            continue;
+        }
+        if i % 2 == 0 {
+            rows.push_str(&format!("{},{day},mgr,,,,\n", r["rep_id"]));
+            promoted += 1;
+        } else {
+            let to = managers[i % managers.len()];
+            rows.push_str(&format!("{},{day},,{to},,1500000,95000\n", r["rep_id"]));
+        }
+    }
+    assert!(promoted > 3);
+    case.write("data/assignments.csv", &rows);
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    let payouts = case.csv("out/payouts.csv");
+    assert!(
+        payouts.iter().any(|r| r["scheme"] == "ae>mgr"),
+        "no period names two schemes"
+    );
+    // credits.csv sums to payouts credit for every rep and period.
+    let mut sums: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for r in case.csv("out/credits.csv") {
+        *sums.entry((r["rep_id"].clone(), r["period"].clone())).or_default() += money(&r["credit"]);
+    }
+    // Statement lines of a rep and period sum to its incentive_paid.
+    let mut lines: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for r in case.csv("out/statements.csv") {
+        *lines.entry((r["rep_id"].clone(), r["period"].clone())).or_default() += money(&r["amount"]);
+    }
+    for r in &payouts {
+        let k = (r["rep_id"].clone(), r["period"].clone());
+        let credit = sums.get(&k).copied().unwrap_or_default();
+        assert_eq!(
+            credit.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+            money(&r["credit"]),
+            "{k:?}"
+        );
+        assert_eq!(
+            lines.get(&k).copied().unwrap_or_default(),
+            money(&r["incentive_paid"]),
+            "{k:?}"
+        );
+        let identity = money(&r["earned"]) + money(&r["clawback"]) + money(&r["draw_topup"]) + money(&r["deficit"])
+            - money(&r["recovered"]);
+        assert_eq!(identity, money(&r["incentive_paid"]), "{k:?}");
+        assert_eq!(
+            money(&r["base_pay"]) + money(&r["incentive_paid"]),
+            money(&r["total_pay"]),
+            "{k:?}"
+        );
+    }
+    // diff names the new input.
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "again"]);
+    std::fs::remove_file(case.path().join("data/assignments.csv")).unwrap();
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "before"]);
+    let run = case.ok(&["diff", "before", "again"]);
+    assert!(run.stdout.contains("assignments.csv: (not read) →"), "{}", run.stdout);
+}
