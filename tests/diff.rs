@@ -104,7 +104,7 @@ proptest! {
 
 #[test]
 fn folders_that_are_not_evaluate_runs_are_located_errors() {
-    let case = Case::from_dir(&repo("tests/golden/54-adjustments"));
+    let case = Case::from_dir(&repo("tests/golden/61-adjustments"));
     evaluate(&case, "data", "a");
     let d = case.fails_with(&["diff", "a", "nowhere"]);
     assert!(

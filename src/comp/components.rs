@@ -160,10 +160,16 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
             )],
             _ => Vec::new(),
         },
-        ComponentKind::Spiff { per_deal, .. } => f
+        ComponentKind::Spiff { per_deal, split, .. } => f
             .spiff_hits
             .iter()
-            .map(|(deal, split, amount)| line(c, format!("deal {deal}"), Some(*per_deal), Some(*split), *amount))
+            .map(|(deal, share, amount)| {
+                if *split {
+                    line(c, format!("deal {deal}"), Some(*per_deal), Some(*share), *amount)
+                } else {
+                    line(c, format!("deal {deal} (paid whole)"), Some(*per_deal), None, *amount)
+                }
+            })
             .collect(),
         ComponentKind::Override { rate, .. } => {
             if f.override_credit.is_zero() {

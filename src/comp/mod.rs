@@ -40,8 +40,22 @@ struct Year {
     earned_so_far: Vec<i128>,
     /// What the rep owes (draws recoverable, carried deficits), across assignments.
     balance: i128,
-    /// Per segment, per earlier period: (commission after component caps, credit).
+    /// Per segment of the rep (in its order), per earlier period: (commission after component caps, credit).
     commission_rate: Vec<Vec<(Decimal, Decimal)>>,
+    /// Per (segment, cumulative component): the year to date so far.
+    cumulative: HashMap<(usize, usize), ToDate>,
+}
+
+/// A cumulative component's year to date: quota, credit, credit through its
+/// filter and the bonus target's share, summed over the periods so far, and
+/// what those periods paid under it.
+#[derive(Debug, Default, Clone, Copy)]
+struct ToDate {
+    quota: Decimal,
+    credit: Decimal,
+    filtered: Decimal,
+    share: Decimal,
+    paid: i128,
 }
 
 /// One rep's year.
@@ -261,10 +275,12 @@ pub fn try_evaluate(
     let mut reps = Vec::with_capacity(nr);
     for (r, rep) in roster.reps.iter().enumerate() {
         let segs = &roster.rep_segs[r];
+        // A segment's place among the rep's (its own first).
+        let local = |sg: usize| segs.iter().position(|&x| x == sg).unwrap_or(0);
         let mut periods: Vec<PeriodPay> = Vec::with_capacity(n);
         let mut year = Year {
             earned_so_far: vec![0; plan.schemes.len()],
-            commission_rate: vec![Vec::with_capacity(n); ns],
+            commission_rate: vec![Vec::with_capacity(n); segs.len()],
             ..Year::default()
         };
         let mut pay_period = |p: usize, warnings: &mut Vec<Diagnostic>| -> Result<PeriodPay, Unpayable> {
@@ -347,7 +363,7 @@ pub fn try_evaluate(
                     }
                     .map_err(at(p, &format!("the credit of {component}")))?;
                     let hits = spiffs.get(&(sg, p, ci)).map(Vec::as_slice).unwrap_or(&[]);
-                    let facts = PeriodFacts {
+                    let mut facts = PeriodFacts {
                         quota: q,
                         credit: credit_s,
                         filtered_credit,
@@ -357,12 +373,51 @@ pub fn try_evaluate(
                         spiff_hits: hits,
                         rounding,
                     };
+                    // Cumulative: the rule on the year to date, less what earlier periods paid under it.
+                    let to_date = if st.cumulative[ci] {
+                        let td = year.cumulative.entry((sg, ci)).or_default();
+                        let add = |a: Decimal, b: Decimal| crate::credit::add(a, b).map_err(at(p, &component));
+                        td.quota = add(td.quota, q)?;
+                        td.credit = add(td.credit, credit_s)?;
+                        td.filtered = add(td.filtered, filtered_credit)?;
+                        if !t.year_den.is_zero() {
+                            td.share = add(td.share, t.num / t.year_den)?;
+                        }
+                        facts.quota = td.quota;
+                        facts.credit = td.credit;
+                        facts.filtered_credit = td.filtered;
+                        facts.prorate_num = td.share;
+                        facts.prorate_den = Decimal::ONE;
+                        Some(td.paid)
+                    } else {
+                        None
+                    };
                     let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
+                    if let Some(before) = to_date {
+                        for l in &mut cl {
+                            l.label = format!("year to date: {}", l.label);
+                        }
+                        if before != 0 {
+                            cl.push(Line {
+                                component: c.name.clone(),
+                                label: "paid in earlier periods".into(),
+                                basis: None,
+                                rate: None,
+                                amount: dec(-before, &component)?,
+                                kind: LineKind::Earned,
+                            });
+                        }
+                    }
                     let raw = cl.iter().try_fold(0i128, |acc, l| {
                         settle::decimal_cents(l.amount).and_then(|x| acc.checked_add(x))
                     });
                     let raw = raw.ok_or_else(|| beyond(&component))?;
                     let amount = settle::cap(raw, st.caps[ci].map(i128::from));
+                    if to_date.is_some() {
+                        if let Some(td) = year.cumulative.get_mut(&(sg, ci)) {
+                            td.paid = td.paid.checked_add(amount).ok_or_else(|| beyond(&component))?;
+                        }
+                    }
                     if amount != raw {
                         cl.push(Line {
                             component: c.name.clone(),
@@ -419,7 +474,7 @@ pub fn try_evaluate(
                     );
                     cut(text, from, capped.earned)?;
                 }
-                year.commission_rate[sg].push((dec(commission, "its commission")?, credit_s));
+                year.commission_rate[local(sg)].push((dec(commission, "its commission")?, credit_s));
                 earned = earned.checked_add(capped.earned).ok_or_else(|| beyond(what))?;
                 quota += q;
                 credit = crate::credit::add(credit, credit_s).map_err(at(p, "its credit"))?;
@@ -431,9 +486,9 @@ pub fn try_evaluate(
                 }
             }
             // The segments not paid this period keep their per-period history aligned.
-            for &sg in segs {
-                if !inn.contains(&sg) {
-                    year.commission_rate[sg].push((Decimal::ZERO, Decimal::ZERO));
+            for (k, sg) in segs.iter().enumerate() {
+                if !inn.contains(sg) {
+                    year.commission_rate[k].push((Decimal::ZERO, Decimal::ZERO));
                 }
             }
             let attainment = if quota.is_zero() {
@@ -444,18 +499,29 @@ pub fn try_evaluate(
             let mut clawback = 0i128;
             for h in ledger.clawbacks.iter().filter(|h| h.rep == r && h.cancel_period == p) {
                 // Recovered at the rate of the assignment that paid the deal.
-                let (cm, cr) = year.commission_rate[h.seg]
+                let (cm, cr) = year.commission_rate[local(h.seg)]
                     .get(h.close_period)
                     .copied()
                     .unwrap_or_default();
-                let Some(x) = settle::clawback(h.credit, cm, cr, rounding).map_err(at(p, "a clawback"))? else {
+                // A graded clawback recovers its share of the deal's credit.
+                let basis = if h.share == Decimal::ONE {
+                    h.credit
+                } else {
+                    crate::credit::mul(h.credit, h.share).map_err(at(p, "a clawback"))?
+                };
+                let Some(x) = settle::clawback(basis, cm, cr, rounding).map_err(at(p, "a clawback"))? else {
                     continue;
                 };
                 clawback = clawback.checked_add(x).ok_or_else(|| beyond("its clawbacks"))?;
+                let graded = if h.share == Decimal::ONE {
+                    String::new()
+                } else {
+                    format!(" ({}% recovered)", (h.share * Decimal::ONE_HUNDRED).normalize())
+                };
                 lines.push(Line {
                     component: "clawback".into(),
-                    label: format!("deal {} cancelled {}", h.deal_id, h.cancel_date),
-                    basis: Some(h.credit),
+                    label: format!("deal {} cancelled {}{graded}", h.deal_id, h.cancel_date),
+                    basis: Some(basis),
                     rate: Some(crate::credit::div(cm, cr).map_err(at(p, "a clawback"))?),
                     amount: dec(x, "a clawback")?,
                     kind: LineKind::Clawback,
@@ -464,7 +530,10 @@ pub fn try_evaluate(
             let what = "its draw and balance";
             let net = earned.checked_add(clawback).ok_or_else(|| beyond(what))?;
             let (d, recoverable) = guarantee.unwrap_or((0, false));
-            let s = settle::settle(net, d, recoverable, &mut year.balance).ok_or_else(|| beyond(what))?;
+            let recovery_cap = inn
+                .last()
+                .and_then(|&sg| program.schemes[roster.segs[sg].scheme].recovery_cap);
+            let s = settle::settle(net, d, recoverable, recovery_cap, &mut year.balance).ok_or_else(|| beyond(what))?;
             let mut push = |label: &str, basis: Option<i128>, amount: i128, kind: LineKind| -> Result<(), Unpayable> {
                 if amount != 0 {
                     lines.push(Line {

@@ -52,6 +52,19 @@ pub struct SchemeTerms {
     pub caps: Vec<Option<i64>>,
     /// Clawback window in days.
     pub clawback_days: Option<i64>,
+    /// The share of a clawback recovered by days from close to cancel: (within_days, share), increasing (empty: all).
+    pub clawback_schedule: Vec<(i64, Decimal)>,
+    /// The draw's recovery cap as a fraction (num, den), if any.
+    pub recovery_cap: Option<(i64, i64)>,
+    /// Per component: whether it is paid on year-to-date attainment with a true-up.
+    pub cumulative: Vec<bool>,
+}
+
+impl SchemeTerms {
+    /// The share recovered of a cancellation `days` after close, within the window (1 without a schedule; 0 past its last bound).
+    pub fn clawback_share(&self, days: i64) -> Decimal {
+        crate::credit::ledger::clawback_share(&self.clawback_schedule, days)
+    }
 }
 
 /// One rep's program.
@@ -89,10 +102,10 @@ fn scheme_terms(s: &Scheme) -> SchemeTerms {
         // Labels: statements and tables.
         id: _,
         name: _,
-        // Per rep and period, in `compile`.
+        // Per rep and period, in `compile`; the draw's recovery cap here.
         base_salary: _,
         target_incentive: _,
-        draw: _,
+        draw,
         // Quotas: `credit::quota`; credit weights and multipliers: `credit::Ledger`
         // and the simulation's credit units.
         quota: _,
@@ -103,6 +116,7 @@ fn scheme_terms(s: &Scheme) -> SchemeTerms {
         cap_period,
         cap_year,
         clawback_days,
+        clawback_schedule,
         components,
     } = s;
     SchemeTerms {
@@ -111,13 +125,25 @@ fn scheme_terms(s: &Scheme) -> SchemeTerms {
         cap_year: cap_year.map(cap_cents),
         caps: components.iter().map(component_cap).collect(),
         clawback_days: *clawback_days,
+        clawback_schedule: clawback_schedule.clone(),
+        recovery_cap: draw.as_ref().and_then(|d| d.recovery_cap).map(|c| {
+            let c = c.normalize();
+            (i64::try_from(c.mantissa()).unwrap_or(0), 10i64.pow(c.scale().min(18)))
+        }),
+        cumulative: components.iter().map(|c| c.cumulative).collect(),
     }
 }
 
 /// A component's cap in cents, every field and kind named (the kinds' rules
 /// are in `components`, and in the simulation's compiled steps).
 fn component_cap(c: &Component) -> Option<i64> {
-    let Component { name: _, cap, kind } = c;
+    let Component {
+        name: _,
+        cap,
+        kind,
+        // In `scheme_terms`.
+        cumulative: _,
+    } = c;
     match kind {
         ComponentKind::Commission {
             basis: _,
@@ -134,6 +160,7 @@ fn component_cap(c: &Component) -> Option<i64> {
             to: _,
             per_deal: _,
             min_amount: _,
+            split: _,
         }
         | ComponentKind::Override { rate: _, scope: _ } => cap.map(cap_cents),
     }
@@ -187,8 +214,12 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
                             amount,
                             recoverable,
                             months,
+                            by_month,
+                            // In `scheme_terms`.
+                            recovery_cap: _,
                         }) if tenure.draw_active(cal, p, *months) => {
-                            Some((share_cents(*rounding, *amount, num, den), *recoverable))
+                            let amount = draw_amount(*amount, by_month, tenure, cal, p, *months);
+                            Some((share_cents(*rounding, amount, num, den), *recoverable))
                         }
                         _ => None,
                     };
@@ -223,6 +254,29 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
         schemes: schemes.iter().map(scheme_terms).collect(),
         reps,
     }
+}
+
+/// A period's draw guarantee before proration: `amount`, or with an amount
+/// per tenure month (`by_month`, the last repeating) the one of the tenure
+/// month of the period's first month within the draw (its last for a rep
+/// hired before the plan year).
+fn draw_amount(
+    amount: Decimal,
+    by_month: &[Decimal],
+    tenure: &Tenure,
+    cal: &Calendar,
+    p: usize,
+    months: Option<u64>,
+) -> Decimal {
+    let Some(last) = by_month.last() else {
+        return amount;
+    };
+    let within = |t: i64| t >= 1 && months.is_none_or(|k| t <= k as i64);
+    cal.months_of(p)
+        .filter_map(|m| tenure.tenure_month(m))
+        .find(|&t| within(t))
+        .and_then(|t| by_month.get(usize::try_from(t - 1).ok()?).copied())
+        .unwrap_or(*last)
 }
 
 /// Segment `me`'s share of a quota `q` given for its rep's period, split over

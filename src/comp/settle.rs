@@ -16,6 +16,8 @@ pub trait Cents: Copy + Ord + Default + std::fmt::Debug {
     fn plus(self, o: Self) -> Option<Self>;
     /// `self - o`.
     fn minus(self, o: Self) -> Option<Self>;
+    /// ⌊self × num ÷ den⌋ (`den` > 0).
+    fn share_floor(self, num: i64, den: i64) -> Option<Self>;
 }
 
 macro_rules! cents_int {
@@ -29,6 +31,13 @@ macro_rules! cents_int {
             #[inline(always)]
             fn minus(self, o: Self) -> Option<Self> {
                 self.checked_sub(o)
+            }
+            #[inline(always)]
+            fn share_floor(self, num: i64, den: i64) -> Option<Self> {
+                let x = i128::from(self)
+                    .checked_mul(i128::from(num))?
+                    .div_euclid(i128::from(den));
+                Self::try_from(x).ok()
             }
         }
     };
@@ -173,11 +182,23 @@ pub struct Settled<T> {
 /// top-up, when recoverable, and any negative earnings carried in `balance`),
 /// else the earnings less what the balance recovers.
 #[inline(always)]
-pub fn settle<T: Cents>(net: T, d: T, recoverable: bool, balance: &mut T) -> Option<Settled<T>> {
+///
+/// `recovery_cap` (num, den): at most ⌊net × num ÷ den⌋ of the period's
+/// earnings recovers the balance (the draw's `recovery_cap`).
+pub fn settle<T: Cents>(
+    net: T,
+    d: T,
+    recoverable: bool,
+    recovery_cap: Option<(i64, i64)>,
+    balance: &mut T,
+) -> Option<Settled<T>> {
     let before = *balance;
     if net >= d {
         // 0 ≤ net - d ≤ net (a guarantee is never negative), 0 ≤ recovered ≤ balance.
-        let recovered = before.min(net.minus(d)?).max(T::ZERO);
+        let mut recovered = before.min(net.minus(d)?).max(T::ZERO);
+        if let Some((num, den)) = recovery_cap {
+            recovered = recovered.min(net.share_floor(num, den)?.max(T::ZERO));
+        }
         *balance = before.minus(recovered)?;
         Some(Settled {
             paid: net.minus(recovered)?,
@@ -241,19 +262,35 @@ mod tests {
     fn draws_top_up_carry_and_recover() {
         // Earnings 100 under a recoverable guarantee of 300: 300 paid, 200 owed.
         let mut balance = 0i64;
-        let s = settle(100, 300, true, &mut balance).unwrap();
+        let s = settle(100, 300, true, None, &mut balance).unwrap();
         assert_eq!((s.paid, s.topup, s.deficit, balance), (300, 200, 0, 200));
         // Negative earnings -10 without a draw: 0 paid, 10 carried.
         let mut balance = 0i64;
-        let s = settle(-10, 0, false, &mut balance).unwrap();
+        let s = settle(-10, 0, false, None, &mut balance).unwrap();
         assert_eq!((s.paid, s.topup, s.deficit, balance), (0, 0, 10, 10));
         // Then 500 earned against a 300 guarantee recovers 200 of the 310 owed.
         let mut balance = 310i64;
-        let s = settle(500, 300, true, &mut balance).unwrap();
+        let s = settle(500, 300, true, None, &mut balance).unwrap();
         assert_eq!((s.paid, s.recovered, balance, s.balance_before), (300, 200, 110, 310));
         // A balance beyond 64 bits is None, not a wrap.
         let mut balance = i64::MAX - 5;
-        assert!(settle(-10, 0, false, &mut balance).is_none());
+        assert!(settle(-10, 0, false, None, &mut balance).is_none());
+    }
+
+    #[test]
+    fn a_recovery_cap_limits_what_a_period_repays() {
+        // 3,500.00 earned over a 3,000.00 guarantee, 10,000.00 owed, cap ½: min(10,000, 500, 1,750) = 500.
+        let mut balance = 1_000_000i64;
+        let s = settle(350_000, 300_000, true, Some((1, 2)), &mut balance).unwrap();
+        assert_eq!((s.recovered, s.paid, balance), (50_000, 300_000, 950_000));
+        // No guarantee: 10,000.00 earned, 15,500.00 owed, cap ½: 5,000.00 recovered.
+        let mut balance = 1_550_000i64;
+        let s = settle(1_000_000, 0, true, Some((1, 2)), &mut balance).unwrap();
+        assert_eq!((s.recovered, s.paid, balance), (500_000, 500_000, 1_050_000));
+        // ⌊0.3333 × 1.01⌋ = 0.33: rounded down to the cent, in i128 too.
+        let mut balance = 100i128;
+        let s = settle(101i128, 0, true, Some((3333, 10_000)), &mut balance).unwrap();
+        assert_eq!((s.recovered, s.paid), (33, 68));
     }
 
     #[test]

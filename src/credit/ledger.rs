@@ -49,6 +49,8 @@ pub struct ClawHit {
     pub cancel_date: NaiveDate,
     /// The row's credit.
     pub credit: Decimal,
+    /// The share of it recovered (the scheme's clawback schedule by days from close to cancel; 1 without one).
+    pub share: Decimal,
 }
 
 /// Rows counted but not paid on, by reason.
@@ -531,6 +533,7 @@ impl Ledger {
                         to,
                         per_deal,
                         min_amount,
+                        split,
                     } = &scheme.components[ci].kind
                     {
                         if row.close >= *from
@@ -545,7 +548,9 @@ impl Ledger {
                                 component: ci,
                                 deal_id: row.deal_id.to_string(),
                                 split: row.split,
-                                amount: plan.rounding.money(*per_deal * row.split),
+                                amount: plan
+                                    .rounding
+                                    .money(if *split { *per_deal * row.split } else { *per_deal }),
                             });
                         }
                     }
@@ -564,6 +569,7 @@ impl Ledger {
                         deal_id: row.deal_id.to_string(),
                         cancel_date: cancel,
                         credit,
+                        share: clawback_share(&scheme.clawback_schedule, (cancel - row.close).num_days()),
                     }),
                 },
             },
@@ -656,6 +662,19 @@ impl Ledger {
     pub fn rounding(plan: &Plan) -> Rounding {
         plan.rounding
     }
+}
+
+/// The share of a clawback recovered `days` after close under `schedule`
+/// ((within_days, share), increasing): the first bound the days are within; 0
+/// past the last; 1 without a schedule.
+pub fn clawback_share(schedule: &[(i64, Decimal)], days: i64) -> Decimal {
+    if schedule.is_empty() {
+        return Decimal::ONE;
+    }
+    schedule
+        .iter()
+        .find(|(within, _)| days <= *within)
+        .map_or(Decimal::ZERO, |(_, share)| *share)
 }
 
 /// Adds `credit` under `key` to a cell; false when the sum overflows.

@@ -523,7 +523,32 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
     }
     let draw = t.get("draw").and_then(|v| {
         let mut dt = as_table(ctx, v, "draw", "the scheme's draw")?;
-        let amount = dt.require(ctx, "amount").and_then(|v| as_money(ctx, v, "amount"));
+        // One amount, or one per tenure month (the last repeating).
+        let mut by_month = Vec::new();
+        let amount = dt.require(ctx, "amount").and_then(|v| match v.get_ref() {
+            DeValue::Array(items) => {
+                if items.is_empty() {
+                    ctx.error(&v.span(), "`amount` lists no amount: give one, or one per tenure month");
+                    return None;
+                }
+                for it in items.iter() {
+                    by_month.push(as_money(ctx, it, "amount")?);
+                }
+                by_month.first().copied()
+            }
+            _ => as_money(ctx, v, "amount"),
+        });
+        let recovery_cap = dt.get("recovery_cap").and_then(|v| {
+            let d = as_decimal(ctx, v, "recovery_cap")?;
+            if d <= Decimal::ZERO || d > Decimal::ONE || d.normalize().scale() > 4 {
+                ctx.error(
+                    &v.span(),
+                    "`recovery_cap` is a share of the period's earnings: above 0, at most 1, at most 4 decimals",
+                );
+                return None;
+            }
+            Some(d)
+        });
         let recoverable = dt
             .get("recoverable")
             .and_then(|v| as_bool(ctx, v, "recoverable"))
@@ -541,13 +566,42 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
             amount: amount?,
             recoverable,
             months,
+            by_month,
+            recovery_cap,
         })
     });
+    let mut clawback_schedule = Vec::new();
     let clawback_days = t.get("clawback").and_then(|v| {
         let mut ct = as_table(ctx, v, "clawback", "the scheme's clawback")?;
         let days = ct
             .require(ctx, "window_days")
             .and_then(|v| as_count(ctx, v, "window_days"));
+        for (_, st) in tables(ctx, ct.get("schedule"), "clawback.schedule") {
+            let mut st = st;
+            let span = st.span();
+            let within = st
+                .require(ctx, "within_days")
+                .and_then(|v| as_count(ctx, v, "within_days"))
+                .map(|d| d.min(100_000) as i64);
+            let share = st.require(ctx, "share").and_then(|v| {
+                let d = as_decimal(ctx, v, "share")?;
+                if d.is_sign_negative() || d > Decimal::ONE {
+                    ctx.error(&v.span(), "a clawback `share` is between 0 and 1");
+                    return None;
+                }
+                Some(d)
+            });
+            st.finish(ctx, &[]);
+            if let (Some(w), Some(sh)) = (within, share) {
+                if clawback_schedule
+                    .last()
+                    .is_some_and(|&(prev, _): &(i64, Decimal)| prev >= w)
+                {
+                    ctx.error(&span, "the schedule's `within_days` must increase from entry to entry");
+                }
+                clawback_schedule.push((w, sh));
+            }
+        }
         ct.finish(ctx, &[]);
         days.map(|d| d.min(100_000) as i64)
     });
@@ -586,6 +640,7 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         cap_year,
         draw,
         clawback_days,
+        clawback_schedule,
         components,
     })
 }
@@ -610,7 +665,15 @@ fn component_keys(kind: &str) -> Option<&'static [&'static str]> {
         "commission" => &["basis", "method", "tiers", "deal_types", "products", "above"],
         "bonus" => &["target", "curve"],
         "milestone" => &["at", "amount"],
-        "spiff" => &["products", "deal_types", "from", "to", "per_deal", "min_amount"],
+        "spiff" => &[
+            "products",
+            "deal_types",
+            "from",
+            "to",
+            "per_deal",
+            "min_amount",
+            "split",
+        ],
         "override" => &["rate", "scope"],
         _ => return None,
     })
@@ -687,12 +750,14 @@ fn read_component(
                 Some(v) => as_money(ctx, v, "min_amount"),
                 None => Some(Decimal::ZERO),
             };
+            let split = t.get("split").map_or(Some(true), |v| as_bool(ctx, v, "split"));
             Some(ComponentKind::Spiff {
                 filter,
                 from: from?,
                 to: to?,
                 per_deal: per_deal?,
                 min_amount: min_amount?,
+                split: split?,
             })
         }
         _ => {
@@ -719,12 +784,32 @@ fn read_component(
             Some(ComponentKind::Override { rate: rate?, scope })
         }
     };
+    let cumulative = match t.get("cumulative") {
+        Some(v) => {
+            let on = as_bool(ctx, v, "cumulative");
+            if on == Some(true)
+                && !matches!(
+                    kind,
+                    Some(ComponentKind::Commission { .. } | ComponentKind::Bonus { .. })
+                )
+            {
+                ctx.error_help(
+                    &v.span(),
+                    "`cumulative` applies to commissions and bonuses",
+                    "year-to-date attainment pays tiers or a curve; remove the key here",
+                );
+            }
+            on.unwrap_or(false)
+        }
+        None => false,
+    };
     let mut allowed = keys.to_vec();
-    allowed.extend(["kind", "name", "cap"]);
+    allowed.extend(["kind", "name", "cap", "cumulative"]);
     t.finish(ctx, &allowed);
     Some(Component {
         name: name?,
         cap,
+        cumulative,
         kind: kind?,
     })
 }

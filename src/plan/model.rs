@@ -204,6 +204,9 @@ pub struct Scheme {
     pub draw: Option<Draw>,
     /// Clawback window, if any.
     pub clawback_days: Option<i64>,
+    /// `clawback.schedule`: (within_days, share) in increasing days; the share
+    /// recovered of a cancellation that many days or fewer after close (empty: 1).
+    pub clawback_schedule: Vec<(i64, Decimal)>,
     /// Components in order.
     pub components: Vec<Component>,
 }
@@ -243,6 +246,11 @@ pub struct Draw {
     pub recoverable: bool,
     /// Months of tenure it lasts (`None`: all year).
     pub months: Option<u64>,
+    /// `amount = [a, b, c]`: the guarantee by tenure month (the last repeating);
+    /// empty when `amount` is one number (then `amount` holds it).
+    pub by_month: Vec<Decimal>,
+    /// At most this share of a period's net earnings recovers the balance.
+    pub recovery_cap: Option<Decimal>,
 }
 
 /// One pay component.
@@ -252,6 +260,9 @@ pub struct Component {
     pub name: String,
     /// Per-period cap on this component.
     pub cap: Option<Decimal>,
+    /// `cumulative = true`: paid on year-to-date credit against year-to-date
+    /// quota, less what earlier periods paid under it (commissions and bonuses).
+    pub cumulative: bool,
     /// What it pays.
     pub kind: ComponentKind,
 }
@@ -359,6 +370,8 @@ pub enum ComponentKind {
         per_deal: Decimal,
         /// Minimum deal amount (before split).
         min_amount: Decimal,
+        /// Whether `per_deal` is times the rep's split (`split = false`: paid whole to every credited rep).
+        split: bool,
     },
     /// A manager's pay on the team's credit.
     Override {

@@ -513,12 +513,21 @@ impl Pricer<'_> {
                 let x = (|| -> Option<i64> {
                     let cm = *out.commission.get(c.close_period * m + j)?;
                     let cr = *credit.get(c.close_period * m + j)?;
-                    // Exact integers, or the decimal rule where they cannot tell.
-                    let x = match crate::comp::exact::clawback_exact(c.units, cm.into(), cr, scale) {
+                    // Exact integers, or the decimal rule where they cannot tell
+                    // (and for a graded share of the credit).
+                    let exact = if c.share == Decimal::ONE {
+                        crate::comp::exact::clawback_exact(c.units, cm.into(), cr, scale)
+                    } else {
+                        None
+                    };
+                    let x = match exact {
                         Some(x) => x,
-                        None => settle::clawback(self.claw_credit(c), Decimal::new(cm, 2), self.dec(cr)?, rounding)
-                            .ok()?
-                            .unwrap_or(0),
+                        None => {
+                            let basis = self.claw_credit(c).checked_mul(c.share)?;
+                            settle::clawback(basis, Decimal::new(cm, 2), self.dec(cr)?, rounding)
+                                .ok()?
+                                .unwrap_or(0)
+                        }
                     };
                     claw_cents[c.cancel_period * m + j].checked_add(i64::try_from(x).ok()?)
                 })();
@@ -537,7 +546,7 @@ impl Pricer<'_> {
                     let paid = (|| -> Option<i64> {
                         let capped = settle::scheme_caps(out.earned[i], st.cap_period, st.cap_year, &mut y.so_far)?;
                         let net = capped.earned.plus(claw_cents[i])?;
-                        Some(settle::settle(net, d, recoverable, &mut y.balance)?.paid)
+                        Some(settle::settle(net, d, recoverable, st.recovery_cap, &mut y.balance)?.paid)
                     })();
                     let o = at + i;
                     match paid.and_then(|x| Some((x, base.checked_add(x)?))) {

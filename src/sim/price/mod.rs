@@ -173,6 +173,8 @@ enum Step {
         pass: Vec<bool>,
         per_deal: Rate,
         min_amount: Decimal,
+        /// Times the split (else whole to every credited rep).
+        split: bool,
     },
     Override {
         rate: Rate,
@@ -188,6 +190,8 @@ struct Claw {
     rep: usize,
     close_period: usize,
     cancel_period: usize,
+    /// The share recovered (the scheme's clawback schedule; 1 without one).
+    share: Decimal,
     /// The row's amount × split in cents, and its key.
     cents: i64,
     key: u32,
@@ -398,7 +402,9 @@ impl<'a> Pricer<'a> {
                 }
             }
         }
-        let mut fast = !reference && scale <= MAX_SCALE;
+        // Cumulative components (a year-to-date true-up) are paid by the traced program.
+        let cumulative = plan.schemes.iter().any(|s| s.components.iter().any(|c| c.cumulative));
+        let mut fast = !reference && scale <= MAX_SCALE && !cumulative;
         let scale = scale.min(MAX_SCALE);
         let wm: Vec<Vec<i128>> = wm_dec
             .iter()
@@ -474,6 +480,7 @@ impl<'a> Pricer<'a> {
                             filter,
                             per_deal,
                             min_amount,
+                            split,
                         } => Step::Spiff {
                             window: (day_number(*from), day_number(*to)),
                             pass: (0..nkeys)
@@ -481,6 +488,7 @@ impl<'a> Pricer<'a> {
                                 .collect(),
                             per_deal: Rate::new(*per_deal),
                             min_amount: *min_amount,
+                            split: *split,
                         },
                         ComponentKind::Override { rate, scope } => {
                             let rate = Rate::new(*rate);
@@ -699,13 +707,14 @@ impl<'a> Pricer<'a> {
                     pass,
                     per_deal,
                     min_amount,
+                    split,
                 } = step
                 else {
                     continue;
                 };
                 if w.day >= *from && w.day <= *to && pass[w.key as usize] && w.amount >= *min_amount {
-                    // per_deal × split rounded to cents, as a tier line of the split.
-                    let split = w.split.normalize();
+                    // per_deal × split rounded to cents, as a tier line of the split (whole: split 1).
+                    let split = if *split { w.split.normalize() } else { Decimal::ONE };
                     let cents = line(split.mantissa(), per_deal, split.scale(), self.plan.rounding).unwrap_or(i64::MAX);
                     hits.push((w.rep, w.period, ci, w.split, cents));
                 }
@@ -735,6 +744,7 @@ impl<'a> Pricer<'a> {
                 rep: c.rep,
                 close_period: c.period,
                 cancel_period: cp as usize,
+                share: self.program.schemes[s].clawback_share(i64::from(c.cancel - c.close)),
                 cents: c.cents,
                 key: c.key,
                 units: i128::from(c.cents) * self.wm[s][c.key as usize],
@@ -844,6 +854,7 @@ impl<'a> Pricer<'a> {
                 deal_id: "simulated".into(),
                 cancel_date: chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default(),
                 credit: self.claw_credit(&c),
+                share: c.share,
             })
             .collect();
         ledger
