@@ -197,6 +197,11 @@ fn forecast_has_the_spec_columns_and_sane_values() {
 /// draw, a period cap, a bonus curve, a milestone, and (unless `own_only`,
 /// which the simulation's kernel pays) a manager on team credit with an override.
 fn zero_variance_case(dir: &Path, own_only: bool) {
+    zero_variance_case_with(dir, own_only, |p| p);
+}
+
+/// [`zero_variance_case`] with the plan's text changed by `tweak`.
+fn zero_variance_case_with(dir: &Path, own_only: bool, tweak: impl Fn(String) -> String) {
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let plan = r#"
 [plan]
@@ -261,7 +266,7 @@ curve = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]]
     } else {
         format!("{plan}{rest}{manager}")
     };
-    std::fs::write(dir.join("plan.toml"), plan).unwrap();
+    std::fs::write(dir.join("plan.toml"), tweak(plan)).unwrap();
     let mut reps = String::from("rep_id,name,scheme,manager_id\n");
     if !own_only {
         reps.push_str("M1,Mia,mgr,\n");
@@ -311,9 +316,35 @@ fn zero_variance_history_replays_evaluate_to_the_cent_on_the_kernel() {
     replays_evaluate(true);
 }
 
+#[test]
+fn zero_variance_history_replays_evaluate_with_cumulative_tiers_and_a_stepped_draw() {
+    // A cumulative commission and bonus (year-to-date tiers and curve with a
+    // true-up: simulate pays them by the traced program) and a draw by tenure
+    // month with a recovery cap.
+    replays_evaluate_with(false, |p| {
+        let p = p
+            .replace(
+                "name = \"Commission\"\n",
+                "name = \"Commission\"\ncumulative = true\n",
+            )
+            .replace("name = \"Bonus\"\n", "name = \"Bonus\"\ncumulative = true\n")
+            .replace(
+                "draw = { amount = 4_000 }",
+                "draw = { amount = [6_000, 4_000], recovery_cap = 0.25 }",
+            );
+        assert_eq!(p.matches("cumulative = true").count(), 2);
+        assert!(p.contains("recovery_cap"));
+        p
+    });
+}
+
 fn replays_evaluate(own_only: bool) {
+    replays_evaluate_with(own_only, |p| p);
+}
+
+fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
     let dir = tempfile::tempdir().unwrap();
-    zero_variance_case(dir.path(), own_only);
+    zero_variance_case_with(dir.path(), own_only, tweak);
     fuerza(dir.path())
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()
