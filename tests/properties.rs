@@ -72,12 +72,15 @@ enum Comp {
         cap: Option<u32>,
         types: u8,
         products: u8,
+        /// `cumulative = true` (year to date with a true-up).
+        cumulative: bool,
     },
     Bonus {
         target: u32,
         /// (attainment increment in hundredths, payout increment in hundredths).
         points: Vec<(u32, u32)>,
         cap: Option<u32>,
+        cumulative: bool,
     },
     Milestone {
         at: u32,
@@ -90,6 +93,8 @@ enum Comp {
         min_amount: u32,
         types: u8,
         products: u8,
+        /// `split = false`: paid whole.
+        whole: bool,
     },
     Override {
         bp: u32,
@@ -112,7 +117,12 @@ struct Scheme {
     cap_year: Option<u32>,
     /// (amount, recoverable, months).
     draw: Option<(u32, bool, Option<u32>)>,
+    /// Later amounts of the draw by tenure month (an `amount = [...]` list after the first), and a recovery cap in percent.
+    draw_steps: Vec<u32>,
+    recovery_pct: Option<u32>,
     clawback: Option<u32>,
+    /// The clawback schedule: (increment of within_days, share in percent).
+    claw_schedule: Vec<(u32, u32)>,
     comps: Vec<Comp>,
 }
 
@@ -180,6 +190,27 @@ fn rate_form() -> impl Strategy<Value = RateForm> {
     ]
 }
 
+/// True with probability `p` (never when `p` is 0).
+fn flag(p: f64) -> BoxedStrategy<bool> {
+    if p <= 0.0 {
+        Just(false).boxed()
+    } else {
+        prop::bool::weighted(p).boxed()
+    }
+}
+
+/// `Some` of `s` with probability `p` (never when `p` is 0).
+fn maybe<S: Strategy + 'static>(p: f64, s: S) -> BoxedStrategy<Option<S::Value>>
+where
+    S::Value: std::fmt::Debug + Clone,
+{
+    if p <= 0.0 {
+        Just(None).boxed()
+    } else {
+        prop::option::weighted(p, s).boxed()
+    }
+}
+
 fn comp(k: Knobs) -> impl Strategy<Value = Comp> {
     let commission = (
         any::<bool>(),
@@ -189,9 +220,10 @@ fn comp(k: Knobs) -> impl Strategy<Value = Comp> {
         prop::option::weighted(0.25, 1u32..60_000),
         mask(),
         mask(),
+        flag(if k.no_year_cap_with_draw { 0.0 } else { 0.2 }),
     )
         .prop_map(
-            move |(amount_basis, retroactive, above, mut steps, cap, types, products)| {
+            move |(amount_basis, retroactive, above, mut steps, cap, types, products, cumulative)| {
                 if k.nondecreasing {
                     let mut bps: Vec<u32> = steps.iter().map(|s| s.1).collect();
                     bps.sort_unstable();
@@ -208,6 +240,7 @@ fn comp(k: Knobs) -> impl Strategy<Value = Comp> {
                     cap,
                     types,
                     products,
+                    cumulative,
                 }
             },
         );
@@ -215,19 +248,35 @@ fn comp(k: Knobs) -> impl Strategy<Value = Comp> {
         0u32..30_000,
         prop::collection::vec((1u32..60, 0u32..80), 1..4),
         prop::option::weighted(0.2, 1u32..20_000),
+        flag(if k.no_year_cap_with_draw { 0.0 } else { 0.2 }),
     )
-        .prop_map(|(target, points, cap)| Comp::Bonus { target, points, cap });
+        .prop_map(|(target, points, cap, cumulative)| Comp::Bonus {
+            target,
+            points,
+            cap,
+            cumulative,
+        });
     let milestone = (10u32..200, 0u32..5_000).prop_map(|(at, amount)| Comp::Milestone { at, amount });
-    let spiff = (0u64..300, 0u64..120, 0u32..2_000, 0u32..200_000, mask(), mask()).prop_map(
-        |(from, len, per_deal, min_amount, types, products)| Comp::Spiff {
-            from,
-            len,
-            per_deal,
-            min_amount,
-            types,
-            products,
-        },
-    );
+    let spiff = (
+        0u64..300,
+        0u64..120,
+        0u32..2_000,
+        0u32..200_000,
+        mask(),
+        mask(),
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(
+            |(from, len, per_deal, min_amount, types, products, whole)| Comp::Spiff {
+                from,
+                len,
+                per_deal,
+                min_amount,
+                types,
+                products,
+                whole,
+            },
+        );
     let over = (0u32..500, any::<bool>()).prop_map(|(bp, all)| Comp::Override { bp, all });
     prop_oneof![5 => commission, 2 => bonus, 1 => milestone, 1 => spiff, 1 => over]
 }
@@ -256,12 +305,18 @@ fn scheme(k: Knobs) -> impl Strategy<Value = Scheme> {
             prop::option::weighted(0.3, (0u32..20_000, any::<bool>(), prop::option::of(1u32..12))),
             prop::option::weighted(0.4, 0u32..120),
             prop::collection::vec(comp(k), 1..4),
+            prop::collection::vec(0u32..20_000, 0..3),
+            maybe(if k.no_year_cap_with_draw { 0.0 } else { 0.3 }, 1u32..=100),
+            prop::collection::vec(
+                (1u32..60, 0u32..=100),
+                if k.no_year_cap_with_draw { 0..1 } else { 0..3 },
+            ),
         ),
     )
         .prop_map(
             move |(
                 (base, target, quota, credit, weights, multipliers, ramp),
-                (cap_period, mut cap_year, draw, clawback, comps),
+                (cap_period, mut cap_year, draw, clawback, comps, draw_steps, recovery_pct, claw_schedule),
             )| {
                 if k.no_year_cap_with_draw && draw.is_some() {
                     cap_year = None;
@@ -277,7 +332,10 @@ fn scheme(k: Knobs) -> impl Strategy<Value = Scheme> {
                     cap_period,
                     cap_year,
                     draw,
+                    draw_steps,
+                    recovery_pct,
                     clawback,
+                    claw_schedule,
                     comps,
                 }
             },
@@ -452,14 +510,39 @@ impl Case {
                 s += &format!("cap = {{ {} }}\n", caps.join(", "));
             }
             if let Some((amount, recoverable, months)) = sc.draw {
-                s += &format!("draw = {{ amount = {}, recoverable = {recoverable}", money(amount));
+                let amount = if sc.draw_steps.is_empty() {
+                    money(amount)
+                } else {
+                    let all: Vec<String> = std::iter::once(amount)
+                        .chain(sc.draw_steps.iter().copied())
+                        .map(money)
+                        .collect();
+                    format!("[{}]", all.join(", "))
+                };
+                s += &format!("draw = {{ amount = {amount}, recoverable = {recoverable}");
                 if let Some(m) = months {
                     s += &format!(", months = {m}");
+                }
+                if let Some(c) = sc.recovery_pct {
+                    s += &format!(", recovery_cap = {}", hundredths(c));
                 }
                 s += " }\n";
             }
             if let Some(w) = sc.clawback {
-                s += &format!("clawback = {{ window_days = {w} }}\n");
+                s += &format!("clawback = {{ window_days = {w}");
+                if !sc.claw_schedule.is_empty() {
+                    let mut within = 0;
+                    let entries: Vec<String> = sc
+                        .claw_schedule
+                        .iter()
+                        .map(|(inc, pct)| {
+                            within += inc;
+                            format!("{{ within_days = {within}, share = {} }}", hundredths(*pct))
+                        })
+                        .collect();
+                    s += &format!(", schedule = [{}]", entries.join(", "));
+                }
+                s += " }\n";
             }
             let bcr_ok = sc.quota > 0 && sc.target > 0;
             for (ci, c) in sc.comps.iter().enumerate() {
@@ -473,7 +556,11 @@ impl Case {
                         cap,
                         types,
                         products,
+                        cumulative,
                     } => {
+                        if *cumulative {
+                            s += "cumulative = true\n";
+                        }
                         s += &format!(
                             "kind = \"commission\"\nbasis = \"{}\"\nmethod = \"{}\"\n",
                             if *amount_basis { "amount" } else { "attainment" },
@@ -515,7 +602,15 @@ impl Case {
                             s += &format!("products = {l}\n");
                         }
                     }
-                    Comp::Bonus { target, points, cap } => {
+                    Comp::Bonus {
+                        target,
+                        points,
+                        cap,
+                        cumulative,
+                    } => {
+                        if *cumulative {
+                            s += "cumulative = true\n";
+                        }
                         let (mut a, mut f) = (0u32, 0u32);
                         let pts: Vec<String> = points
                             .iter()
@@ -540,7 +635,11 @@ impl Case {
                         min_amount,
                         types,
                         products,
+                        whole,
                     } => {
+                        if *whole {
+                            s += "split = false\n";
+                        }
                         s += &format!(
                             "kind = \"spiff\"\nfrom = {}\nto = {}\nper_deal = {per_deal}\nmin_amount = {min_amount}\n",
                             self.date(*from as i64),
@@ -745,7 +844,14 @@ fn check_identities(inp: &Inputs, ev: &Evaluation) -> Result<(), TestCaseError> 
                 at,
                 pay.base_pay
             );
-            prop_assert!(pay.earned >= Decimal::ZERO, "{}: earned {} < 0", at, pay.earned);
+            // Only a cumulative component's true-up can earn less than nothing.
+            let trues_up = scheme.components.iter().any(|c| c.cumulative);
+            prop_assert!(
+                trues_up || pay.earned >= Decimal::ZERO,
+                "{}: earned {} < 0",
+                at,
+                pay.earned
+            );
             prop_assert!(pay.clawback <= Decimal::ZERO, "{}: clawback {} > 0", at, pay.clawback);
             prop_assert!(pay.draw_topup >= Decimal::ZERO, "{}: draw_topup < 0", at);
             prop_assert!(pay.deficit >= Decimal::ZERO, "{}: deficit < 0", at);

@@ -323,10 +323,7 @@ fn zero_variance_history_replays_evaluate_with_cumulative_tiers_and_a_stepped_dr
     // month with a recovery cap.
     replays_evaluate_with(false, |p| {
         let p = p
-            .replace(
-                "name = \"Commission\"\n",
-                "name = \"Commission\"\ncumulative = true\n",
-            )
+            .replace("name = \"Commission\"\n", "name = \"Commission\"\ncumulative = true\n")
             .replace("name = \"Bonus\"\n", "name = \"Bonus\"\ncumulative = true\n")
             .replace(
                 "draw = { amount = 4_000 }",
