@@ -196,11 +196,7 @@ fn forecast_has_the_spec_columns_and_sane_values() {
 /// A year where every rep books the same each quarter: tiers with a cap, a
 /// draw, a period cap, a bonus curve, a milestone, and (unless `own_only`,
 /// which the simulation's kernel pays) a manager on team credit with an override.
-fn zero_variance_case(dir: &Path, own_only: bool) {
-    zero_variance_case_with(dir, own_only, |p| p);
-}
-
-/// [`zero_variance_case`] with the plan's text changed by `tweak`.
+/// The plan's text is changed by `tweak` before it is written.
 fn zero_variance_case_with(dir: &Path, own_only: bool, tweak: impl Fn(String) -> String) {
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let plan = r#"
