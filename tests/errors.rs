@@ -1738,3 +1738,46 @@ fn a_territory_the_plan_does_not_declare_is_an_error() {
     csv_error(&d, "data/assignments.csv", 2, 5, "XX", "unknown territory");
     assert_eq!(error_count(&d), 1, "{}", show(&d));
 }
+
+#[test]
+fn a_measured_column_missing_or_empty_is_a_located_error() {
+    let plan = plan_with("quota = 400_000", "quota = 400_000\nmeasure = \"margin\"");
+    // No `margin` column: one error at the header.
+    let case = case_with_plan(&plan);
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 1, "no `margin` column");
+    assert!(e.message.contains("measure"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    // The column, with a row that leaves it empty and one that is not a number.
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,margin\n\
+         D1,A1,P,new,2026-01-15,1000.00,300.00\n\
+         D2,B2,P,new,2026-04-15,2000.00,\n\
+         D3,B2,P,new,2026-05-15,2000.00,12%\n",
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 3, 7, "", "`margin` is required");
+    csv_error(&d, "data/deals.csv", 4, 7, "12%", "not a plain decimal");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+    // Units: a negative quantity is refused; a rate per unit above 100 is not.
+    let plan = plan_with("quota = 400_000", "quota = 400\nmeasure = \"units\"").replace("\"10%\"", "170");
+    let case = case_with_plan(&plan);
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,quantity\n\
+         D1,A1,P,new,2026-01-15,1000.00,3\n\
+         D2,B2,P,new,2026-04-15,2000.00,-1\n",
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/deals.csv", 3, 7, "-1", "must not be negative");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    // Without `measure = "units"`, a rate of 170 is implausible.
+    let case = case_with_plan(&PLAN.replace("\"10%\"", "170"));
+    let d = case.evaluate_fails();
+    assert!(
+        d.iter().any(|x| x.message.contains("implausibly large")),
+        "{}",
+        show(&d)
+    );
+}

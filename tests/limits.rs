@@ -344,6 +344,7 @@ fn a_thirty_thousand_deep_chain_is_simulated_in_linear_time() {
             deals.push(HistDeal {
                 day: day_number(parse_date(day).unwrap()),
                 amount: Decimal::from(own(i) as i64),
+                value: Decimal::from(own(i) as i64),
                 split: Decimal::ONE,
                 key,
                 cancel: None,

@@ -1168,6 +1168,7 @@ fn history(spec: &WorldSpec, reps: usize, year_start: NaiveDate) -> History {
         h.deals[usize::from(d.rep) % reps].push(HistDeal {
             day,
             amount: Decimal::new(d.cents, 2),
+            value: Decimal::new(d.cents, 2),
             split: Decimal::new(d.split * 25, 2),
             key,
             cancel: d.cancel.map(|c| day + c),

@@ -136,6 +136,7 @@ fn the_fitted_model_reproduces_the_spread_of_its_history() {
                     h.deals[r].push(HistDeal {
                         day,
                         amount,
+                        value: amount,
                         split: Decimal::ONE,
                         key,
                         cancel: None,

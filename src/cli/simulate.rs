@@ -36,8 +36,9 @@ pub struct Args {
 }
 
 impl DealSink for History {
-    fn deal(&mut self, row: &DealRow, _: &crate::data::deals::Run) {
-        self.add(row);
+    fn deal(&mut self, row: &DealRow, run: &crate::data::deals::Run) {
+        let scheme = &run.plan.schemes[run.roster.segs[run.roster.seg_at(row.rep, row.close)].scheme];
+        self.add(row, crate::credit::rows::measured(row, scheme.measure));
     }
     fn restart(&mut self) {
         self.clear();

@@ -112,6 +112,8 @@ fn scheme_terms(s: &Scheme) -> SchemeTerms {
         ramp: _,
         weights: _,
         products: _,
+        // What a row's credit measures: `credit::rows::row_credit`.
+        measure: _,
         credit,
         cap_period,
         cap_year,

@@ -30,6 +30,8 @@ impl Role {
 /// multiplier ≤ 100 the product is below 10^19, far inside exact decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowCredit {
+    /// The measured value before split: amount, margin or quantity.
+    pub value: Decimal,
     /// Weight of the deal type.
     pub weight: Decimal,
     /// Multiplier of the product.
@@ -43,10 +45,23 @@ pub fn row_credit(row: &DealRow, plan: &Plan, roster: &Roster) -> RowCredit {
     let scheme = &plan.schemes[roster.segs[roster.seg_at(row.rep, row.close)].scheme];
     let weight = scheme.weights[row.deal_type.index()];
     let multiplier = scheme.multiplier(row.product);
+    let value = measured(row, scheme.measure);
     RowCredit {
+        value,
         weight,
         multiplier,
-        credit: row.amount * row.split * weight * multiplier,
+        credit: value * row.split * weight * multiplier,
+    }
+}
+
+/// What a row's credit measures under `measure`: its amount, margin or
+/// quantity, before split (a missing margin or quantity is refused when the
+/// file is read; 0 here).
+pub fn measured(row: &DealRow, measure: crate::plan::Measure) -> Decimal {
+    match measure {
+        crate::plan::Measure::Amount => row.amount,
+        crate::plan::Measure::Margin => row.margin.unwrap_or_default(),
+        crate::plan::Measure::Units => row.quantity.unwrap_or_default(),
     }
 }
 

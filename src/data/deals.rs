@@ -35,6 +35,10 @@ pub struct DealRow<'a> {
     pub amount: Decimal,
     /// This rep's share.
     pub split: Decimal,
+    /// Gross margin before split (column `margin`), when given.
+    pub margin: Option<Decimal>,
+    /// Quantity before split (column `quantity`), when given.
+    pub quantity: Option<Decimal>,
     /// Cancellation date, when cancelled.
     pub cancelled: Option<NaiveDate>,
     /// Line in deals.csv.
@@ -82,6 +86,14 @@ const COLS: &[Col] = &[
         name: "cancel_date",
         required: false,
     },
+    Col {
+        name: "margin",
+        required: false,
+    },
+    Col {
+        name: "quantity",
+        required: false,
+    },
 ];
 const DEAL: usize = 0;
 const REP: usize = 1;
@@ -93,6 +105,8 @@ const AMOUNT: usize = 6;
 const SPLIT: usize = 7;
 const STATUS: usize = 8;
 const CANCEL: usize = 9;
+const MARGIN: usize = 10;
+const QUANTITY: usize = 11;
 
 /// The 64-bit key a deal id (or customer id) is tracked by in the split
 /// check and the customer books: a multiply-xorshift over 8-byte words with
@@ -295,6 +309,7 @@ pub fn stream<R: Read>(
     input: R,
     map: Option<&crate::plan::FileMap>,
     roster: &Roster,
+    measures: &[crate::plan::Measure],
     exclude: &HashSet<u64>,
     problems: &mut Problems,
     mut visit: impl FnMut(&DealRow),
@@ -303,6 +318,28 @@ pub fn stream<R: Read>(
     let Some(mut t) = Table::open(file, "deals", input, COLS, map, problems) else {
         return scan;
     };
+    // A scheme that measures margin or units needs its column: one error, at the header.
+    for (k, m) in [
+        (MARGIN, crate::plan::Measure::Margin),
+        (QUANTITY, crate::plan::Measure::Units),
+    ] {
+        if measures.contains(&m) && !t.has(k) {
+            let col = m.column().unwrap_or_default();
+            let mut d = t.err_as(
+                "missing-column",
+                None,
+                format!(
+                    "no `{col}` column: a scheme of the plan measures {col} (`measure = \"{}\"`)",
+                    if k == MARGIN { "margin" } else { "units" }
+                ),
+            );
+            d.line = Some(1);
+            problems.fatal(d.with_help(format!(
+                "add the column `{col}` to deals.csv, or map it through [data.deals] columns"
+            )));
+            return scan;
+        }
+    }
     let split_col = if t.has(SPLIT) {
         t.column_number(SPLIT)
     } else {
@@ -364,6 +401,48 @@ pub fn stream<R: Read>(
             }
             Err(Recorded) => None,
         };
+        // The measured columns: a margin may be negative (a loss-making deal), a quantity not.
+        let measured = |k: usize, signed: bool, problems: &mut Problems| match t.opt_text(k, problems) {
+            Ok(None) => Ok(None),
+            Ok(Some(s)) => match crate::units::parse_money(s) {
+                Ok(d) if !signed && d.is_sign_negative() && !d.is_zero() => {
+                    problems.row_error(t.err_as("negative", Some(k), "must not be negative"));
+                    Err(Recorded)
+                }
+                Ok(d) => Ok(Some(d)),
+                Err(e) => {
+                    problems.row_error(
+                        t.err_as("bad-number", Some(k), e)
+                            .with_help("a plain decimal such as 1250.50"),
+                    );
+                    Err(Recorded)
+                }
+            },
+            Err(Recorded) => Err(Recorded),
+        };
+        let margin = measured(MARGIN, true, problems);
+        let quantity = measured(QUANTITY, false, problems);
+        // A rep whose scheme measures margin or units needs the value on each of its rows.
+        if let (Some(r), Some(day), Ok(m), Ok(q)) = (rep, close, &margin, &quantity) {
+            let scheme = roster.segs[roster.seg_at(r, day)].scheme;
+            let need = measures.get(scheme).copied().unwrap_or_default();
+            let missing = match need {
+                crate::plan::Measure::Margin if m.is_none() => Some(MARGIN),
+                crate::plan::Measure::Units if q.is_none() => Some(QUANTITY),
+                _ => None,
+            };
+            if let Some(k) = missing {
+                let col = if k == MARGIN { "margin" } else { "quantity" };
+                problems.row_error(
+                    t.err_as(
+                        "required",
+                        Some(k),
+                        format!("`{col}` is required: rep {}'s scheme measures {col}", roster.reps[r].id),
+                    )
+                    .with_help(format!("fill in the deal's {col}, or set the scheme's `measure`")),
+                );
+            }
+        }
         let cancel_date = t.opt_date(CANCEL, problems);
         let cancelled = match (cancelled_status, cancel_date) {
             (Some(true), Ok(Some(c))) => {
@@ -401,8 +480,19 @@ pub fn stream<R: Read>(
         if problems.count() > n_err {
             continue;
         }
-        let (Some(deal_id), Some(rep), Some(deal_type), Some(close), Some(amount), Some(split), Some(cancelled)) =
-            (deal_id, rep, deal_type, close, amount, split, cancelled)
+        let (
+            Some(deal_id),
+            Some(rep),
+            Some(deal_type),
+            Some(close),
+            Some(amount),
+            Some(split),
+            Some(cancelled),
+            Ok(margin),
+            Ok(quantity),
+        ) = (
+            deal_id, rep, deal_type, close, amount, split, cancelled, margin, quantity,
+        )
         else {
             continue;
         };
@@ -422,6 +512,8 @@ pub fn stream<R: Read>(
             close,
             amount,
             split,
+            margin,
+            quantity,
             cancelled,
             line: t.line,
         });

@@ -144,7 +144,7 @@ impl DealSink for Credits {
         let tail = &mut self.tail;
         tail.clear();
         for (x, min) in [
-            (row.amount, 2),
+            (c.value, 2),
             (row.split, 0),
             (c.weight, 0),
             (c.multiplier, 0),
@@ -176,7 +176,7 @@ impl DealSink for Credits {
                         period,
                         role,
                         seller: row.rep,
-                        amount: row.amount,
+                        amount: c.value,
                         split: row.split,
                         weight: c.weight,
                         multiplier: c.multiplier,

@@ -319,8 +319,13 @@ pub enum RawRate {
     Bcr(Decimal),
 }
 
-/// Reads a rate: `0.08`, `"8%"` or `"1.5x"`; never negative.
+/// Reads a rate: `0.08`, `"8%"` or `"1.5x"`; never negative, at most 100.
 pub fn as_rate(ctx: &mut Ctx, v: &Value, key: &str) -> Option<RawRate> {
+    as_rate_at_most(ctx, v, key, Decimal::ONE_HUNDRED)
+}
+
+/// [`as_rate`] with another bound (money per unit for `measure = "units"`).
+pub fn as_rate_at_most(ctx: &mut Ctx, v: &Value, key: &str, max: Decimal) -> Option<RawRate> {
     let r = if let DeValue::String(s) = v.get_ref() {
         let t = s.trim();
         let (body, kind) = if let Some(b) = t.strip_suffix('%') {
@@ -355,12 +360,13 @@ pub fn as_rate(ctx: &mut Ctx, v: &Value, key: &str) -> Option<RawRate> {
         ctx.error(&v.span(), format!("`{key}` must not be negative"));
         return None;
     }
-    if d > Decimal::ONE_HUNDRED {
-        ctx.error_help(
-            &v.span(),
-            format!("`{key}` is implausibly large ({d})"),
-            "rates are fractions: 0.08 or \"8%\" is eight percent; at most 100 (10,000%)",
-        );
+    if d > max {
+        let help = if max == Decimal::ONE_HUNDRED {
+            "rates are fractions: 0.08 or \"8%\" is eight percent; at most 100 (10,000%)".to_string()
+        } else {
+            format!("a rate per unit is money per unit: at most {max}")
+        };
+        ctx.error_help(&v.span(), format!("`{key}` is implausibly large ({d})"), help);
         return None;
     }
     Some(r)

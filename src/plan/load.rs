@@ -418,9 +418,14 @@ fn read_process(ctx: &mut Ctx, mut t: Table, spans: &mut Spans) -> Process {
     p
 }
 
+/// The largest commission rate per unit (`measure = "units"`): money per unit.
+const PER_UNIT_MAX: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 /// What a scheme's rates are resolved against.
 struct RateBase {
     bcr: Option<Decimal>,
+    /// Rates are money per unit (`measure = "units"`): the bound of 100 on a rate does not apply.
+    per_unit: bool,
 }
 
 impl RateBase {
@@ -461,6 +466,23 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         .get("target_incentive")
         .and_then(|v| as_money(ctx, v, "target_incentive"));
     let quota = t.get("quota").and_then(|v| as_money(ctx, v, "quota"));
+    let measure = match t.get("measure") {
+        Some(v) => match as_str(ctx, v, "measure").as_deref() {
+            Some("amount") => Measure::Amount,
+            Some("margin") => Measure::Margin,
+            Some("units") => Measure::Units,
+            Some(s) => {
+                ctx.error_help(
+                    &v.span(),
+                    format!("unknown measure {s:?}"),
+                    "use \"amount\", \"margin\" (deals.csv column margin) or \"units\" (column quantity)",
+                );
+                Measure::Amount
+            }
+            None => Measure::Amount,
+        },
+        None => Measure::Amount,
+    };
     let credit = match t.get("credit") {
         Some(v) => match as_str(ctx, v, "credit").as_deref() {
             Some("own") => CreditScope::Own,
@@ -610,7 +632,10 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         (Some(ti), Some(q)) if !q.is_zero() => ti.checked_div(q),
         _ => None,
     };
-    let base = RateBase { bcr };
+    let base = RateBase {
+        bcr,
+        per_unit: measure == Measure::Units,
+    };
     let mut components = Vec::new();
     let mut comp_spans = Vec::new();
     for (ci, ct) in tables(ctx, t.get("components"), "schemes.components") {
@@ -633,6 +658,7 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         target_incentive: target_incentive.unwrap_or_default(),
         quota: quota.unwrap_or_default(),
         credit,
+        measure,
         weights,
         products,
         ramp,
@@ -871,9 +897,14 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
         };
         // Bounded like money (≥ 0, below 10^15) so that bound × quota stays exact.
         let from = tt.require(ctx, "from").and_then(|v| as_money(ctx, v, "from"));
-        let rate = tt
-            .require(ctx, "rate")
-            .and_then(|v| as_rate(ctx, v, "rate").map(|r| (r, v.span())));
+        let rate = tt.require(ctx, "rate").and_then(|v| {
+            let max = if base.per_unit {
+                PER_UNIT_MAX
+            } else {
+                Decimal::ONE_HUNDRED
+            };
+            crate::plan::doc::as_rate_at_most(ctx, v, "rate", max).map(|r| (r, v.span()))
+        });
         let rate = rate.and_then(|(r, sp)| base.resolve(ctx, r, &sp));
         tt.finish(ctx, &[]);
         // A tier with a bad rate still takes part in the checks (its bounds may be wrong
@@ -957,6 +988,8 @@ pub const FILE_COLUMNS: [(&str, &[&str]); 4] = [
             "split",
             "status",
             "cancel_date",
+            "margin",
+            "quantity",
         ],
     ),
     (

@@ -163,6 +163,29 @@ pub const DEFAULT_STAGES: [&str; 7] = [
     "follow_up",
 ];
 
+/// What a deal row's credit measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Measure {
+    /// Its amount (the default).
+    #[default]
+    Amount,
+    /// Its gross margin (deals.csv column `margin`).
+    Margin,
+    /// Its quantity (deals.csv column `quantity`): rates are money per unit, amount tiers count units.
+    Units,
+}
+
+impl Measure {
+    /// The deals.csv column measured (`None`: amount, always there).
+    pub fn column(self) -> Option<&'static str> {
+        match self {
+            Measure::Amount => None,
+            Measure::Margin => Some("margin"),
+            Measure::Units => Some("quantity"),
+        }
+    }
+}
+
 /// Whose deals count as a rep's credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CreditScope {
@@ -190,6 +213,8 @@ pub struct Scheme {
     pub quota: Decimal,
     /// Credit scope.
     pub credit: CreditScope,
+    /// What a deal row's credit measures.
+    pub measure: Measure,
     /// Credit weight by deal type (default 1), indexed by `DealType::index`.
     pub weights: [Decimal; 3],
     /// Credit multiplier by product (default 1).

@@ -20,8 +20,10 @@ use std::collections::HashMap;
 pub struct HistDeal {
     /// Close date as a day number.
     pub day: i32,
-    /// Deal amount before split.
+    /// Deal amount before split (what SPIFF minimums compare).
     pub amount: Decimal,
+    /// What the rep's scheme credits, before split: the amount, margin or quantity.
+    pub value: Decimal,
     /// The rep's split.
     pub split: Decimal,
     /// Product id × 3 + deal type index (product id 0: no product).
@@ -31,9 +33,9 @@ pub struct HistDeal {
 }
 
 impl HistDeal {
-    /// The rep's bookings from this row: amount × split.
+    /// The rep's bookings from this row: the measured value × split.
     pub fn bookings(&self) -> Decimal {
-        self.amount * self.split
+        self.value * self.split
     }
 
     /// The deal type of the key.
@@ -104,7 +106,8 @@ impl History {
     }
 
     /// Keeps one good deal row.
-    pub fn add(&mut self, row: &DealRow) {
+    /// `value`: what the rep's scheme measures of the row (its amount, margin or quantity).
+    pub fn add(&mut self, row: &DealRow, value: Decimal) {
         let day = day_number(row.close);
         let key = self.key(row.deal_type, row.product);
         let cancel = row.cancelled.map(day_number);
@@ -116,6 +119,7 @@ impl History {
         self.deals[row.rep].push(HistDeal {
             day,
             amount: row.amount,
+            value,
             split: row.split,
             key,
             cancel,
