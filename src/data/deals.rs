@@ -108,6 +108,9 @@ const CANCEL: usize = 9;
 const MARGIN: usize = 10;
 const QUANTITY: usize = 11;
 
+/// The columns a scheme's `measure` may credit instead of the amount.
+pub const MEASURED: [&str; 2] = ["margin", "quantity"];
+
 /// The 64-bit key a deal id (or customer id) is tracked by in the split
 /// check and the customer books: a multiply-xorshift over 8-byte words with
 /// the length mixed in, then MurmurHash3's finaliser. Fixed (the same on

@@ -140,7 +140,13 @@ fn day_masses(setup: &Setup, rows: u64) -> Vec<(NaiveDate, f64)> {
 /// Writes `rows` deal rows for the sellers of `reps`.
 pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenRng, out: W) -> io::Result<DealStats> {
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
-    w.write_record(crate::plan::load::FILE_COLUMNS[1].1)?;
+    // Every deals.csv column but the measured ones (margin, quantity), which the generator does not make.
+    w.write_record(
+        crate::plan::load::FILE_COLUMNS[1]
+            .1
+            .iter()
+            .filter(|c| !crate::data::deals::MEASURED.contains(c)),
+    )?;
     let mut stats = DealStats::default();
     let sellers: Vec<usize> = (0..reps.len()).filter(|&i| reps[i].sells()).collect();
     if sellers.is_empty() || rows == 0 {
