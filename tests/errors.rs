@@ -1781,3 +1781,19 @@ fn a_measured_column_missing_or_empty_is_a_located_error() {
         show(&d)
     );
 }
+
+#[test]
+fn a_gate_naming_no_component_of_the_scheme_is_an_error() {
+    let plan = plan_with(
+        "tiers = [ { from = 0, rate = \"10%\" } ]",
+        "tiers = [ { from = 0, rate = \"10%\" } ]\ngate = { component = \"Comission\", min_attainment = 0.5 }",
+    );
+    let d = case_with_plan(&plan).evaluate_fails();
+    let e = plan_error(
+        &d,
+        &plan,
+        "component = \"Comission\"",
+        "the gate names no component of this scheme",
+    );
+    assert!(e.body.contains("Commission"), "{e:?}");
+}

@@ -393,7 +393,59 @@ pub fn try_evaluate(
                         None
                     };
                     let mut cl = components::lines(c, &facts).map_err(at(p, &component))?;
-                    if let Some(before) = to_date {
+                    // A gate: nothing is paid while the attainment it names is below its bound
+                    // (nor, for a cumulative component, taken back: its true-up waits).
+                    let mut gated_out = false;
+                    if let Some(g) = &c.gate {
+                        let of = g.component.and_then(|k| scheme.components.get(k));
+                        let gated_credit = match of.map(|x| &x.kind) {
+                            Some(ComponentKind::Commission { filter, .. }) if !filter.is_all() => {
+                                match filtered.get(&(seg.scheme, g.component.unwrap_or(ci))) {
+                                    Some((values, t)) => {
+                                        set_credit(sg, p, scheme.credit, Some(filter), &values[p], t.get(p))
+                                    }
+                                    None if dated => set_credit(sg, p, scheme.credit, Some(filter), &own[p], None),
+                                    None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
+                                }
+                                .map_err(at(p, &component))?
+                            }
+                            _ => credit_s,
+                        };
+                        let att = if q.is_zero() {
+                            None
+                        } else {
+                            Some(crate::credit::div(gated_credit, q).map_err(at(p, &component))?)
+                        };
+                        if att.is_none_or(|a| a < g.min_attainment) {
+                            gated_out = true;
+                        }
+                        // The line says so when the gate held back an amount.
+                        if gated_out && cl.iter().any(|l| !l.amount.is_zero()) {
+                            let whose = of.map_or_else(|| "the scheme's".to_string(), |x| format!("{:?}", x.name));
+                            let shown = att.map_or_else(
+                                || "undefined (quota 0)".to_string(),
+                                |a| {
+                                    a.round_dp_with_strategy(8, rust_decimal::RoundingStrategy::ToZero)
+                                        .normalize()
+                                        .to_string()
+                                },
+                            );
+                            cl = vec![Line {
+                                component: c.name.clone(),
+                                label: format!(
+                                    "not paid: {whose} attainment {shown} is below the gate {}",
+                                    g.min_attainment.normalize()
+                                ),
+                                basis: None,
+                                rate: None,
+                                amount: Decimal::ZERO,
+                                kind: LineKind::Earned,
+                            }];
+                        } else if gated_out {
+                            cl.clear();
+                        }
+                    }
+                    if let Some(before) = to_date.filter(|_| !gated_out) {
                         for l in &mut cl {
                             l.label = format!("year to date: {}", l.label);
                         }
@@ -413,7 +465,7 @@ pub fn try_evaluate(
                     });
                     let raw = raw.ok_or_else(|| beyond(&component))?;
                     let amount = settle::cap(raw, st.caps[ci].map(i128::from));
-                    if to_date.is_some() {
+                    if to_date.is_some() && !gated_out {
                         if let Some(td) = year.cumulative.get_mut(&(sg, ci)) {
                             td.paid = td.paid.checked_add(amount).ok_or_else(|| beyond(&component))?;
                         }

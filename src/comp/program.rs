@@ -145,6 +145,8 @@ fn component_cap(c: &Component) -> Option<i64> {
         kind,
         // In `scheme_terms`.
         cumulative: _,
+        // Checked where the engine pays the component (`comp::try_evaluate`).
+        gate: _,
     } = c;
     match kind {
         ComponentKind::Commission {

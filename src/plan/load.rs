@@ -64,6 +64,8 @@ pub struct ComponentSpans {
     pub above: Option<Span>,
     /// `from`..`to` of a spiff.
     pub window: Option<Span>,
+    /// The component a `gate` names, and where.
+    pub gates: Vec<(String, Span)>,
 }
 
 /// Reads the whole document.
@@ -647,6 +649,20 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         }
         ctx.code = "plan.scheme";
     }
+    // Gates name a component of the same scheme.
+    let names: Vec<String> = components.iter().map(|c: &Component| c.name.clone()).collect();
+    for (c, cs) in components.iter_mut().zip(&comp_spans) {
+        if let (Some(g), Some((n, sp))) = (c.gate.as_mut(), cs.gates.last()) {
+            match names.iter().position(|x| x == n) {
+                Some(i) => g.component = Some(i),
+                None => ctx.error_help(
+                    sp,
+                    format!("the gate names no component of this scheme: {n:?}"),
+                    format!("components of the scheme: {}", names.join(", ")),
+                ),
+            }
+        }
+    }
     t.finish(ctx, &[]);
     let (id, span) = id?;
     spans.schemes.push(span);
@@ -829,13 +845,32 @@ fn read_component(
         }
         None => false,
     };
+    // A gate names its component by name; the index is resolved once the scheme's components are read.
+    let gate = t.get("gate").and_then(|v| {
+        let mut gt = as_table(ctx, v, "gate", "the component's gate")?;
+        let named = gt
+            .get("component")
+            .and_then(|c| as_str(ctx, c, "component").map(|n| (n, c.span())));
+        let min = gt
+            .require(ctx, "min_attainment")
+            .and_then(|m| as_money(ctx, m, "min_attainment"));
+        gt.finish(ctx, &[]);
+        if let Some((n, sp)) = named {
+            cs.gates.push((n, sp));
+        }
+        min.map(|m| Gate {
+            component: None,
+            min_attainment: m,
+        })
+    });
     let mut allowed = keys.to_vec();
-    allowed.extend(["kind", "name", "cap", "cumulative"]);
+    allowed.extend(["kind", "name", "cap", "cumulative", "gate"]);
     t.finish(ctx, &allowed);
     Some(Component {
         name: name?,
         cap,
         cumulative,
+        gate,
         kind: kind?,
     })
 }

@@ -288,8 +288,19 @@ pub struct Component {
     /// `cumulative = true`: paid on year-to-date credit against year-to-date
     /// quota, less what earlier periods paid under it (commissions and bonuses).
     pub cumulative: bool,
+    /// `gate`: pays nothing in a period where an attainment is below a bound.
+    pub gate: Option<Gate>,
     /// What it pays.
     pub kind: ComponentKind,
+}
+
+/// A component's gate: the attainment that must be reached for it to pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    /// The component whose attainment counts (its index in the scheme; `None`: the scheme's).
+    pub component: Option<usize>,
+    /// The least attainment that pays (reached exactly, it pays).
+    pub min_attainment: Decimal,
 }
 
 /// Which deals a component counts.

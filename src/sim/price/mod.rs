@@ -403,7 +403,11 @@ impl<'a> Pricer<'a> {
             }
         }
         // Cumulative components (a year-to-date true-up) are paid by the traced program.
-        let cumulative = plan.schemes.iter().any(|s| s.components.iter().any(|c| c.cumulative));
+        // So are gated components (a component paid only above an attainment).
+        let cumulative = plan
+            .schemes
+            .iter()
+            .any(|s| s.components.iter().any(|c| c.cumulative || c.gate.is_some()));
         let mut fast = !reference && scale <= MAX_SCALE && !cumulative;
         let scale = scale.min(MAX_SCALE);
         let wm: Vec<Vec<i128>> = wm_dec
