@@ -8,7 +8,7 @@
 #   bash benches/fuzz.sh 30           # quick smoke run (CI)
 #   JOBS=2 bash benches/fuzz.sh 600 plan deals   # some targets, two at a time
 #
-# Targets: plan, reps, deals, opportunities, quotas (against plans/acme.toml),
+# Targets: plan, reps, deals, opportunities, quotas, adjustments, assignments (against plans/acme.toml),
 # reps_mapped, deals_mapped, opportunities_mapped (through plans/maven.toml's
 # [data] mapping).
 # Environment: JOBS (1: how many targets run side by side), KEEP_GOING (1: go
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-600}
 shift || true
-ALL=(plan reps deals opportunities quotas reps_mapped deals_mapped opportunities_mapped)
+ALL=(plan reps deals opportunities quotas adjustments assignments reps_mapped deals_mapped opportunities_mapped)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 JOBS=${JOBS:-1}
 MAX_LEN=${MAX_LEN:-65536}
@@ -71,6 +71,8 @@ seed reps tests/golden/*/data/reps.csv data/acme/reps.csv
 seed deals tests/golden/*/data/deals.csv data/acme/deals.csv
 seed opportunities tests/golden/*/data/opportunities.csv data/acme/opportunities.csv
 seed quotas tests/golden/*/data/quotas.csv
+seed adjustments tests/golden/*/data/adjustments.csv
+seed assignments tests/golden/*/data/assignments.csv
 seed reps_mapped data/maven/sales_teams.csv
 seed deals_mapped data/maven/sales_pipeline.csv
 seed opportunities_mapped data/maven/sales_pipeline.csv

@@ -178,18 +178,33 @@ pub fn reps(fx: &Fixture, file: &str, bytes: &[u8]) {
 /// lenient (with load_with's second pass without the deals whose splits do not add up).
 pub fn deals(fx: &Fixture, file: &str, bytes: &[u8]) {
     let map = fx.plan.data_map.deals.as_ref();
+    let measures: Vec<_> = fx.plan.schemes.iter().map(|s| s.measure).collect();
     for lenient in [false, true] {
         let mut problems = Problems::new(lenient);
         let mut ledger = Ledger::new(&fx.plan, &fx.roster, &fx.cal, true);
-        let scan = data::deals::stream(file, bytes, map, &fx.roster, &HashSet::new(), &mut problems, |row| {
-            ledger.add(row, &fx.plan, &fx.roster, &fx.cal)
-        });
+        let scan = data::deals::stream(
+            file,
+            bytes,
+            map,
+            &fx.roster,
+            &measures,
+            &HashSet::new(),
+            &mut problems,
+            |row| ledger.add(row, &fx.plan, &fx.roster, &fx.cal),
+        );
         if !scan.bad_splits.is_empty() {
             let mut ledger = Ledger::new(&fx.plan, &fx.roster, &fx.cal, true);
             let mut second = Problems::new(true);
-            data::deals::stream(file, bytes, map, &fx.roster, &scan.bad_splits, &mut second, |row| {
-                ledger.add(row, &fx.plan, &fx.roster, &fx.cal)
-            });
+            data::deals::stream(
+                file,
+                bytes,
+                map,
+                &fx.roster,
+                &measures,
+                &scan.bad_splits,
+                &mut second,
+                |row| ledger.add(row, &fx.plan, &fx.roster, &fx.cal),
+            );
             check(&mut second, file, bytes);
         }
         check(&mut problems, file, bytes);
@@ -202,6 +217,31 @@ pub fn opportunities(fx: &Fixture, file: &str, bytes: &[u8]) {
     for lenient in [false, true] {
         let mut problems = Problems::new(lenient);
         let _ = data::opps::read(file, bytes, map, &fx.roster, &fx.plan.process, &mut problems);
+        check(&mut problems, file, bytes);
+    }
+}
+
+/// adjustments.csv: `data::adjustments::read` with the fixture's roster and calendar, strict then lenient.
+pub fn adjustments(fx: &Fixture, file: &str, bytes: &[u8]) {
+    for lenient in [false, true] {
+        let mut problems = Problems::new(lenient);
+        let _ = data::adjustments::read(file, bytes, &fx.roster, &fx.cal, &mut problems);
+        check(&mut problems, file, bytes);
+    }
+}
+
+/// assignments.csv: `data::assignments::read` onto a copy of the fixture's
+/// roster, then (when it is accepted) the whole year paid on it with no
+/// deals, strict then lenient.
+pub fn assignments(fx: &Fixture, file: &str, bytes: &[u8]) {
+    for lenient in [false, true] {
+        let mut problems = Problems::new(lenient);
+        let mut roster = fx.roster.clone();
+        let _ = data::assignments::read(file, bytes, &fx.plan, &fx.cal, &mut roster, &mut problems);
+        if !problems.failed() {
+            let ledger = Ledger::new(&fx.plan, &roster, &fx.cal, false);
+            let _ = fuerza::comp::try_evaluate(&fx.plan, &roster, &fx.cal, &ledger, &Default::default());
+        }
         check(&mut problems, file, bytes);
     }
 }
