@@ -147,3 +147,68 @@ fn promotions_and_transfers_mid_period_keep_every_total_whole() {
     let run = case.ok(&["diff", "before", "again"]);
     assert!(run.stdout.contains("assignments.csv: (not read) →"), "{}", run.stdout);
 }
+
+#[test]
+fn a_transfer_mid_period_pays_as_if_nothing_changed_but_the_manager() {
+    // A1 and A2 sell the same; A1 moves to manager M2 on May 16. Their pay is the
+    // same (one cap, one milestone, one set of tiers on the whole quarter); only
+    // the managers' team credit follows the close dates.
+    let plan = r#"[plan]
+name = "Transfer"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 80_000
+target_incentive = 40_000
+quota = 400_000
+cap = { period = 9_000 }
+
+[[schemes.components]]
+kind = "commission"
+name = "Commission"
+tiers = [ { from = 0.0, rate = "5%" }, { from = 1.0, rate = "10%" } ]
+
+[[schemes.components]]
+kind = "milestone"
+name = "Club"
+at = 0.5
+amount = 5_000
+
+[[schemes]]
+id = "mgr"
+name = "Manager"
+quota = 2_000_000
+credit = "team"
+
+[[schemes.components]]
+kind = "override"
+name = "Override"
+rate = "1%"
+scope = "all"
+"#;
+    let case = Case::empty();
+    case.write("plan.toml", plan);
+    case.write(
+        "data/reps.csv",
+        "rep_id,name,scheme,manager_id\nM1,Mia,mgr,\nM2,Max,mgr,\nA1,Ana,ae,M1\nA2,Bo,ae,M1\n",
+    );
+    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
+    for (rep, k) in [("A1", 1), ("A2", 2)] {
+        deals.push_str(&format!("D{k}1,{rep},2026-04-10,60000.00\nD{k}2,{rep},2026-06-10,70000.00\n"));
+    }
+    case.write("data/deals.csv", &deals);
+    case.write("data/assignments.csv", format!("{HEADER}A1,2026-05-16,,M2,,,\n"));
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    for col in ["quota", "credit", "base_pay", "earned", "incentive_paid", "total_pay"] {
+        assert_eq!(case.payout("A1", "Q2", col), case.payout("A2", "Q2", col), "{col}");
+    }
+    // 130,000 on a 100,000 quota: 5,000 + 3,000 = 8,000, the club 5,000, capped at 9,000.
+    assert_eq!(case.payout("A1", "Q2", "earned"), "9000.00");
+    // M1 has A1's April deal and all of A2's; M2 A1's June deal.
+    assert_eq!(case.payout("M1", "Q2", "credit"), "190000.00");
+    assert_eq!(case.payout("M2", "Q2", "credit"), "70000.00");
+}

@@ -37,7 +37,8 @@ pub struct Args {
 
 impl DealSink for History {
     fn deal(&mut self, row: &DealRow, run: &crate::data::deals::Run) {
-        let scheme = &run.plan.schemes[run.roster.segs[run.roster.seg_at(row.rep, row.close)].scheme];
+        // The forecast pays every rep under its reps.csv scheme: its history is measured by it.
+        let scheme = &run.plan.schemes[run.roster.reps[row.rep].scheme];
         self.add(row, crate::credit::rows::measured(row, scheme.measure));
     }
     fn restart(&mut self) {

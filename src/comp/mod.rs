@@ -226,7 +226,7 @@ pub fn try_evaluate(
     // Segment s's credit over its scheme's credit set through `keep` (None:
     // every deal), in period p; `values`/`tree`: the one-tree sums when
     // there are no assignments.
-    let set_credit = |s: usize,
+    let set_credit = |segs: &[usize],
                       p: usize,
                       scope: CreditScope,
                       keep: Option<&crate::plan::DealFilter>,
@@ -235,15 +235,20 @@ pub fn try_evaluate(
      -> Result<Decimal, TooLarge> {
         let pass = |t: crate::units::DealType, pr: Option<&str>| keep.is_none_or(|f| f.passes(t, pr));
         if dated {
-            let mine = ledger.try_credit_where(s, p, pass)?;
-            let below = match scope {
-                CreditScope::Own => Decimal::ZERO,
-                CreditScope::DirectTeam => ledger.try_below_where(s, p, false, pass)?,
-                CreditScope::Team => ledger.try_below_where(s, p, true, pass)?,
-            };
-            return crate::credit::add(mine, below);
+            let mut total = Decimal::ZERO;
+            for &s in segs {
+                let mine = ledger.try_credit_where(s, p, pass)?;
+                let below = match scope {
+                    CreditScope::Own => Decimal::ZERO,
+                    CreditScope::DirectTeam => ledger.try_below_where(s, p, false, pass)?,
+                    CreditScope::Team => ledger.try_below_where(s, p, true, pass)?,
+                };
+                total = crate::credit::add(total, crate::credit::add(mine, below)?)?;
+            }
+            return Ok(total);
         }
-        let r = s;
+        // One tree for the year: a rep is one segment.
+        let r = segs.first().copied().unwrap_or_default();
         match scope {
             CreditScope::Own => sum([values[r]]),
             CreditScope::DirectTeam => sum(std::iter::once(r)
@@ -277,6 +282,36 @@ pub fn try_evaluate(
         let segs = &roster.rep_segs[r];
         // A segment's place among the rep's (its own first).
         let local = |sg: usize| segs.iter().position(|&x| x == sg).unwrap_or(0);
+        // Consecutive assignments on the same terms (scheme, quota, base salary)
+        // are paid as one, under the first: a transfer to another manager or
+        // territory changes where team credit goes, not how the rep is paid.
+        let mut heads: Vec<usize> = Vec::with_capacity(segs.len());
+        for (k, &x) in segs.iter().enumerate() {
+            let same = k > 0 && {
+                let (a, b) = (&roster.segs[segs[k - 1]], &roster.segs[x]);
+                a.scheme == b.scheme && a.quota == b.quota && a.base_salary == b.base_salary
+            };
+            let h = if same { heads.last().copied().unwrap_or(x) } else { x };
+            heads.push(h);
+        }
+        let head = |x: usize| heads[local(x)];
+        // A pay group's terms in a period: its assignments' terms summed.
+        let combined = |members: &[usize], p: usize| -> program::PeriodTerms {
+            let mut t = program.reps[members[0]].periods[p].clone();
+            for &x in &members[1..] {
+                let u = &program.reps[x].periods[p];
+                t.quota += u.quota;
+                t.num += u.num;
+                t.base = t.base.saturating_add(u.base);
+                t.ote = t.ote.saturating_add(u.ote);
+                t.guarantee = match (t.guarantee, u.guarantee) {
+                    (Some((a, _)), Some((b, rec))) => Some((a.saturating_add(b), rec)),
+                    (a, None) => a,
+                    (None, b) => b,
+                };
+            }
+            t
+        };
         let mut periods: Vec<PeriodPay> = Vec::with_capacity(n);
         let mut year = Year {
             earned_so_far: vec![0; plan.schemes.len()],
@@ -302,19 +337,28 @@ pub fn try_evaluate(
             if inn.is_empty() {
                 inn.push(roster.seg_at(r, cal.period_end(p)));
             }
-            let multi = inn.len() > 1;
+            let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+            for &x in &inn {
+                let h = head(x);
+                match groups.last_mut() {
+                    Some((g, m)) if *g == h => m.push(x),
+                    _ => groups.push((h, vec![x])),
+                }
+            }
+            let multi = groups.len() > 1;
             let mut lines = Vec::new();
             let (mut earned, mut quota, mut credit, mut own_credit) =
                 (0i128, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
             let (mut base, mut guarantee) = (0i128, None::<(i128, bool)>);
-            for &sg in &inn {
+            for (sg, members) in &groups {
+                let (sg, members) = (*sg, members.as_slice());
                 let seg = &roster.segs[sg];
                 let scheme = &plan.schemes[seg.scheme];
                 let st = &program.schemes[seg.scheme];
-                let t = &program.reps[sg].periods[p];
+                let t = &combined(members, p);
                 let q = t.quota;
-                let credit_s =
-                    set_credit(sg, p, scheme.credit, None, &own[p], own_tree.get(p)).map_err(at(p, "its credit"))?;
+                let credit_s = set_credit(members, p, scheme.credit, None, &own[p], own_tree.get(p))
+                    .map_err(at(p, "its credit"))?;
                 if q.is_zero() && (t.num > Decimal::ZERO || !credit_s.is_zero()) {
                     warnings.push(
                         Diagnostic::warning(format!(
@@ -338,19 +382,26 @@ pub fn try_evaluate(
                 for (ci, c) in scheme.components.iter().enumerate() {
                     let component = format!("component {:?}", c.name);
                     let filtered_credit = match &c.kind {
-                        ComponentKind::Commission { filter, .. } if !filter.is_all() => match filtered
-                            .get(&(seg.scheme, ci))
-                        {
-                            Some((values, t)) => set_credit(sg, p, scheme.credit, Some(filter), &values[p], t.get(p)),
-                            None if dated => set_credit(sg, p, scheme.credit, Some(filter), &own[p], None),
-                            None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
+                        ComponentKind::Commission { filter, .. } if !filter.is_all() => {
+                            match filtered.get(&(seg.scheme, ci)) {
+                                Some((values, t)) => {
+                                    set_credit(members, p, scheme.credit, Some(filter), &values[p], t.get(p))
+                                }
+                                None if dated => set_credit(members, p, scheme.credit, Some(filter), &own[p], None),
+                                None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
+                            }
+                            .map_err(at(p, &format!("the credit of {component}")))?
                         }
-                        .map_err(at(p, &format!("the credit of {component}")))?,
                         _ => credit_s,
                     };
                     let override_credit = match &c.kind {
                         ComponentKind::Override { scope, .. } if dated => {
-                            ledger.try_below_where(sg, p, *scope == Scope::All, |_, _| true)
+                            members.iter().try_fold(Decimal::ZERO, |acc, &x| {
+                                crate::credit::add(
+                                    acc,
+                                    ledger.try_below_where(x, p, *scope == Scope::All, |_, _| true)?,
+                                )
+                            })
                         }
                         ComponentKind::Override {
                             scope: Scope::Direct, ..
@@ -362,7 +413,10 @@ pub fn try_evaluate(
                         _ => Ok(Decimal::ZERO),
                     }
                     .map_err(at(p, &format!("the credit of {component}")))?;
-                    let hits = spiffs.get(&(sg, p, ci)).map(Vec::as_slice).unwrap_or(&[]);
+                    let hits: Vec<(String, Decimal, Decimal)> = members
+                        .iter()
+                        .flat_map(|&x| spiffs.get(&(x, p, ci)).into_iter().flatten().cloned())
+                        .collect();
                     let mut facts = PeriodFacts {
                         quota: q,
                         credit: credit_s,
@@ -370,16 +424,34 @@ pub fn try_evaluate(
                         prorate_num: t.num,
                         prorate_den: t.year_den,
                         override_credit,
-                        spiff_hits: hits,
+                        spiff_hits: &hits,
                         rounding,
                     };
                     // Cumulative: the rule on the year to date, less what earlier periods paid under it.
                     let to_date = if st.cumulative[ci] {
+                        // A deal clawed back this period leaves the year to date (the
+                        // true-up recovers it; no clawback line counts this component).
+                        let (mut gone, mut gone_filtered) = (Decimal::ZERO, Decimal::ZERO);
+                        for h in ledger
+                            .clawbacks
+                            .iter()
+                            .filter(|h| h.rep == r && head(h.seg) == sg && h.cancel_period == p)
+                        {
+                            let x = crate::credit::mul(h.credit, h.share).map_err(at(p, &component))?;
+                            gone = crate::credit::add(gone, x).map_err(at(p, &component))?;
+                            let passes = match &c.kind {
+                                ComponentKind::Commission { filter, .. } => ledger.key_passes(h.key, filter),
+                                _ => true,
+                            };
+                            if passes {
+                                gone_filtered = crate::credit::add(gone_filtered, x).map_err(at(p, &component))?;
+                            }
+                        }
                         let td = year.cumulative.entry((sg, ci)).or_default();
                         let add = |a: Decimal, b: Decimal| crate::credit::add(a, b).map_err(at(p, &component));
                         td.quota = add(td.quota, q)?;
-                        td.credit = add(td.credit, credit_s)?;
-                        td.filtered = add(td.filtered, filtered_credit)?;
+                        td.credit = add(td.credit, credit_s - gone)?;
+                        td.filtered = add(td.filtered, filtered_credit - gone_filtered)?;
                         if !t.year_den.is_zero() {
                             td.share = add(td.share, t.num / t.year_den)?;
                         }
@@ -402,9 +474,9 @@ pub fn try_evaluate(
                             Some(ComponentKind::Commission { filter, .. }) if !filter.is_all() => {
                                 match filtered.get(&(seg.scheme, g.component.unwrap_or(ci))) {
                                     Some((values, t)) => {
-                                        set_credit(sg, p, scheme.credit, Some(filter), &values[p], t.get(p))
+                                        set_credit(members, p, scheme.credit, Some(filter), &values[p], t.get(p))
                                     }
-                                    None if dated => set_credit(sg, p, scheme.credit, Some(filter), &own[p], None),
+                                    None if dated => set_credit(members, p, scheme.credit, Some(filter), &own[p], None),
                                     None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
                                 }
                                 .map_err(at(p, &component))?
@@ -480,7 +552,9 @@ pub fn try_evaluate(
                             kind: LineKind::Earned,
                         });
                     }
-                    if matches!(c.kind, ComponentKind::Commission { .. }) {
+                    // The rate clawbacks recover at: commissions paid on the period's own
+                    // credit (a cumulative one recovers through its true-up).
+                    if matches!(c.kind, ComponentKind::Commission { .. }) && !st.cumulative[ci] {
                         commission = commission.checked_add(amount).ok_or_else(|| beyond("its commission"))?;
                     }
                     earned_s = earned_s
@@ -530,16 +604,19 @@ pub fn try_evaluate(
                 earned = earned.checked_add(capped.earned).ok_or_else(|| beyond(what))?;
                 quota += q;
                 credit = crate::credit::add(credit, credit_s).map_err(at(p, "its credit"))?;
-                own_credit = crate::credit::add(own_credit, own[p][sg]).map_err(at(p, "its credit"))?;
+                for &x in members {
+                    own_credit = crate::credit::add(own_credit, own[p][x]).map_err(at(p, "its credit"))?;
+                }
                 base = base.checked_add(t.base.into()).ok_or_else(|| beyond("its base pay"))?;
                 if let Some((d, rec)) = t.guarantee {
                     let before = guarantee.map_or(0, |g| g.0);
                     guarantee = Some((before + i128::from(d), rec));
                 }
             }
-            // The segments not paid this period keep their per-period history aligned.
-            for (k, sg) in segs.iter().enumerate() {
-                if !inn.contains(sg) {
+            // The pay groups not paid this period keep their per-period history aligned
+            // (a group's history is kept under its first assignment).
+            for (k, x) in segs.iter().enumerate() {
+                if heads[k] == *x && !groups.iter().any(|g| g.0 == *x) {
                     year.commission_rate[k].push((Decimal::ZERO, Decimal::ZERO));
                 }
             }
@@ -551,7 +628,7 @@ pub fn try_evaluate(
             let mut clawback = 0i128;
             for h in ledger.clawbacks.iter().filter(|h| h.rep == r && h.cancel_period == p) {
                 // Recovered at the rate of the assignment that paid the deal.
-                let (cm, cr) = year.commission_rate[local(h.seg)]
+                let (cm, cr) = year.commission_rate[local(head(h.seg))]
                     .get(h.close_period)
                     .copied()
                     .unwrap_or_default();
@@ -582,9 +659,13 @@ pub fn try_evaluate(
             let what = "its draw and balance";
             let net = earned.checked_add(clawback).ok_or_else(|| beyond(what))?;
             let (d, recoverable) = guarantee.unwrap_or((0, false));
+            // The recovery cap of the last assignment in force whose scheme has a draw.
             let recovery_cap = inn
-                .last()
-                .and_then(|&sg| program.schemes[roster.segs[sg].scheme].recovery_cap);
+                .iter()
+                .rev()
+                .map(|&sg| roster.segs[sg].scheme)
+                .find(|&s| plan.schemes[s].draw.is_some())
+                .and_then(|s| program.schemes[s].recovery_cap);
             let s = settle::settle(net, d, recoverable, recovery_cap, &mut year.balance).ok_or_else(|| beyond(what))?;
             let mut push = |label: &str, basis: Option<i128>, amount: i128, kind: LineKind| -> Result<(), Unpayable> {
                 if amount != 0 {

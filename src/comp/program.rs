@@ -229,9 +229,14 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
                     };
                     let quota = match explicit.get(&(r, p)) {
                         // quotas.csv gives the rep's period; its assignments share it by days in force.
-                        Some(q) if roster.rep_segs[r].len() > 1 => {
-                            split_quota(*rounding, *q, &roster.rep_segs[r], si, |s| tenures[s].active(cal, p).0)
-                        }
+                        Some(q) if roster.rep_segs[r].len() > 1 => split_quota(
+                            *rounding,
+                            *q,
+                            &roster.rep_segs[r],
+                            si,
+                            roster.seg_at(r, cal.period_end(p)),
+                            |s| tenures[s].active(cal, p).0,
+                        ),
                         Some(q) => rounding.money(*q),
                         None => rounding.money(quota::computed_of(plan, scheme, annual, tenure, cal, p)),
                     };
@@ -262,8 +267,8 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
 
 /// A period's draw guarantee before proration: `amount`, or with an amount
 /// per tenure month (`by_month`, the last repeating) the one of the tenure
-/// month of the period's first month within the draw (its last for a rep
-/// hired before the plan year).
+/// month of the period's first month within the draw (the last amount
+/// when the rep has no hire_date).
 fn draw_amount(
     amount: Decimal,
     by_month: &[Decimal],
@@ -287,11 +292,19 @@ fn draw_amount(
 /// the rep's segments `segs` by their days in force (`days`): each share
 /// rounded, the last segment in force taking what is left, so the shares
 /// add up to `q` exactly.
-fn split_quota(rounding: Rounding, q: Decimal, segs: &[usize], me: usize, days: impl Fn(usize) -> Decimal) -> Decimal {
+/// With no day in force (a rep who left), it goes to `paid`, the segment the period is paid under.
+fn split_quota(
+    rounding: Rounding,
+    q: Decimal,
+    segs: &[usize],
+    me: usize,
+    paid: usize,
+    days: impl Fn(usize) -> Decimal,
+) -> Decimal {
     let q = rounding.money(q);
     let total: Decimal = segs.iter().map(|&s| days(s)).sum();
     if total.is_zero() {
-        return if segs.first() == Some(&me) { q } else { Decimal::ZERO };
+        return if me == paid { q } else { Decimal::ZERO };
     }
     let last = segs.iter().rev().copied().find(|&s| !days(s).is_zero());
     if last == Some(me) {

@@ -51,6 +51,8 @@ pub struct ClawHit {
     pub credit: Decimal,
     /// The share of it recovered (the scheme's clawback schedule by days from close to cancel; 1 without one).
     pub share: Decimal,
+    /// Its deal type and product, as the ledger keys them (product id × 3 + deal type).
+    pub key: u32,
 }
 
 /// Rows counted but not paid on, by reason.
@@ -458,12 +460,13 @@ impl Ledger {
         credit: Decimal,
     ) {
         let pid = self.product_id(product);
-        self.add_credit_id(rep, period, deal_type, pid, credit);
+        self.add_credit_id(rep, rep, period, deal_type, pid, credit);
     }
 
-    fn add_credit_id(&mut self, rep: usize, period: usize, deal_type: DealType, pid: u32, credit: Decimal) {
+    /// Adds credit to segment `seg`'s cell (an overflow is rep `rep`'s).
+    fn add_credit_id(&mut self, seg: usize, rep: usize, period: usize, deal_type: DealType, pid: u32, credit: Decimal) {
         let key = pid * 3 + deal_type.index() as u32;
-        if !bump(&mut self.cells[rep * self.periods + period], key, credit) {
+        if !bump(&mut self.cells[seg * self.periods + period], key, credit) {
             self.overflowed(rep, Some(period));
         }
     }
@@ -512,7 +515,7 @@ impl Ledger {
         let scheme = &plan.schemes[roster.segs[seg].scheme];
         let credit = super::rows::row_credit(row, plan, roster).credit;
         let pid = self.product_id(row.product);
-        self.add_credit_id(seg, period, row.deal_type, pid, credit);
+        self.add_credit_id(seg, row.rep, period, row.deal_type, pid, credit);
         if !self.below.is_empty() {
             self.add_above(row, roster, period, pid * 3 + row.deal_type.index() as u32, credit);
         }
@@ -570,6 +573,7 @@ impl Ledger {
                         cancel_date: cancel,
                         credit,
                         share: clawback_share(&scheme.clawback_schedule, (cancel - row.close).num_days()),
+                        key: pid * 3 + row.deal_type.index() as u32,
                     }),
                 },
             },
@@ -607,6 +611,17 @@ impl Ledger {
                 })
                 .map(|(_, c)| *c),
         )
+    }
+
+    /// Whether a ledger key (product id × 3 + deal type) passes `filter`.
+    pub fn key_passes(&self, key: u32, filter: &crate::plan::DealFilter) -> bool {
+        let pid = (key / 3) as usize;
+        let product = if pid == 0 {
+            None
+        } else {
+            self.names.get(pid).map(String::as_str)
+        };
+        filter.passes(DealType::ALL[(key % 3) as usize], product)
     }
 
     /// The product names seen in the plan year's deals.

@@ -228,49 +228,58 @@ fn apply(roster: &mut Roster, mut changes: Vec<Change>) {
 }
 
 /// On every day an assignment takes effect, the reporting tree must have no
-/// cycle; the first found is an error at the row that takes effect that day.
+/// cycle; the first found is an error at the row that takes effect that day
+/// and closes it. Each day is one walk over the reps (each visited once).
 fn check_cycles(file: &str, mcol: usize, roster: &Roster, problems: &mut Problems) {
-    let mut days: Vec<(NaiveDate, usize)> = roster.segs.iter().filter_map(|s| s.from.map(|d| (d, s.line))).collect();
+    let mut days: Vec<NaiveDate> = roster.segs.iter().filter_map(|s| s.from).collect();
     days.sort();
-    days.dedup_by_key(|d| d.0);
-    for (day, _) in days {
-        let boss = |r: usize| roster.segs[roster.seg_at(r, day)].manager;
-        for start in 0..roster.reps.len() {
-            let mut x = start;
-            let mut steps = 0;
-            while let Some(m) = boss(x) {
-                steps += 1;
-                if m == start || steps > roster.reps.len() {
-                    // The row of that day that names a manager on the loop.
-                    let mut on_loop = vec![start];
-                    let mut y = boss(start);
-                    while let Some(z) = y.filter(|z| *z != start && on_loop.len() <= roster.reps.len()) {
-                        on_loop.push(z);
-                        y = boss(z);
-                    }
-                    let seg = on_loop
-                        .iter()
-                        .map(|&r| &roster.segs[roster.seg_at(r, day)])
-                        .find(|s| s.from == Some(day) && s.line > 0);
-                    let ids: Vec<&str> = on_loop.iter().map(|&r| roster.reps[r].id.as_str()).collect();
-                    let mut d = Diagnostic::error(format!(
-                        "on {day} the reporting tree has a cycle: {} -> {}",
-                        ids.join(" -> "),
-                        ids[0]
-                    ))
-                    .with_code("assignments.cycle")
-                    .in_file(file)
-                    .with_help("a rep cannot manage, directly or indirectly, their own manager, on any date");
-                    if let Some(s) = seg {
-                        d = d.at(s.line, mcol.max(1)).column_named("manager_id");
-                        if let Some(m) = s.manager {
-                            d = d.with_value(roster.reps[m].id.clone());
+    days.dedup();
+    let n = roster.reps.len();
+    for day in days {
+        let boss: Vec<Option<usize>> = (0..n).map(|r| roster.segs[roster.seg_at(r, day)].manager).collect();
+        // 0: not seen, 1: on the current walk, 2: done (leads to a root).
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            let mut path = Vec::new();
+            let mut x = Some(start);
+            while let Some(c) = x {
+                match state[c] {
+                    2 => break,
+                    1 => {
+                        // The loop is the walk from the first visit of `c` on.
+                        let at = path.iter().position(|&p| p == c).unwrap_or(0);
+                        let on_loop = &path[at..];
+                        let seg = on_loop
+                            .iter()
+                            .map(|&r| &roster.segs[roster.seg_at(r, day)])
+                            .find(|s| s.from == Some(day) && s.line > 0 && s.manager.is_some());
+                        let ids: Vec<&str> = on_loop.iter().map(|&r| roster.reps[r].id.as_str()).collect();
+                        let mut d = Diagnostic::error(format!(
+                            "on {day} the reporting tree has a cycle: {} -> {}",
+                            ids.join(" -> "),
+                            ids[0]
+                        ))
+                        .with_code("assignments.cycle")
+                        .in_file(file)
+                        .with_help("a rep cannot manage, directly or indirectly, their own manager, on any date");
+                        if let Some(s) = seg {
+                            d = d.at(s.line, mcol.max(1)).column_named("manager_id");
+                            if let Some(m) = s.manager {
+                                d = d.with_value(roster.reps[m].id.clone());
+                            }
                         }
+                        problems.fatal(d);
+                        return;
                     }
-                    problems.fatal(d);
-                    return;
+                    _ => {
+                        state[c] = 1;
+                        path.push(c);
+                        x = boss[c];
+                    }
                 }
-                x = m;
+            }
+            for p in path {
+                state[p] = 2;
             }
         }
     }

@@ -119,13 +119,17 @@ impl Roster {
         self.segs.len() > self.reps.len()
     }
 
-    /// The segment of rep `r` in force on `day` (its first before the first
-    /// assignment starts, its last after the last ends).
+    /// The segment of rep `r` in force on `day`; a day before the rep's hire
+    /// date (or after its end date) counts as that date, so a deal closed before
+    /// the hire is credited to the assignment the rep starts with.
     pub fn seg_at(&self, r: usize, day: NaiveDate) -> usize {
         let segs = &self.rep_segs[r];
         if segs.len() == 1 {
             return segs[0];
         }
+        let rep = &self.reps[r];
+        let day = rep.hire.map_or(day, |h| day.max(h));
+        let day = rep.end.map_or(day, |e| day.min(e));
         segs.iter()
             .rev()
             .copied()

@@ -36,12 +36,24 @@ pub struct SummaryRow {
 
 /// Builds the summary; the `FY` row judges attainment on the year's credit ÷ quota.
 pub fn summary(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) -> Vec<SummaryRow> {
-    let own_scheme: Vec<bool> = ev
-        .reps
-        .iter()
-        .map(|r| plan.schemes[roster.reps[r.rep].scheme].credit == CreditScope::Own)
-        .collect();
-    let make = |period: String, pick: &dyn Fn(&[PeriodPay]) -> PeriodPay| {
+    // A rep's period counts its quota when it was paid on its own credit (every
+    // scheme paid in it, after a promotion too).
+    let own = |rep: usize, x: &PeriodPay| {
+        let on = |s: usize| plan.schemes[s].credit == CreditScope::Own;
+        if x.schemes.is_empty() {
+            on(roster.reps[rep].scheme)
+        } else {
+            x.schemes.iter().all(|&s| on(s))
+        }
+    };
+    let own_quota = |r: &crate::comp::RepPay, ps: &[usize]| -> Decimal {
+        ps.iter()
+            .map(|&p| &r.periods[p])
+            .filter(|x| own(r.rep, x))
+            .map(|x| x.quota)
+            .sum()
+    };
+    let make = |period: String, pick: &dyn Fn(&[PeriodPay]) -> PeriodPay, ps: &[usize]| {
         let mut row = SummaryRow {
             period,
             credit: Decimal::ZERO,
@@ -53,12 +65,10 @@ pub fn summary(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
             at_quota: 0,
             with_quota: 0,
         };
-        for (r, own) in ev.reps.iter().zip(&own_scheme) {
+        for r in &ev.reps {
             let x = pick(&r.periods);
             row.credit += x.own_credit;
-            if *own {
-                row.quota += x.quota;
-            }
+            row.quota += own_quota(r, ps);
             row.base_pay += x.base_pay;
             row.incentive += x.incentive_paid;
             row.total_pay += x.total_pay;
@@ -73,9 +83,10 @@ pub fn summary(plan: &Plan, roster: &Roster, cal: &Calendar, ev: &Evaluation) ->
         row
     };
     let mut rows: Vec<SummaryRow> = (0..cal.periods())
-        .map(|p| make(cal.label(p).to_string(), &|ps: &[PeriodPay]| ps[p].clone()))
+        .map(|p| make(cal.label(p).to_string(), &|ps: &[PeriodPay]| ps[p].clone(), &[p]))
         .collect();
-    rows.push(make("FY".into(), &|ps: &[PeriodPay]| year_total(ps)));
+    let all: Vec<usize> = (0..cal.periods()).collect();
+    rows.push(make("FY".into(), &|ps: &[PeriodPay]| year_total(ps), &all));
     rows
 }
 

@@ -859,6 +859,7 @@ impl<'a> Pricer<'a> {
                 cancel_date: chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default(),
                 credit: self.claw_credit(&c),
                 share: c.share,
+                key: c.key,
             })
             .collect();
         ledger
