@@ -198,7 +198,9 @@ scope = "all"
     );
     let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
     for (rep, k) in [("A1", 1), ("A2", 2)] {
-        deals.push_str(&format!("D{k}1,{rep},2026-04-10,60000.00\nD{k}2,{rep},2026-06-10,70000.00\n"));
+        deals.push_str(&format!(
+            "D{k}1,{rep},2026-04-10,60000.00\nD{k}2,{rep},2026-06-10,70000.00\n"
+        ));
     }
     case.write("data/deals.csv", &deals);
     case.write("data/assignments.csv", format!("{HEADER}A1,2026-05-16,,M2,,,\n"));

@@ -126,3 +126,58 @@ fn explain_deals_lists_the_rows_behind_each_period_credit() {
     let plain = case.ok(&["explain", "plan.toml", "--rep", &rep, "--period", &period]);
     assert!(!plain.stdout.contains("deal row(s)"));
 }
+
+#[test]
+fn generated_data_for_a_plan_that_measures_margin_and_units_evaluates() {
+    // generate writes margin and quantity when a scheme credits them, and the
+    // run's credit is that measure (credits.csv's amount is the measured value).
+    let case = Case::empty();
+    case.write(
+        "plan.toml",
+        std::fs::read(repo("tests/golden/68-measure-margin-units/plan.toml")).unwrap(),
+    );
+    case.ok(&[
+        "generate",
+        "--plan",
+        "plan.toml",
+        "--out",
+        "data",
+        "--reps",
+        "12",
+        "--deals",
+        "300",
+        "--seed",
+        "4",
+    ]);
+    let header = case.read("data/deals.csv").lines().next().unwrap().to_string();
+    assert!(header.ends_with(",margin,quantity"), "{header}");
+    case.evaluate_ok(&[]);
+    assert_sums_match(&case);
+    // Without a measured scheme the columns are not written (the files stay as before).
+    let acme = Case::empty();
+    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
+    acme.write(
+        "plan.toml",
+        plan.lines()
+            .filter(|l| !l.starts_with("data ="))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    acme.ok(&[
+        "generate",
+        "--plan",
+        "plan.toml",
+        "--out",
+        "data",
+        "--reps",
+        "12",
+        "--deals",
+        "100",
+    ]);
+    assert!(acme
+        .read("data/deals.csv")
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("status,cancel_date"));
+}

@@ -137,15 +137,18 @@ fn day_masses(setup: &Setup, rows: u64) -> Vec<(NaiveDate, f64)> {
     out
 }
 
+/// Gross margin as a percent of the amount, by product (for plans that credit margin).
+const MARGIN_PERCENT: [i64; 3] = [70, 55, 30];
+
 /// Writes `rows` deal rows for the sellers of `reps`.
 pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenRng, out: W) -> io::Result<DealStats> {
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
-    // Every deals.csv column but the measured ones (margin, quantity), which the generator does not make.
+    // Every deals.csv column; the measured ones (margin, quantity) only for a plan that credits them.
     w.write_record(
         crate::plan::load::FILE_COLUMNS[1]
             .1
             .iter()
-            .filter(|c| !crate::data::deals::MEASURED.contains(c)),
+            .filter(|c| setup.measured || !crate::data::deals::MEASURED.contains(c)),
     )?;
     let mut stats = DealStats::default();
     let sellers: Vec<usize> = (0..reps.len()).filter(|&i| reps[i].sells()).collect();
@@ -274,6 +277,13 @@ pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenR
             let size = PRODUCTS[p].2 * TYPE_SIZE[t] / norms[r];
             let amount = to_cents(scale[r] * size * lognormal(rng, SIGMA));
             cents_text(amount, &mut text.amount);
+            if setup.measured {
+                // Margin: a share of the amount by product; quantity: one unit per 1,000 started.
+                cents_text(amount * MARGIN_PERCENT[p] / 100, &mut text.margin);
+                text.quantity.clear();
+                use std::fmt::Write as _;
+                let _ = write!(text.quantity, "{}", (amount + 99_999) / 100_000);
+            }
             // Cancellation: most within the clawback window, some later.
             let cancel = if chance(rng, CANCEL) {
                 stats.cancelled += 1;
@@ -326,7 +336,7 @@ pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenR
             }
             let status = if cancel.is_some() { "cancelled" } else { "won" };
             for (o, split) in owners {
-                w.write_record([
+                let row = [
                     text.deal.as_str(),
                     reps[o].id.as_str(),
                     text.customer.as_str(),
@@ -337,7 +347,10 @@ pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenR
                     split,
                     status,
                     text.cancel.as_str(),
-                ])?;
+                    text.margin.as_str(),
+                    text.quantity.as_str(),
+                ];
+                w.write_record(if setup.measured { &row[..] } else { &row[..10] })?;
                 written += 1;
                 if *d < setup.year_start {
                     stats.before_year_rows += 1;
@@ -358,6 +371,8 @@ struct Texts {
     close: String,
     amount: String,
     cancel: String,
+    margin: String,
+    quantity: String,
 }
 
 /// An ISO date into a reused buffer.

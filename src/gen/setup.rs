@@ -95,6 +95,8 @@ pub struct Setup {
     pub won_at: usize,
     /// The scheme of each role.
     pub roles: Roles,
+    /// Whether deals.csv gets `margin` and `quantity` (a scheme of the plan measures one).
+    pub measured: bool,
 }
 
 /// The products sold: (name, share of deals, relative deal size). Fixed, so
@@ -139,6 +141,7 @@ impl Setup {
             ],
             stages: DEFAULT_STAGES.iter().map(|s| s.to_string()).collect(),
             won_at: 5,
+            measured: false,
             roles: Roles {
                 vp: SchemeSpec::plain("vp", 44_000_000.0),
                 mgr: SchemeSpec::plain("mgr", 11_000_000.0),
@@ -210,6 +213,7 @@ impl Setup {
             regions,
             stages: plan.process.stages.clone(),
             won_at: plan.process.won_at,
+            measured: plan.schemes.iter().any(|s| s.measure != crate::plan::Measure::Amount),
             roles: Roles {
                 vp: spec(vp),
                 mgr: spec(mgr),
