@@ -58,18 +58,22 @@ measure() {
 echo "== timing (best of $RUNS)" >&2
 read -r FW FC FM < <(measure floor "$FLOOR" "$DATA/deals.csv")
 read -r EW EC EM < <(measure evaluate "$FUERZA" evaluate plans/acme.toml --data "$DATA" --out "bench-data/out-$ROWS")
+# The same run without credits.csv (a row per deal row and credited rep: here 3 per deal row).
+read -r NW NC NM < <(measure nocredits "$FUERZA" evaluate plans/acme.toml --data "$DATA" --out "bench-data/out-$ROWS-nc" --no-credits)
 read -r GW _ _ GM < bench-data/gen.time
 
 bytes=$(wc -c <"$DATA/deals.csv")
 awk -v rows="$ROWS" -v bytes="$bytes" -v cores="$(nproc)" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
   -v load="$(cut -d' ' -f1-3 /proc/loadavg)" -v runs="$RUNS" \
-  -v fw="$FW" -v fc="$FC" -v fm="$FM" -v ew="$EW" -v ec="$EC" -v em="$EM" -v gw="$GW" -v gm="$GM" '
+  -v fw="$FW" -v fc="$FC" -v fm="$FM" -v ew="$EW" -v ec="$EC" -v em="$EM" -v gw="$GW" -v gm="$GM" \
+  -v nw="$NW" -v nc="$NC" -v nm="$NM" '
 BEGIN {
   printf "machine: %d cores (%s), load average %s\n", cores, cpu, load
   printf "input:   %d deal rows, %.1f MB (generated in %.2f s wall, peak RSS %.1f MiB)\n\n", rows, bytes / 1e6, gw, gm / 1024
   printf "%-22s %16s %20s %12s\n", "", "wall (best of " runs ")", "cpu user+sys (best)", "peak RSS"
   printf "%-22s %14.2f s %18.2f s %8.1f MiB\n", "csv floor (ByteRecord)", fw, fc, fm / 1024
   printf "%-22s %14.2f s %18.2f s %8.1f MiB\n", "fuerza evaluate", ew, ec, em / 1024
+  printf "%-22s %14.2f s %18.2f s %8.1f MiB\n", "  ... --no-credits", nw, nc, nm / 1024
   rw = fw > 0 ? ew / fw : 0; rc = fc > 0 ? ec / fc : 0
   printf "%-22s %15.1fx %19.1fx\n\n", "evaluate / floor", rw, rc
   printf "target: evaluate within 2x of the floor (wall): %s\n", rw <= 2 ? "met" : "missed"
