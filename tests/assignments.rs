@@ -214,3 +214,91 @@ scope = "all"
     assert_eq!(case.payout("M1", "Q2", "credit"), "190000.00");
     assert_eq!(case.payout("M2", "Q2", "credit"), "70000.00");
 }
+
+const MOVE_PLAN: &str = r#"[plan]
+name = "Moves"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+quota = 400_000
+clawback = { window_days = 200 }
+
+[[schemes.components]]
+kind = "commission"
+name = "YTD"
+cumulative = true
+basis = "amount"
+tiers = [ { from = 0, rate = "10%" } ]
+
+[[schemes]]
+id = "mgr"
+name = "Manager"
+quota = 400_000
+credit = "team"
+clawback = { window_days = 200 }
+
+[[schemes.components]]
+kind = "commission"
+name = "Team"
+basis = "amount"
+tiers = [ { from = 0, rate = "5%" } ]
+"#;
+
+#[test]
+fn a_cumulative_commission_is_recovered_when_the_deal_is_cancelled_under_another_scheme() {
+    // 100,000 paid 10,000 in Q1 under a cumulative ae commission; the rep is a
+    // manager from July; the deal is cancelled in August: no ae true-up runs
+    // any more, so the clawback recovers it at the ae rate paid to date.
+    let case = Case::empty();
+    case.write("plan.toml", MOVE_PLAN);
+    case.write("data/reps.csv", "rep_id,name,scheme\nC1,Cam,ae\n");
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,close_date,amount,status,cancel_date\nD1,C1,2026-02-10,100000.00,cancelled,2026-08-10\n",
+    );
+    case.write("data/assignments.csv", format!("{HEADER}C1,2026-07-01,mgr,,,,\n"));
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    assert_eq!(case.payout("C1", "Q1", "incentive_paid"), "10000.00");
+    assert_eq!(case.payout("C1", "Q3", "clawback"), "-10000.00");
+    assert_eq!(case.payout("C1", "Q3", "balance"), "10000.00");
+}
+
+#[test]
+fn a_rep_hired_mid_year_under_a_report_of_its_own_row_is_no_cycle() {
+    // reps.csv: Y1 reports to X1, who is hired in June; from X1's hire X1 reports
+    // to Y1 and Y1 to Z1. No day has a cycle; Y1's February deal is credited to
+    // its manager then (X1, not yet hired but named by reps.csv) once.
+    let case = Case::empty();
+    case.write(
+        "plan.toml",
+        MOVE_PLAN.replace(
+            "id = \"ae\"\nname = \"AE\"",
+            "id = \"ae\"\nname = \"AE\"\ncredit = \"team\"",
+        ),
+    );
+    case.write(
+        "data/reps.csv",
+        "rep_id,name,scheme,manager_id,hire_date\nZ1,Zed,mgr,,\nX1,Xi,mgr,,2026-06-01\nY1,Yo,ae,X1,\n",
+    );
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,close_date,amount\nD1,Y1,2026-02-10,100000.00\n",
+    );
+    case.write(
+        "data/assignments.csv",
+        format!("{HEADER}X1,2026-06-01,,Y1,,,\nY1,2026-06-01,,Z1,,,\n"),
+    );
+    case.ok(&["evaluate", "plan.toml", "--data", "data", "--out", "out"]);
+    let credits = case.csv("out/credits.csv");
+    let rows: Vec<String> = credits
+        .iter()
+        .map(|r| format!("{} {}", r["rep_id"], r["role"]))
+        .collect();
+    assert_eq!(rows, ["Y1 own", "X1 team"]);
+    assert_eq!(case.payout("X1", "Q1", "credit"), "100000.00");
+    assert_eq!(case.payout("Y1", "Q1", "credit"), "100000.00");
+}

@@ -41,7 +41,9 @@ struct Year {
     /// What the rep owes (draws recoverable, carried deficits), across assignments.
     balance: i128,
     /// Per segment of the rep (in its order), per earlier period: (commission after component caps, credit).
-    commission_rate: Vec<Vec<(Decimal, Decimal)>>,
+    /// (and the average rate its cumulative commissions have paid to date, for a
+    /// deal cancelled when the group is no longer paid).
+    commission_rate: Vec<Vec<(Decimal, Decimal, Decimal)>>,
     /// Per (segment, cumulative component): the year to date so far.
     cumulative: HashMap<(usize, usize), ToDate>,
 }
@@ -327,12 +329,12 @@ pub fn try_evaluate(
             let dec = |c: i128, what: &str| {
                 settle::cents_decimal(c).ok_or_else(|| beyond(&format!("{what} ({})", settle::cents_text(c))))
             };
-            // The assignments paid in this period: those in force in it (or the
-            // one of its last day, when none is), in date order.
+            // The assignments paid in this period: those in force in it or credited
+            // in it (or the one of its last day, when none is), in date order.
             let mut inn: Vec<usize> = segs
                 .iter()
                 .copied()
-                .filter(|&s| segs.len() == 1 || !program.reps[s].periods[p].num.is_zero())
+                .filter(|&s| segs.len() == 1 || !program.reps[s].periods[p].num.is_zero() || ledger.has_credit(s, p))
                 .collect();
             if inn.is_empty() {
                 inn.push(roster.seg_at(r, cal.period_end(p)));
@@ -600,7 +602,24 @@ pub fn try_evaluate(
                     );
                     cut(text, from, capped.earned)?;
                 }
-                year.commission_rate[local(sg)].push((dec(commission, "its commission")?, credit_s));
+                // A cumulative commission's average rate to date: what a deal cancelled
+                // after the group stops being paid is recovered at (no true-up will).
+                let mut cum_rate = Decimal::ZERO;
+                for (ci, c) in scheme.components.iter().enumerate() {
+                    if !(st.cumulative[ci] && matches!(c.kind, ComponentKind::Commission { .. })) {
+                        continue;
+                    }
+                    if let Some(td) = year
+                        .cumulative
+                        .get(&(sg, ci))
+                        .filter(|td| td.credit > Decimal::ZERO && td.paid > 0)
+                    {
+                        let r = crate::credit::div(dec(td.paid, "its commission")?, td.credit)
+                            .map_err(at(p, "its commission"))?;
+                        cum_rate = crate::credit::add(cum_rate, r).map_err(at(p, "its commission"))?;
+                    }
+                }
+                year.commission_rate[local(sg)].push((dec(commission, "its commission")?, credit_s, cum_rate));
                 earned = earned.checked_add(capped.earned).ok_or_else(|| beyond(what))?;
                 quota += q;
                 credit = crate::credit::add(credit, credit_s).map_err(at(p, "its credit"))?;
@@ -617,7 +636,7 @@ pub fn try_evaluate(
             // (a group's history is kept under its first assignment).
             for (k, x) in segs.iter().enumerate() {
                 if heads[k] == *x && !groups.iter().any(|g| g.0 == *x) {
-                    year.commission_rate[k].push((Decimal::ZERO, Decimal::ZERO));
+                    year.commission_rate[k].push((Decimal::ZERO, Decimal::ZERO, Decimal::ZERO));
                 }
             }
             let attainment = if quota.is_zero() {
@@ -628,10 +647,18 @@ pub fn try_evaluate(
             let mut clawback = 0i128;
             for h in ledger.clawbacks.iter().filter(|h| h.rep == r && h.cancel_period == p) {
                 // Recovered at the rate of the assignment that paid the deal.
-                let (cm, cr) = year.commission_rate[local(head(h.seg))]
+                let (cm, cr, cum_rate) = year.commission_rate[local(head(h.seg))]
                     .get(h.close_period)
                     .copied()
                     .unwrap_or_default();
+                // Its group's cumulative commissions recover it through their true-up when
+                // the group is paid this period; else at their average rate to date.
+                let cm = if groups.iter().any(|g| g.0 == head(h.seg)) || cum_rate.is_zero() {
+                    cm
+                } else {
+                    crate::credit::add(cm, crate::credit::mul(cum_rate, cr).map_err(at(p, "a clawback"))?)
+                        .map_err(at(p, "a clawback"))?
+                };
                 // A graded clawback recovers its share of the deal's credit.
                 let basis = if h.share == Decimal::ONE {
                     h.credit

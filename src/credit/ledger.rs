@@ -482,7 +482,7 @@ impl Ledger {
             if steps > roster.reps.len() {
                 break; // a cycle is refused when assignments.csv is read
             }
-            seg = roster.seg_at(m, row.close);
+            seg = roster.seg_on(m, row.close);
             let at = seg * self.periods + period;
             let ok = bump(&mut self.below[at], key, credit) && (!first || bump(&mut self.direct[at], key, credit));
             if !ok {
@@ -611,6 +611,14 @@ impl Ledger {
                 })
                 .map(|(_, c)| *c),
         )
+    }
+
+    /// Whether segment `seg` has credit of its own or from below in `period`.
+    pub fn has_credit(&self, seg: usize, period: usize) -> bool {
+        let at = seg * self.periods + period;
+        [&self.cells, &self.below, &self.direct]
+            .iter()
+            .any(|c| c.get(at).is_some_and(|cell| !cell.is_empty()))
     }
 
     /// Whether a ledger key (product id × 3 + deal type) passes `filter`.

@@ -86,7 +86,7 @@ pub fn credited<'a>(
                 return None;
             }
             let direct = std::mem::replace(&mut first, false);
-            let seg = &roster.segs[roster.seg_at(m, day)];
+            let seg = &roster.segs[roster.seg_on(m, day)];
             above = seg.manager;
             match plan.schemes[seg.scheme].credit {
                 CreditScope::Team => return Some((m, Role::Team)),

@@ -198,7 +198,7 @@ pub fn read<R: Read>(
         return rows;
     }
     apply(roster, changes);
-    check_cycles(file, mcol, roster, problems);
+    check_cycles(file, mcol, cal.start(), roster, problems);
     rows
 }
 
@@ -227,16 +227,18 @@ fn apply(roster: &mut Roster, mut changes: Vec<Change>) {
     }
 }
 
-/// On every day an assignment takes effect, the reporting tree must have no
-/// cycle; the first found is an error at the row that takes effect that day
-/// and closes it. Each day is one walk over the reps (each visited once).
-fn check_cycles(file: &str, mcol: usize, roster: &Roster, problems: &mut Problems) {
+/// On every day an assignment takes effect, the reporting tree in force
+/// ([`Roster::seg_on`]) must have no cycle; the first found is an error at a
+/// row of assignments.csv that makes it. Each day is one walk over the reps
+/// (each visited once).
+fn check_cycles(file: &str, mcol: usize, year_start: NaiveDate, roster: &Roster, problems: &mut Problems) {
     let mut days: Vec<NaiveDate> = roster.segs.iter().filter_map(|s| s.from).collect();
+    days.push(year_start);
     days.sort();
     days.dedup();
     let n = roster.reps.len();
     for day in days {
-        let boss: Vec<Option<usize>> = (0..n).map(|r| roster.segs[roster.seg_at(r, day)].manager).collect();
+        let boss: Vec<Option<usize>> = (0..n).map(|r| roster.segs[roster.seg_on(r, day)].manager).collect();
         // 0: not seen, 1: on the current walk, 2: done (leads to a root).
         let mut state = vec![0u8; n];
         for start in 0..n {
@@ -249,10 +251,13 @@ fn check_cycles(file: &str, mcol: usize, roster: &Roster, problems: &mut Problem
                         // The loop is the walk from the first visit of `c` on.
                         let at = path.iter().position(|&p| p == c).unwrap_or(0);
                         let on_loop = &path[at..];
-                        let seg = on_loop
+                        let segs: Vec<&crate::data::reps::Seg> =
+                            on_loop.iter().map(|&r| &roster.segs[roster.seg_on(r, day)]).collect();
+                        let seg = segs
                             .iter()
-                            .map(|&r| &roster.segs[roster.seg_at(r, day)])
-                            .find(|s| s.from == Some(day) && s.line > 0 && s.manager.is_some());
+                            .find(|s| s.from == Some(day) && s.line > 0 && s.manager.is_some())
+                            .or_else(|| segs.iter().find(|s| s.line > 0 && s.manager.is_some()))
+                            .copied();
                         let ids: Vec<&str> = on_loop.iter().map(|&r| roster.reps[r].id.as_str()).collect();
                         let mut d = Diagnostic::error(format!(
                             "on {day} the reporting tree has a cycle: {} -> {}",

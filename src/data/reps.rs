@@ -123,13 +123,23 @@ impl Roster {
     /// date (or after its end date) counts as that date, so a deal closed before
     /// the hire is credited to the assignment the rep starts with.
     pub fn seg_at(&self, r: usize, day: NaiveDate) -> usize {
-        let segs = &self.rep_segs[r];
-        if segs.len() == 1 {
-            return segs[0];
+        if self.rep_segs[r].len() == 1 {
+            return self.rep_segs[r][0];
         }
         let rep = &self.reps[r];
         let day = rep.hire.map_or(day, |h| day.max(h));
         let day = rep.end.map_or(day, |e| day.min(e));
+        self.seg_on(r, day)
+    }
+
+    /// The segment of rep `r` in force on `day` as the reporting tree has it
+    /// (no clamp to the hire date: before its first assignment a rep is its
+    /// reps.csv row). Team credit climbs this tree.
+    pub fn seg_on(&self, r: usize, day: NaiveDate) -> usize {
+        let segs = &self.rep_segs[r];
+        if segs.len() == 1 {
+            return segs[0];
+        }
         segs.iter()
             .rev()
             .copied()
