@@ -1797,3 +1797,24 @@ fn a_gate_naming_no_component_of_the_scheme_is_an_error() {
     );
     assert!(e.body.contains("Commission"), "{e:?}");
 }
+
+#[test]
+fn every_bad_objective_row_is_a_located_error() {
+    let plan = format!("{PLAN}\n[[schemes.components]]\nkind = \"mbo\"\nname = \"Objectives\"\ntarget = 8_000\n");
+    let case = case_with_plan(&plan);
+    case.write(
+        "data/objectives.csv",
+        "rep_id,period,objective,weight,score\n\
+         A1,Q1,Retention,0.5,1\n\
+         A1,Q1,NPS,0.4,1\n\
+         ZZ,Q1,Retention,1,1\n\
+         B2,Q7,Retention,1,1\n\
+         B2,Q2,Retention,1,-0.5\n",
+    );
+    let d = case.evaluate_fails();
+    csv_error(&d, "data/objectives.csv", 3, 4, "0.4", "weigh 0.9 in all, not 1");
+    csv_error(&d, "data/objectives.csv", 4, 1, "ZZ", "is not in reps.csv");
+    csv_error(&d, "data/objectives.csv", 5, 2, "Q7", "unknown period");
+    csv_error(&d, "data/objectives.csv", 6, 5, "-0.5", "must not be negative");
+    assert_eq!(error_count(&d), 4, "{}", show(&d));
+}

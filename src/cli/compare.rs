@@ -71,7 +71,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let model = &merged;
     let pricers: Vec<Pricer> = all
         .iter()
-        .map(|i| Pricer::new(&i.plan.plan, &i.roster, &i.plan.cal, &i.quotas, model, false))
+        .map(|i| {
+            Pricer::new(&i.plan.plan, &i.roster, &i.plan.cal, &i.quotas, model, false)
+                .with_objectives(&i.ledger.objectives)
+        })
         .collect();
     let pool = pool(args.threads)?;
     let outcomes = run_trials(model, &pricers, args.seed, args.trials, true, &pool)?;

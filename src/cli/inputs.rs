@@ -332,6 +332,21 @@ pub fn load_with(
             Err(d) => problems.fatal(d),
         }
     }
+    let (path, shown) = file_of(None, data::objectives::FILE);
+    if path.exists() {
+        match open(&path) {
+            Ok(mut r) => {
+                let (o, rows) = data::objectives::read(&shown, &mut r, &roster, &plan.cal, &mut problems);
+                ledger.objectives = o;
+                stamps.push(InputStamp {
+                    file: shown,
+                    sha256: stamp(r, &problems),
+                    rows,
+                });
+            }
+            Err(d) => problems.fatal(d),
+        }
+    }
     let mut opps = Vec::new();
     let (path, shown) = file_of(maps.opportunities.as_ref(), "opportunities.csv");
     if path.exists() || maps.opportunities.is_some() {
@@ -381,13 +396,14 @@ pub fn load_with(
 
 /// The data files fuerza reads when they are there (besides mapped names);
 /// `candidates.csv` is the one `recruit --candidates` is usually given.
-pub const KNOWN_FILES: [&str; 7] = [
+pub const KNOWN_FILES: [&str; 8] = [
     "reps.csv",
     data::assignments::FILE,
     "deals.csv",
     "quotas.csv",
     "opportunities.csv",
     data::adjustments::FILE,
+    data::objectives::FILE,
     "candidates.csv",
 ];
 

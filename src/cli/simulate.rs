@@ -238,7 +238,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let mut merged = prep.model.clone();
     merged.merge_keys(&[(&inp.plan.plan, &inp.roster)]);
     let (p, cal, roster) = (&inp.plan.plan, &inp.plan.cal, &inp.roster);
-    let pricer = Pricer::new(p, roster, cal, &inp.quotas, &merged, args.generic);
+    let pricer =
+        Pricer::new(p, roster, cal, &inp.quotas, &merged, args.generic).with_objectives(&inp.ledger.objectives);
     let pool = pool(args.threads)?;
     let outcomes = run_trials(
         &merged,

@@ -23,6 +23,8 @@ pub struct PeriodFacts<'a> {
     pub override_credit: Decimal,
     /// SPIFF hits of this component in this period: (deal id, split, amount).
     pub spiff_hits: &'a [(String, Decimal, Decimal)],
+    /// The rep's scored objectives in this period: (weight, score).
+    pub objectives: &'a [(Decimal, Decimal)],
     /// Rounding mode.
     pub rounding: Rounding,
 }
@@ -171,6 +173,25 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
                 }
             })
             .collect(),
+        ComponentKind::Mbo { target, max_score } => {
+            if f.objectives.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Σ weight × min(score, max_score): weights ≤ 100, scores ≤ 100, a handful of rows.
+            let score: Decimal = f.objectives.iter().map(|(w, s)| *w * (*s).min(*max_score)).sum();
+            if score.is_zero() {
+                return Ok(Vec::new());
+            }
+            let target_p = *target * f.prorate_num / f.prorate_den;
+            let amount = bonus_amount(*target, f.prorate_num, f.prorate_den, score, r);
+            vec![line(
+                c,
+                format!("target × Σ weight × score ({} objective(s))", f.objectives.len()),
+                Some(target_p),
+                Some(score),
+                amount,
+            )]
+        }
         ComponentKind::Override { rate, .. } => {
             if f.override_credit.is_zero() {
                 return Ok(Vec::new());

@@ -269,6 +269,14 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
+    // Scored objectives by (rep, period): (weight, score).
+    let mut objectives: std::collections::BTreeMap<(usize, usize), Vec<(Decimal, Decimal)>> = Default::default();
+    for o in &ledger.objectives {
+        objectives
+            .entry((o.rep, o.period))
+            .or_default()
+            .push((o.weight, o.score));
+    }
     // Manual adjustments by (rep, period), in file order.
     let mut adjustments: std::collections::BTreeMap<(usize, usize), Vec<&crate::data::adjustments::Adjustment>> =
         Default::default();
@@ -427,6 +435,12 @@ pub fn try_evaluate(
                         prorate_den: t.year_den,
                         override_credit,
                         spiff_hits: &hits,
+                        // A rep's objectives go to the assignment it ends the period under.
+                        objectives: if Some(&sg) == groups.last().map(|g| &g.0) {
+                            objectives.get(&(r, p)).map(Vec::as_slice).unwrap_or(&[])
+                        } else {
+                            &[]
+                        },
                         rounding,
                     };
                     // Cumulative: the rule on the year to date, less what earlier periods paid under it.

@@ -166,7 +166,11 @@ fn component_cap(c: &Component) -> Option<i64> {
             min_amount: _,
             split: _,
         }
-        | ComponentKind::Override { rate: _, scope: _ } => cap.map(cap_cents),
+        | ComponentKind::Override { rate: _, scope: _ }
+        | ComponentKind::Mbo {
+            target: _,
+            max_score: _,
+        } => cap.map(cap_cents),
     }
 }
 

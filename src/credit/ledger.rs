@@ -359,6 +359,8 @@ pub struct Ledger {
     pub clawbacks: Vec<ClawHit>,
     /// Manual adjustments (adjustments.csv), paid after caps, clawbacks and draws.
     pub adjustments: Vec<crate::data::adjustments::Adjustment>,
+    /// Scored management objectives (objectives.csv), for `mbo` components.
+    pub objectives: Vec<crate::data::objectives::Objective>,
     /// Rows outside the rules.
     pub outside: Outside,
     /// Close dates of every row booked.
@@ -410,6 +412,7 @@ impl Ledger {
             spiffs: Vec::new(),
             clawbacks: Vec::new(),
             adjustments: Vec::new(),
+            objectives: Vec::new(),
             outside: Outside::default(),
             closes: Closes::default(),
             relationship: Relationships::new(roster.reps.len()),

@@ -6,6 +6,7 @@
 pub mod adjustments;
 pub mod assignments;
 pub mod deals;
+pub mod objectives;
 pub mod opps;
 pub mod quotas;
 pub mod reps;

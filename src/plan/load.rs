@@ -717,6 +717,7 @@ fn component_keys(kind: &str) -> Option<&'static [&'static str]> {
             "split",
         ],
         "override" => &["rate", "scope"],
+        "mbo" => &["target", "max_score"],
         _ => return None,
     })
 }
@@ -758,7 +759,7 @@ fn read_component(
         ctx.error_help(
             &kind_v.span(),
             format!("unknown component kind {kind:?}"),
-            "use \"commission\", \"bonus\", \"milestone\", \"spiff\" or \"override\"",
+            "use \"commission\", \"bonus\", \"milestone\", \"spiff\", \"override\" or \"mbo\"",
         );
         return None;
     };
@@ -779,6 +780,17 @@ fn read_component(
             Some(ComponentKind::Milestone {
                 at: at?,
                 amount: amount?,
+            })
+        }
+        "mbo" => {
+            let target = t.require(ctx, "target").and_then(|v| as_money(ctx, v, "target"));
+            let max_score = match t.get("max_score") {
+                Some(v) => as_money(ctx, v, "max_score"),
+                None => Some(Decimal::ONE),
+            };
+            Some(ComponentKind::Mbo {
+                target: target?,
+                max_score: max_score?,
             })
         }
         "spiff" => {

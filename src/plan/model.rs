@@ -409,6 +409,13 @@ pub enum ComponentKind {
         /// Whether `per_deal` is times the rep's split (`split = false`: paid whole to every credited rep).
         split: bool,
     },
+    /// Management objectives: target per period × Σ weight × min(score, max_score) (objectives.csv).
+    Mbo {
+        /// Annual target (prorated per period as a bonus's).
+        target: Decimal,
+        /// The highest score counted.
+        max_score: Decimal,
+    },
     /// A manager's pay on the team's credit.
     Override {
         /// Rate.
@@ -426,6 +433,7 @@ impl ComponentKind {
             Self::Bonus { .. } => "bonus",
             Self::Milestone { .. } => "milestone",
             Self::Spiff { .. } => "spiff",
+            Self::Mbo { .. } => "mbo",
             Self::Override { .. } => "override",
         }
     }

@@ -247,7 +247,9 @@ pub fn payout_curves_for(
             .filter(|c| {
                 matches!(
                     c.kind,
-                    crate::plan::ComponentKind::Spiff { .. } | crate::plan::ComponentKind::Override { .. }
+                    crate::plan::ComponentKind::Spiff { .. }
+                        | crate::plan::ComponentKind::Override { .. }
+                        | crate::plan::ComponentKind::Mbo { .. }
                 )
             })
             .map(|c| c.name.clone())

@@ -64,7 +64,12 @@ pub fn on_target(plan: &Plan, cal: &Calendar) -> Vec<OnTarget> {
                 not_counted: s
                     .components
                     .iter()
-                    .filter(|c| matches!(c.kind, ComponentKind::Spiff { .. } | ComponentKind::Override { .. }))
+                    .filter(|c| {
+                        matches!(
+                            c.kind,
+                            ComponentKind::Spiff { .. } | ComponentKind::Override { .. } | ComponentKind::Mbo { .. }
+                        )
+                    })
                     .map(|c| c.name.clone())
                     .collect(),
             }

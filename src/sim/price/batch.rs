@@ -487,6 +487,8 @@ impl Pricer<'_> {
                                 add(j, s, earned);
                             }
                         }
+                        // Plans with such a step are paid by the traced program, never here.
+                        Step::Traced => {}
                         Step::Override { rate, krate: k, all } => {
                             let k = *k;
                             let own = &chunk.own[at + p * m..at + (p + 1) * m];

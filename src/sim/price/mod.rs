@@ -176,6 +176,8 @@ enum Step {
         /// Times the split (else whole to every credited rep).
         split: bool,
     },
+    /// Paid by the traced program only (management objectives).
+    Traced,
     Override {
         rate: Rate,
         krate: Option<(u64, batch::Divider)>,
@@ -228,6 +230,8 @@ pub struct Pricer<'a> {
     cal: &'a Calendar,
     quotas: &'a Quotas,
     model: &'a Model,
+    /// The scored objectives every trial pays `mbo` components on (as given: they are not simulated).
+    objectives: Vec<crate::data::objectives::Objective>,
     /// Credit units are 10^-scale of the currency.
     pub scale: u32,
     /// Whether the batches pay the plan (else the traced program, trial by trial).
@@ -404,10 +408,11 @@ impl<'a> Pricer<'a> {
         }
         // Cumulative components (a year-to-date true-up) are paid by the traced program.
         // So are gated components (a component paid only above an attainment).
-        let cumulative = plan
-            .schemes
-            .iter()
-            .any(|s| s.components.iter().any(|c| c.cumulative || c.gate.is_some()));
+        let cumulative = plan.schemes.iter().any(|s| {
+            s.components
+                .iter()
+                .any(|c| c.cumulative || c.gate.is_some() || matches!(c.kind, ComponentKind::Mbo { .. }))
+        });
         let mut fast = !reference && scale <= MAX_SCALE && !cumulative;
         let scale = scale.min(MAX_SCALE);
         let wm: Vec<Vec<i128>> = wm_dec
@@ -494,6 +499,7 @@ impl<'a> Pricer<'a> {
                             min_amount: *min_amount,
                             split: *split,
                         },
+                        ComponentKind::Mbo { .. } => Step::Traced,
                         ComponentKind::Override { rate, scope } => {
                             let rate = Rate::new(*rate);
                             Step::Override {
@@ -620,6 +626,7 @@ impl<'a> Pricer<'a> {
             model,
             scale,
             fast,
+            objectives: Vec::new(),
             program,
             wm,
             wm_dec,
@@ -677,6 +684,13 @@ impl<'a> Pricer<'a> {
     /// The roster paid.
     pub fn roster(&self) -> &'a Roster {
         self.roster
+    }
+
+    /// Gives every trial these scored objectives (objectives.csv): `mbo`
+    /// components pay on them as evaluate does.
+    pub fn with_objectives(mut self, objectives: &[crate::data::objectives::Objective]) -> Self {
+        self.objectives = objectives.to_vec();
+        self
     }
 
     /// Whether the batches pay this plan (else the traced program, trial by trial).
@@ -817,6 +831,7 @@ impl<'a> Pricer<'a> {
     pub fn ledger(&self, sc: &Scenario) -> Ledger {
         let n = self.cal.periods();
         let mut ledger = Ledger::new(self.plan, self.roster, self.cal, false);
+        ledger.objectives.clone_from(&self.objectives);
         for r in 0..self.roster.reps.len() {
             let s = self.program.reps[r].scheme;
             let mix = &self.model.reps[r].mix;
