@@ -7,34 +7,15 @@
 
 mod common;
 
-use common::cli::{repo, Case};
+use common::cli::Case;
 use rust_decimal::prelude::*;
 use std::collections::BTreeMap;
 
 const HEADER: &str = "rep_id,effective_from,scheme,manager_id,territory,quota,base_salary\n";
 
 fn acme_case(seed: &str) -> Case {
-    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
-    let plan: String = plan
-        .lines()
-        .filter(|l| !l.starts_with("data ="))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let case = Case::empty();
-    case.write("plan.toml", &plan);
-    case.ok(&[
-        "generate",
-        "--plan",
-        "plan.toml",
-        "--out",
-        "data",
-        "--reps",
-        "50",
-        "--deals",
-        "1200",
-        "--seed",
-        seed,
-    ]);
+    let case = Case::acme_plan();
+    case.generate_seeded(50, 1200, seed);
     case
 }
 

@@ -49,28 +49,9 @@ fn assert_sums_match(case: &Case) {
 #[test]
 fn credits_sum_to_payouts_credit_on_generated_teams() {
     // Acme: own, team (managers, VP) schemes; weights, multipliers, splits, cancellations.
-    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
-    let plan: String = plan
-        .lines()
-        .filter(|l| !l.starts_with("data ="))
-        .collect::<Vec<_>>()
-        .join("\n");
     for seed in ["1", "7", "2026"] {
-        let case = Case::empty();
-        case.write("plan.toml", &plan);
-        case.ok(&[
-            "generate",
-            "--plan",
-            "plan.toml",
-            "--out",
-            "data",
-            "--reps",
-            "60",
-            "--deals",
-            "900",
-            "--seed",
-            seed,
-        ]);
+        let case = Case::acme_plan();
+        case.generate_seeded(60, 900, seed);
         case.evaluate_ok(&[]);
         assert_sums_match(&case);
         // Every in-year deal row is there once as `own`, under its seller.
@@ -136,44 +117,14 @@ fn generated_data_for_a_plan_that_measures_margin_and_units_evaluates() {
         "plan.toml",
         std::fs::read(repo("tests/golden/68-measure-margin-units/plan.toml")).unwrap(),
     );
-    case.ok(&[
-        "generate",
-        "--plan",
-        "plan.toml",
-        "--out",
-        "data",
-        "--reps",
-        "12",
-        "--deals",
-        "300",
-        "--seed",
-        "4",
-    ]);
+    case.generate_seeded(12, 300, "4");
     let header = case.read("data/deals.csv").lines().next().unwrap().to_string();
     assert!(header.ends_with(",margin,quantity"), "{header}");
     case.evaluate_ok(&[]);
     assert_sums_match(&case);
     // Without a measured scheme the columns are not written (the files stay as before).
-    let acme = Case::empty();
-    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
-    acme.write(
-        "plan.toml",
-        plan.lines()
-            .filter(|l| !l.starts_with("data ="))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
-    acme.ok(&[
-        "generate",
-        "--plan",
-        "plan.toml",
-        "--out",
-        "data",
-        "--reps",
-        "12",
-        "--deals",
-        "100",
-    ]);
+    let acme = Case::acme_plan();
+    acme.generate_seeded(12, 100, "2026");
     assert!(acme
         .read("data/deals.csv")
         .lines()

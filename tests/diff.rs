@@ -12,14 +12,7 @@ use std::collections::BTreeSet;
 
 /// Acme's plan without its data path, and a generated team of 40 reps.
 fn acme_case() -> Case {
-    let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
-    let plan: String = plan
-        .lines()
-        .filter(|l| !l.starts_with("data ="))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let case = Case::empty();
-    case.write("plan.toml", &plan);
+    let case = Case::acme_plan();
     case.generate_data(40, 800, 0);
     case
 }

@@ -387,23 +387,26 @@ pub fn try_evaluate(
                         c.to_string()
                     }
                 };
-                let mut commission = 0i128;
-                let mut earned_s = 0i128;
-                for (ci, c) in scheme.components.iter().enumerate() {
-                    let component = format!("component {:?}", c.name);
-                    let filtered_credit = match &c.kind {
-                        ComponentKind::Commission { filter, .. } if !filter.is_all() => {
-                            match filtered.get(&(seg.scheme, ci)) {
+                // The group's credit through component k's filter (its credit when k has none).
+                let credit_of = |k: usize| -> Result<Decimal, TooLarge> {
+                    match scheme.components.get(k).map(|x| &x.kind) {
+                        Some(ComponentKind::Commission { filter, .. }) if !filter.is_all() => {
+                            match filtered.get(&(seg.scheme, k)) {
                                 Some((values, t)) => {
                                     set_credit(members, p, scheme.credit, Some(filter), &values[p], t.get(p))
                                 }
                                 None if dated => set_credit(members, p, scheme.credit, Some(filter), &own[p], None),
                                 None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
                             }
-                            .map_err(at(p, &format!("the credit of {component}")))?
                         }
-                        _ => credit_s,
-                    };
+                        _ => Ok(credit_s),
+                    }
+                };
+                let mut commission = 0i128;
+                let mut earned_s = 0i128;
+                for (ci, c) in scheme.components.iter().enumerate() {
+                    let component = format!("component {:?}", c.name);
+                    let filtered_credit = credit_of(ci).map_err(at(p, &format!("the credit of {component}")))?;
                     let override_credit = match &c.kind {
                         ComponentKind::Override { scope, .. } if dated => {
                             members.iter().try_fold(Decimal::ZERO, |acc, &x| {
@@ -486,18 +489,9 @@ pub fn try_evaluate(
                     let mut gated_out = false;
                     if let Some(g) = &c.gate {
                         let of = g.component.and_then(|k| scheme.components.get(k));
-                        let gated_credit = match of.map(|x| &x.kind) {
-                            Some(ComponentKind::Commission { filter, .. }) if !filter.is_all() => {
-                                match filtered.get(&(seg.scheme, g.component.unwrap_or(ci))) {
-                                    Some((values, t)) => {
-                                        set_credit(members, p, scheme.credit, Some(filter), &values[p], t.get(p))
-                                    }
-                                    None if dated => set_credit(members, p, scheme.credit, Some(filter), &own[p], None),
-                                    None => ledger.try_credit_where(sg, p, |t, pr| filter.passes(t, pr)),
-                                }
-                                .map_err(at(p, &component))?
-                            }
-                            _ => credit_s,
+                        let gated_credit = match g.component {
+                            Some(k) => credit_of(k).map_err(at(p, &component))?,
+                            None => credit_s,
                         };
                         let att = if q.is_zero() {
                             None

@@ -137,6 +137,35 @@ impl Case {
         case
     }
 
+    /// A case holding plans/acme.toml without its `data` line (the data is the case's own).
+    #[allow(dead_code)] // not every test file uses the Acme plan
+    pub fn acme_plan() -> Self {
+        let case = Self::empty();
+        let plan = std::fs::read_to_string(repo("plans/acme.toml")).unwrap();
+        let plan: Vec<&str> = plan.lines().filter(|l| !l.starts_with("data =")).collect();
+        case.write("plan.toml", plan.join("\n"));
+        case
+    }
+
+    /// `fuerza generate` for `plan.toml` into `data/`: `reps` reps, `deals` deal rows, `seed`.
+    #[allow(dead_code)] // not every test file generates data
+    pub fn generate_seeded(&self, reps: usize, deals: usize, seed: &str) -> Run {
+        let (reps, deals) = (reps.to_string(), deals.to_string());
+        self.ok(&[
+            "generate",
+            "--plan",
+            "plan.toml",
+            "--out",
+            "data",
+            "--reps",
+            &reps,
+            "--deals",
+            &deals,
+            "--seed",
+            seed,
+        ])
+    }
+
     /// The folder.
     pub fn path(&self) -> &Path {
         self.dir.path()
