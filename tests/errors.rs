@@ -1783,6 +1783,57 @@ fn a_measured_column_missing_or_empty_is_a_located_error() {
 }
 
 #[test]
+fn a_column_multiplier_missing_column_or_unlisted_value_is_a_located_error() {
+    let plan = plan_with(
+        "quota = 400_000",
+        "quota = 400_000\nmultipliers = { column = \"term_months\", values = { \"12\" = 1.0, \"24\" = 1.1 } }",
+    );
+    // No `term_months` column: one error at the header, naming the key that reads it.
+    let case = case_with_plan(&plan);
+    let d = case.evaluate_fails();
+    let e = error_at(&d, "data/deals.csv", 1, "missing column `term_months`");
+    assert!(e.message.contains("multipliers"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    // An unlisted value (and a blank one) without `default`: an error at each cell.
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,term_months\n\
+         D1,A1,P,new,2026-01-15,1000.00,12\n\
+         D2,B2,P,new,2026-04-15,2000.00,36\n\
+         D3,B2,P,new,2026-05-15,2000.00,\n",
+    );
+    let d = case.evaluate_fails();
+    let e = csv_error(&d, "data/deals.csv", 3, 7, "36", "not a value of `term_months`");
+    assert!(e.body.contains("default"), "{e:?}");
+    csv_error(&d, "data/deals.csv", 4, 7, "", "not a value of `term_months`");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+    // With a default both rows are read; the mapped export column is found through [data].
+    let plan = plan.replace("\"24\" = 1.1 }", "\"24\" = 1.1 }, default = 1");
+    let case = case_with_plan(&format!(
+        "{plan}\n[data.deals]\ncolumns = {{ term_months = \"Term\" }}\n"
+    ));
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,product,deal_type,close_date,amount,Term\n\
+         D1,A1,P,new,2026-01-15,1000.00,24\n\
+         D2,B2,P,new,2026-04-15,2000.00,36\n",
+    );
+    case.evaluate_ok(&[]);
+    let credits = case.read("out/credits.csv");
+    assert!(credits.contains("D1,A1,Q1,own,1000.00,1,1,1.1,1100.00"), "{credits}");
+    assert!(credits.contains("D2,B2,Q2,own,2000.00,1,1,1,2000.00"), "{credits}");
+    // A key of [data.deals] that is neither a deals.csv column nor read by a multiplier is refused.
+    let bad = format!("{PLAN}\n[data.deals]\ncolumns = {{ term_months = \"Term\" }}\n");
+    let d = case_with_plan(&bad).evaluate_fails();
+    assert!(
+        d.iter()
+            .any(|x| x.message.contains("`term_months` is not a column of deals.csv")),
+        "{}",
+        show(&d)
+    );
+}
+
+#[test]
 fn a_gate_naming_no_component_of_the_scheme_is_an_error() {
     let plan = plan_with(
         "tiers = [ { from = 0, rate = \"10%\" } ]",

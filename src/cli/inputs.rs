@@ -257,13 +257,12 @@ pub fn load_with(
                 sink.deal(row, &run);
                 ledger.add(row, &plan.plan, &roster, &plan.cal)
             };
-            let measures: Vec<crate::plan::Measure> = plan.plan.schemes.iter().map(|s| s.measure).collect();
             let scan = data::deals::stream(
                 &shown,
                 &mut r,
                 maps.deals.as_ref(),
                 &roster,
-                &measures,
+                &plan.plan.schemes,
                 &HashSet::new(),
                 &mut problems,
                 |row| book(row, &mut ledger, &mut *sink),
@@ -285,7 +284,7 @@ pub fn load_with(
                     &mut again,
                     maps.deals.as_ref(),
                     &roster,
-                    &measures,
+                    &plan.plan.schemes,
                     &scan.bad_splits,
                     &mut second,
                     |row| book(row, &mut ledger, &mut *sink),

@@ -39,7 +39,9 @@ impl DealSink for History {
     fn deal(&mut self, row: &DealRow, run: &crate::data::deals::Run) {
         // The forecast pays every rep under its reps.csv scheme: its history is measured by it.
         let scheme = &run.plan.schemes[run.roster.reps[row.rep].scheme];
-        self.add(row, crate::credit::rows::measured(row, scheme.measure));
+        // Column multipliers vary by row, not by the history's product × type keys: in the value.
+        let value = crate::credit::rows::measured(row, scheme.measure) * scheme.column_multiplier(row.attrs);
+        self.add(row, value);
     }
     fn restart(&mut self) {
         self.clear();

@@ -112,6 +112,8 @@ fn scheme_terms(s: &Scheme) -> SchemeTerms {
         ramp: _,
         weights: _,
         products: _,
+        // Column multipliers: `credit::rows::row_credit`; the simulation's history values.
+        multipliers: _,
         // What a row's credit measures: `credit::rows::row_credit`.
         measure: _,
         credit,

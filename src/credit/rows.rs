@@ -25,16 +25,16 @@ impl Role {
 }
 
 /// A deal row's credit: the weight of its deal type and the multiplier of its
-/// product in its own rep's scheme, and amount × split × weight × multiplier
-/// (unrounded). With an amount below 10^15, a split ≤ 1 and a weight and a
-/// multiplier ≤ 100 the product is below 10^19, far inside exact decimals.
+/// product and column values in its own rep's scheme, and amount × split ×
+/// weight × multiplier (unrounded). With an amount below 10^15, a split ≤ 1
+/// and each factor ≤ 100 the product stays far inside exact decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowCredit {
     /// The measured value before split: amount, margin or quantity.
     pub value: Decimal,
     /// Weight of the deal type.
     pub weight: Decimal,
-    /// Multiplier of the product.
+    /// Multiplier of the product × the scheme's column multipliers of the row.
     pub multiplier: Decimal,
     /// The credit.
     pub credit: Decimal,
@@ -44,7 +44,7 @@ pub struct RowCredit {
 pub fn row_credit(row: &DealRow, plan: &Plan, roster: &Roster) -> RowCredit {
     let scheme = &plan.schemes[roster.segs[roster.seg_at(row.rep, row.close)].scheme];
     let weight = scheme.weights[row.deal_type.index()];
-    let multiplier = scheme.multiplier(row.product);
+    let multiplier = scheme.multiplier(row.product) * scheme.column_multiplier(row.attrs);
     let value = measured(row, scheme.measure);
     RowCredit {
         value,

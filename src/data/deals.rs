@@ -41,6 +41,8 @@ pub struct DealRow<'a> {
     pub quantity: Option<Decimal>,
     /// Cancellation date, when cancelled.
     pub cancelled: Option<NaiveDate>,
+    /// The values of the columns the schemes' multipliers read (`plan::attr_columns`), trimmed.
+    pub attrs: &'a [&'a str],
     /// Line in deals.csv.
     pub line: usize,
 }
@@ -312,15 +314,17 @@ pub fn stream<R: Read>(
     input: R,
     map: Option<&crate::plan::FileMap>,
     roster: &Roster,
-    measures: &[crate::plan::Measure],
+    schemes: &[crate::plan::Scheme],
     exclude: &HashSet<u64>,
     problems: &mut Problems,
     mut visit: impl FnMut(&DealRow),
 ) -> DealScan {
     let mut scan = DealScan::default();
-    let Some(mut t) = Table::open(file, "deals", input, COLS, map, problems) else {
+    let attr_cols = crate::plan::attr_columns(schemes);
+    let Some(mut t) = Table::open_with(file, "deals", input, COLS, &attr_cols, map, problems) else {
         return scan;
     };
+    let measures: Vec<crate::plan::Measure> = schemes.iter().map(|s| s.measure).collect();
     // A scheme that measures margin or units needs its column: one error, at the header.
     for (k, m) in [
         (MARGIN, crate::plan::Measure::Margin),
@@ -446,6 +450,33 @@ pub fn stream<R: Read>(
                 );
             }
         }
+        let attrs: Vec<&str> = (0..attr_cols.len())
+            .map(|j| t.text(COLS.len() + j, problems).unwrap_or_default())
+            .collect();
+        // Every column multiplier of the rep's scheme prices the row's value.
+        let scheme_at = |r: usize, day| schemes.get(roster.segs[roster.seg_at(r, day)].scheme);
+        if let Some(scheme) = rep.zip(close).and_then(|(r, day)| scheme_at(r, day)) {
+            for m in &scheme.multipliers {
+                let v = attrs.get(m.attr).copied().unwrap_or_default();
+                if m.factor(v).is_none() {
+                    let listed: Vec<&str> = m.values.keys().map(String::as_str).collect();
+                    problems.row_error(
+                        t.err_as(
+                            "unlisted-value",
+                            Some(COLS.len() + m.attr),
+                            format!(
+                                "{v:?} is not a value of `{}` that scheme {}'s multipliers list",
+                                m.column, scheme.id
+                            ),
+                        )
+                        .with_help(format!(
+                            "listed: {}; add the value to the scheme's `multipliers.values`, or give a `default`",
+                            listed.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
         let cancel_date = t.opt_date(CANCEL, problems);
         let cancelled = match (cancelled_status, cancel_date) {
             (Some(true), Ok(Some(c))) => {
@@ -518,6 +549,7 @@ pub fn stream<R: Read>(
             margin,
             quantity,
             cancelled,
+            attrs: &attrs,
             line: t.line,
         });
     }

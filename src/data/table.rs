@@ -414,6 +414,8 @@ pub struct Table<'m, R: Read> {
     /// Index in the record of each known column (by position in `cols`).
     index: Vec<Option<usize>>,
     cols: &'static [Col],
+    /// Columns named by the plan rather than known to the reader (indices after `cols`).
+    extra: Vec<String>,
     header_len: usize,
     /// The current row as bytes, when it is not valid UTF-8 (and the read buffer).
     record: ByteRecord,
@@ -461,6 +463,20 @@ impl<'m, R: Read> Table<'m, R> {
         role: &'static str,
         input: R,
         cols: &'static [Col],
+        map: Option<&'m crate::plan::FileMap>,
+        problems: &mut Problems,
+    ) -> Option<Self> {
+        Self::open_with(file, role, input, cols, &[], map, problems)
+    }
+
+    /// `open`, also locating the required columns `extra` that the plan names
+    /// (indices `cols.len()..` in the accessors; their name in errors is theirs).
+    pub fn open_with(
+        file: &str,
+        role: &'static str,
+        input: R,
+        cols: &'static [Col],
+        extra: &[String],
         map: Option<&'m crate::plan::FileMap>,
         problems: &mut Problems,
     ) -> Option<Self> {
@@ -530,25 +546,25 @@ impl<'m, R: Read> Table<'m, R> {
         let mut index = Vec::with_capacity(cols.len());
         let mut maps = Vec::with_capacity(cols.len());
         let mut ok = true;
-        for c in cols {
-            let source = map.map_or(c.name, |m| m.source(c.name)).to_string();
+        let known = cols.iter().map(|c| (c.name, c.required, false));
+        for (name, required, planned) in known.chain(extra.iter().map(|n| (n.as_str(), true, true))) {
+            let source = map.map_or(name, |m| m.source(name)).to_string();
             let cm = ColMap {
-                default: map.and_then(|m| m.defaults.get(c.name)).map(String::as_str),
-                values: map.and_then(|m| m.values.get(c.name)),
-                optional: map.is_some_and(|m| m.optional.iter().any(|o| o == c.name)),
+                default: map.and_then(|m| m.defaults.get(name)).map(String::as_str),
+                values: map.and_then(|m| m.values.get(name)),
+                optional: map.is_some_and(|m| m.optional.iter().any(|o| o == name)),
                 source: source.clone(),
             };
             let pos = names.iter().position(|n| *n == source);
-            let mapped = source != c.name;
-            if pos.is_none() && (mapped || (c.required && cm.default.is_none())) {
+            let mapped = source != name;
+            if pos.is_none() && (mapped || (required && cm.default.is_none())) {
                 ok = false;
                 let what = if mapped {
-                    format!(
-                        "column `{source}` (mapped to `{}` by the plan's [data] section) is not in the header",
-                        c.name
-                    )
+                    format!("column `{source}` (mapped to `{name}` by the plan's [data] section) is not in the header")
+                } else if planned {
+                    format!("missing column `{name}`: a scheme's `multipliers` read it")
                 } else {
-                    format!("missing required column `{}`", c.name)
+                    format!("missing required column `{name}`")
                 };
                 problems.fatal(
                     Diagnostic::error(what)
@@ -616,6 +632,7 @@ impl<'m, R: Read> Table<'m, R> {
             pending: None,
             index,
             cols,
+            extra: extra.to_vec(),
             header_len: names.len(),
             record: ByteRecord::new(),
             srec: StringRecord::new(),
@@ -830,7 +847,7 @@ impl<'m, R: Read> Table<'m, R> {
             let key = String::from_utf8_lossy(v);
             if !values.contains_key(key.as_ref()) {
                 let known: Vec<&str> = values.keys().map(String::as_str).collect();
-                let name = self.cols[k].name;
+                let name = self.col_name(k);
                 // A key of the mapping one or two letters off is a typo in the plan, not in the data.
                 let help = match crate::plan::doc::closest(&key, &known) {
                     Some(typo) => format!(
@@ -930,10 +947,10 @@ impl<'m, R: Read> Table<'m, R> {
         if let Some(k) = k {
             d.column = self.index[k].map(|i| i + 1);
             let m = &self.maps[k];
-            d.column_name = Some(if m.source == self.cols[k].name {
+            d.column_name = Some(if m.source == self.col_name(k) {
                 m.source.clone()
             } else {
-                format!("{} (as {})", m.source, self.cols[k].name)
+                format!("{} (as {})", m.source, self.col_name(k))
             });
             d.value = Some(String::from_utf8_lossy(self.cell(k)).into_owned());
         }
@@ -970,7 +987,7 @@ impl<'m, R: Read> Table<'m, R> {
     pub fn req_text(&self, k: usize, problems: &mut Problems) -> Option<&str> {
         match self.text(k, problems)? {
             "" => {
-                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.col_name(k))));
                 None
             }
             s => Some(s),
@@ -1016,7 +1033,7 @@ impl<'m, R: Read> Table<'m, R> {
         match self.opt_date(k, problems) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.col_name(k))));
                 None
             }
             Err(Recorded) => None,
@@ -1049,10 +1066,18 @@ impl<'m, R: Read> Table<'m, R> {
         match self.opt_money(k, problems) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.cols[k].name)));
+                problems.row_error(self.err_as("required", Some(k), format!("`{}` is required", self.col_name(k))));
                 None
             }
             Err(Recorded) => None,
+        }
+    }
+
+    /// The fuerza name of column `k`.
+    fn col_name(&self, k: usize) -> &str {
+        match self.cols.get(k) {
+            Some(c) => c.name,
+            None => self.extra.get(k - self.cols.len()).map_or("", String::as_str),
         }
     }
 

@@ -270,7 +270,7 @@ fn files_pass_the_real_readers_against_a_plan() {
         f.deals.as_slice(),
         None,
         &roster,
-        &[],
+        &plan.schemes,
         &Default::default(),
         &mut problems,
         |_| n += 1,

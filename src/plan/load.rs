@@ -143,6 +143,10 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
             plan.schemes.push(s);
         }
     }
+    let attrs = attr_columns(&plan.schemes);
+    for m in plan.schemes.iter_mut().flat_map(|s| s.multipliers.iter_mut()) {
+        m.attr = attrs.iter().position(|c| *c == m.column).unwrap_or_default();
+    }
     ctx.code = "plan.capacity";
     if let Some(v) = root.get("capacity") {
         if let Some(t) = as_table(ctx, v, "capacity", "[capacity]") {
@@ -159,7 +163,7 @@ pub fn read(ctx: &mut Ctx, src: &str) -> Draft {
     ctx.code = "plan.data-map";
     if let Some(v) = root.get("data") {
         if let Some(t) = as_table(ctx, v, "data", "[data]") {
-            plan.data_map = read_data_map(ctx, t);
+            plan.data_map = read_data_map(ctx, t, &attrs);
         }
     }
     ctx.code = "plan.invalid";
@@ -527,6 +531,7 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
             as_table(ctx, v, "products", "products");
         }
     }
+    let multipliers = read_multipliers(ctx, t.get("multipliers"));
     let mut ramp = Vec::new();
     if let Some(v) = t.get("ramp") {
         if let Some(items) = as_array(ctx, v, "ramp") {
@@ -677,6 +682,7 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         measure,
         weights,
         products,
+        multipliers,
         ramp,
         cap_period,
         cap_year,
@@ -685,6 +691,62 @@ fn read_scheme(ctx: &mut Ctx, mut t: Table, _i: usize, spans: &mut Spans) -> Opt
         clawback_schedule,
         components,
     })
+}
+
+/// `multipliers`: one table, or an array of them, each `{ column, values, default }`.
+fn read_multipliers(ctx: &mut Ctx, v: Option<&Value>) -> Vec<ColumnMultiplier> {
+    let Some(v) = v else { return Vec::new() };
+    let items: Vec<Table> = match v.get_ref() {
+        DeValue::Array(_) => tables(ctx, Some(v), "schemes.multipliers")
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect(),
+        _ => as_table(ctx, v, "multipliers", "the scheme's multipliers")
+            .into_iter()
+            .collect(),
+    };
+    let mut out: Vec<ColumnMultiplier> = Vec::new();
+    for mut mt in items {
+        let span = mt.span();
+        let column = mt.require(ctx, "column").and_then(|v| {
+            let c = as_str(ctx, v, "column")?;
+            if c.trim().is_empty() || c.trim() != c {
+                ctx.error(&v.span(), format!("`column` {c:?} must name a deals.csv column"));
+                return None;
+            }
+            Some(c)
+        });
+        let mut values = BTreeMap::new();
+        if let Some(v) = mt.require(ctx, "values") {
+            if let DeValue::Table(tbl) = v.get_ref() {
+                for (k, fv) in tbl.iter() {
+                    if let Some(d) = factor(ctx, fv, k.get_ref()) {
+                        values.insert(k.get_ref().trim().to_string(), d);
+                    }
+                }
+            } else {
+                as_table(ctx, v, "values", "values");
+            }
+        }
+        let default = mt.get("default").and_then(|v| factor(ctx, v, "default"));
+        mt.finish(ctx, &[]);
+        let Some(column) = column else { continue };
+        if out.iter().any(|m| m.column == column) {
+            ctx.error_help(
+                &span,
+                format!("two multipliers of this scheme read the column `{column}`"),
+                "list every value of the column in one `values` table",
+            );
+            continue;
+        }
+        out.push(ColumnMultiplier {
+            column,
+            attr: 0,
+            values,
+            default,
+        });
+    }
+    out
 }
 
 /// A non-negative multiplier (weights, product multipliers, ramp factors), at most 100.
@@ -1054,14 +1116,23 @@ pub const FILE_COLUMNS: [(&str, &[&str]); 4] = [
     ("assignments", &crate::data::assignments::COLUMNS),
 ];
 
-fn read_data_map(ctx: &mut Ctx, mut t: Table) -> DataMap {
+/// `[data]`; `attrs`: the deals.csv columns the schemes' multipliers read, mappable like fuerza's own.
+fn read_data_map(ctx: &mut Ctx, mut t: Table, attrs: &[String]) -> DataMap {
     let mut m = DataMap::default();
     for (name, cols) in FILE_COLUMNS {
         let Some(v) = t.get(name) else { continue };
         let Some(ft) = as_table(ctx, v, name, format!("[data.{name}]")) else {
             continue;
         };
-        let fm = read_file_map(ctx, ft, name, cols);
+        let mut cols = cols.to_vec();
+        if name == "deals" {
+            for a in attrs {
+                if !cols.contains(&a.as_str()) {
+                    cols.push(a);
+                }
+            }
+        }
+        let fm = read_file_map(ctx, ft, name, &cols);
         match name {
             "reps" => m.reps = Some(fm),
             "deals" => m.deals = Some(fm),

@@ -186,6 +186,39 @@ impl Measure {
     }
 }
 
+/// `multipliers = { column, values, default }`: a credit multiplier by the
+/// value of a deals.csv column (mapped through `[data.deals] columns`).
+#[derive(Debug, Clone)]
+pub struct ColumnMultiplier {
+    /// The column, by its fuerza name.
+    pub column: String,
+    /// Its position in `attr_columns` of the plan's schemes (what `DealRow::attrs` holds).
+    pub attr: usize,
+    /// Multiplier by the column's value (trimmed, exact text).
+    pub values: BTreeMap<String, Decimal>,
+    /// The multiplier of an unlisted value; `None`: an unlisted value is an error.
+    pub default: Option<Decimal>,
+}
+
+impl ColumnMultiplier {
+    /// The multiplier of a value: listed, else the default.
+    pub fn factor(&self, value: &str) -> Option<Decimal> {
+        self.values.get(value).copied().or(self.default)
+    }
+}
+
+/// The deals.csv columns the schemes' `multipliers` read, each once, sorted:
+/// `DealRow::attrs` holds a row's values in this order.
+pub fn attr_columns(schemes: &[Scheme]) -> Vec<String> {
+    let mut cols: Vec<String> = schemes
+        .iter()
+        .flat_map(|s| s.multipliers.iter().map(|m| m.column.clone()))
+        .collect();
+    cols.sort();
+    cols.dedup();
+    cols
+}
+
 /// Whose deals count as a rep's credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CreditScope {
@@ -219,6 +252,8 @@ pub struct Scheme {
     pub weights: [Decimal; 3],
     /// Credit multiplier by product (default 1).
     pub products: BTreeMap<String, Decimal>,
+    /// `multipliers`: credit multipliers by the value of a deals.csv column.
+    pub multipliers: Vec<ColumnMultiplier>,
     /// Quota factor by month of tenure (month 1 = hire month).
     pub ramp: Vec<Decimal>,
     /// Cap on earned incentive per period.
@@ -242,6 +277,16 @@ impl Scheme {
         product
             .and_then(|p| self.products.get(p).copied())
             .unwrap_or(Decimal::ONE)
+    }
+
+    /// The product of the column multipliers of a deal row whose
+    /// `attr_columns` values are `attrs` (1 with none; a value neither listed
+    /// nor covered by a default is refused when deals.csv is read, 1 here).
+    pub fn column_multiplier(&self, attrs: &[&str]) -> Decimal {
+        self.multipliers
+            .iter()
+            .map(|m| attrs.get(m.attr).and_then(|v| m.factor(v)).unwrap_or(Decimal::ONE))
+            .product()
     }
 
     /// The ramp factor for a month of tenure (1-based; ≤ 0 means not yet hired).
