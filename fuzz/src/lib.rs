@@ -178,7 +178,6 @@ pub fn reps(fx: &Fixture, file: &str, bytes: &[u8]) {
 /// lenient (with load_with's second pass without the deals whose splits do not add up).
 pub fn deals(fx: &Fixture, file: &str, bytes: &[u8]) {
     let map = fx.plan.data_map.deals.as_ref();
-    let measures: Vec<_> = fx.plan.schemes.iter().map(|s| s.measure).collect();
     for lenient in [false, true] {
         let mut problems = Problems::new(lenient);
         let mut ledger = Ledger::new(&fx.plan, &fx.roster, &fx.cal, true);
@@ -187,7 +186,7 @@ pub fn deals(fx: &Fixture, file: &str, bytes: &[u8]) {
             bytes,
             map,
             &fx.roster,
-            &measures,
+            &fx.plan.schemes,
             &HashSet::new(),
             &mut problems,
             |row| ledger.add(row, &fx.plan, &fx.roster, &fx.cal),
@@ -200,7 +199,7 @@ pub fn deals(fx: &Fixture, file: &str, bytes: &[u8]) {
                 bytes,
                 map,
                 &fx.roster,
-                &measures,
+                &fx.plan.schemes,
                 &scan.bad_splits,
                 &mut second,
                 |row| ledger.add(row, &fx.plan, &fx.roster, &fx.cal),
