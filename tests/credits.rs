@@ -132,3 +132,22 @@ fn generated_data_for_a_plan_that_measures_margin_and_units_evaluates() {
         .unwrap()
         .ends_with("status,cancel_date"));
 }
+
+#[test]
+fn generated_data_for_a_plan_with_column_multipliers_evaluates() {
+    // generate writes the columns the plan's multipliers read, cycling through
+    // values every scheme without a default lists, so the run needs no edits.
+    let plan = std::fs::read_to_string(repo("tests/golden/71-column-multipliers/plan.toml")).unwrap();
+    let plan = plan.split("\n[data.deals]").next().unwrap();
+    let case = Case::empty();
+    case.write("plan.toml", plan);
+    case.generate_seeded(12, 300, "4");
+    let deals = case.read("data/deals.csv");
+    let header = deals.lines().next().unwrap().to_string();
+    assert!(header.ends_with(",region_code,term_months"), "{header}");
+    let regions: std::collections::BTreeSet<&str> =
+        deals.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap()).collect();
+    assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["EU", "US"]);
+    case.evaluate_ok(&[]);
+    assert_sums_match(&case);
+}

@@ -144,12 +144,15 @@ const MARGIN_PERCENT: [i64; 3] = [70, 55, 30];
 pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenRng, out: W) -> io::Result<DealStats> {
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
     // Every deals.csv column; the measured ones (margin, quantity) only for a plan that credits them.
-    w.write_record(
-        crate::plan::load::FILE_COLUMNS[1]
-            .1
-            .iter()
-            .filter(|c| setup.measured || !crate::data::deals::MEASURED.contains(c)),
-    )?;
+    // Then the columns the plan's multipliers read, a listed value in turn.
+    let header: Vec<&str> = crate::plan::load::FILE_COLUMNS[1]
+        .1
+        .iter()
+        .copied()
+        .filter(|c| setup.measured || !crate::data::deals::MEASURED.contains(c))
+        .chain(setup.attrs.iter().map(|(c, _)| c.as_str()))
+        .collect();
+    w.write_record(&header)?;
     let mut stats = DealStats::default();
     let sellers: Vec<usize> = (0..reps.len()).filter(|&i| reps[i].sells()).collect();
     if sellers.is_empty() || rows == 0 {
@@ -350,7 +353,16 @@ pub fn write<W: Write>(setup: &Setup, reps: &[GenRep], rows: u64, rng: &mut GenR
                     text.margin.as_str(),
                     text.quantity.as_str(),
                 ];
-                w.write_record(if setup.measured { &row[..] } else { &row[..10] })?;
+                let row = if setup.measured { &row[..] } else { &row[..10] };
+                if setup.attrs.is_empty() {
+                    w.write_record(row)?;
+                } else {
+                    let attrs = setup.attrs.iter().map(|(_, vs)| match vs.len() {
+                        0 => "",
+                        n => vs[(deal_no % n as u64) as usize].as_str(),
+                    });
+                    w.write_record(row.iter().copied().chain(attrs))?;
+                }
                 written += 1;
                 if *d < setup.year_start {
                     stats.before_year_rows += 1;

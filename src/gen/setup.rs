@@ -97,6 +97,10 @@ pub struct Setup {
     pub roles: Roles,
     /// Whether deals.csv gets `margin` and `quantity` (a scheme of the plan measures one).
     pub measured: bool,
+    /// The columns the plan's `multipliers` read (beyond fuerza's own), each
+    /// with the values to write in turn: those every scheme without a
+    /// `default` for it lists (with defaults everywhere, every listed value).
+    pub attrs: Vec<(String, Vec<String>)>,
 }
 
 /// The products sold: (name, share of deals, relative deal size). Fixed, so
@@ -106,6 +110,36 @@ pub const PRODUCTS: [(&str, f64, f64); 3] = [
     ("Analytics", 0.30, 0.80),
     ("Services", 0.20, 0.45),
 ];
+
+/// [`Setup::attrs`] of a plan.
+fn attr_values(plan: &crate::plan::Plan) -> Vec<(String, Vec<String>)> {
+    let known = crate::plan::load::FILE_COLUMNS[1].1;
+    crate::plan::attr_columns(&plan.schemes)
+        .into_iter()
+        .filter(|c| !known.contains(&c.as_str()))
+        .map(|c| {
+            let ms: Vec<_> = plan
+                .schemes
+                .iter()
+                .flat_map(|s| &s.multipliers)
+                .filter(|m| m.column == c)
+                .collect();
+            let strict: Vec<_> = ms.iter().filter(|m| m.default.is_none()).collect();
+            let mut values: Vec<String> = match strict.split_first() {
+                Some((first, rest)) => first
+                    .values
+                    .keys()
+                    .filter(|v| rest.iter().all(|m| m.values.contains_key(*v)))
+                    .cloned()
+                    .collect(),
+                None => ms.iter().flat_map(|m| m.values.keys().cloned()).collect(),
+            };
+            values.sort();
+            values.dedup();
+            (c, values)
+        })
+        .collect()
+}
 
 impl Setup {
     /// The built-in setup, matching `plans/acme.toml`.
@@ -142,6 +176,7 @@ impl Setup {
             stages: DEFAULT_STAGES.iter().map(|s| s.to_string()).collect(),
             won_at: 5,
             measured: false,
+            attrs: Vec::new(),
             roles: Roles {
                 vp: SchemeSpec::plain("vp", 44_000_000.0),
                 mgr: SchemeSpec::plain("mgr", 11_000_000.0),
@@ -214,6 +249,7 @@ impl Setup {
             stages: plan.process.stages.clone(),
             won_at: plan.process.won_at,
             measured: plan.schemes.iter().any(|s| s.measure != crate::plan::Measure::Amount),
+            attrs: attr_values(plan),
             roles: Roles {
                 vp: spec(vp),
                 mgr: spec(mgr),
