@@ -1869,3 +1869,38 @@ fn every_bad_objective_row_is_a_located_error() {
     csv_error(&d, "data/objectives.csv", 6, 5, "-0.5", "must not be negative");
     assert_eq!(error_count(&d), 4, "{}", show(&d));
 }
+
+#[test]
+fn per_deal_rules_that_cannot_apply_are_located_plan_errors() {
+    // min above max, and a table that bounds nothing.
+    let plan = plan_with(
+        "tiers = [ { from = 0, rate = \"10%\" } ]",
+        "tiers = [ { from = 0, rate = \"10%\" } ]\ndeal_limits = { min = 500, max = 100 }",
+    );
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "{ min = 500, max = 100 }", "min 500 is above its max 100");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    let plan = plan_with(
+        "tiers = [ { from = 0, rate = \"10%\" } ]",
+        "tiers = [ { from = 0, rate = \"10%\" } ]\ndeal_limits = { top = 100 }",
+    );
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "top", "unknown key");
+    // A per-deal rule with a year-to-date true-up, and on team credit.
+    let plan = plan_with("basis = \"amount\"", "basis = \"deal\"\ncumulative = true");
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "true", "cannot be combined with `basis = \"deal\"`");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    let plan = plan_with("quota = 400_000", "quota = 400_000\ncredit = \"team\"").replace(
+        "tiers = [ { from = 0, rate = \"10%\" } ]",
+        "tiers = [ { from = 0, rate = \"10%\" } ]\ndeal_limits = { max = 50 }",
+    );
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "{ max = 50 }", "is paid on team credit");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    // An unknown basis names the three.
+    let plan = plan_with("basis = \"amount\"", "basis = \"deals\"");
+    let d = case_with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "\"deals\"", "unknown basis");
+    assert!(e.body.contains("\"deal\""), "{e:?}");
+}

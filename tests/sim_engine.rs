@@ -166,7 +166,7 @@ fn attainment_points(scheme: &Scheme, q: Decimal) -> Vec<Decimal> {
             } => {
                 let bound = |f: Decimal| match basis {
                     Basis::Attainment => f * q,
-                    Basis::Amount => f,
+                    Basis::Amount | Basis::Deal => f,
                 };
                 points.extend(tiers.iter().map(|t| bound(t.from)));
                 points.extend(above.map(bound));

@@ -3,7 +3,7 @@
 use super::lines::{Line, LineKind};
 use super::program::tier_lines;
 use crate::credit::{div, mul, TooLarge};
-use crate::plan::{Basis, Component, ComponentKind, Method, Tier};
+use crate::plan::{Basis, Component, ComponentKind, DealLimits, Method, Tier};
 use crate::units::{fmt_money_human, fmt_pct, Rounding};
 use rust_decimal::Decimal;
 
@@ -23,6 +23,8 @@ pub struct PeriodFacts<'a> {
     pub override_credit: Decimal,
     /// SPIFF hits of this component in this period: (deal id, split, amount).
     pub spiff_hits: &'a [(String, Decimal, Decimal)],
+    /// A per-deal commission's rows in this period: (deal id, credit through its filter).
+    pub deals: &'a [(String, Decimal)],
     /// The rep's scored objectives in this period: (weight, score).
     pub objectives: &'a [(Decimal, Decimal)],
     /// Rounding mode.
@@ -72,19 +74,73 @@ pub fn bonus_amount(target: Decimal, num: Decimal, den: Decimal, fa: Decimal, r:
 fn bound(basis: Basis, from: Decimal, quota: Decimal) -> Result<Decimal, TooLarge> {
     match basis {
         Basis::Attainment => mul(from, quota),
-        Basis::Amount => Ok(from),
+        Basis::Amount | Basis::Deal => Ok(from),
     }
 }
 
 fn tier_label(basis: Basis, k: usize, tiers: &[Tier]) -> String {
     let show = |x: Decimal| match basis {
         Basis::Attainment => fmt_pct(x),
-        Basis::Amount => fmt_money_human(x),
+        Basis::Amount | Basis::Deal => fmt_money_human(x),
     };
     match tiers.get(k + 1) {
         Some(next) => format!("tier {} ({}–{})", k + 1, show(tiers[k].from), show(next.from)),
         None => format!("tier {} (from {})", k + 1, show(tiers[k].from)),
     }
+}
+
+/// The tier rule's lines for credit `cr` (labels after `prefix`), pushed to
+/// `out`; returns the unrounded amount Σ slice × rate.
+#[allow(clippy::too_many_arguments)]
+fn tier_rule(
+    c: &Component,
+    basis: Basis,
+    method: Method,
+    tiers: &[Tier],
+    lo: &[Decimal],
+    above: Option<Decimal>,
+    cr: Decimal,
+    prefix: &str,
+    r: Rounding,
+    out: &mut Vec<Line>,
+) -> Result<Decimal, TooLarge> {
+    let mut failed = None;
+    let mut total = Decimal::ZERO;
+    tier_lines(method, cr, lo, above, |k, slice| {
+        match mul(slice, tiers[k].rate).and_then(|x| crate::credit::add(total, x).map(|t| (x, t))) {
+            Ok((x, t)) => {
+                total = t;
+                let label = match method {
+                    Method::Marginal => format!("{prefix}{}", tier_label(basis, k, tiers)),
+                    Method::Retroactive => format!("{prefix}{}, all credit", tier_label(basis, k, tiers)),
+                };
+                out.push(line(c, label, Some(slice), Some(tiers[k].rate), r.money(x)));
+            }
+            Err(e) => failed = Some(e),
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(total),
+    }
+}
+
+/// The line that brings deal `deal`'s commission `raw` within `lim`, when a
+/// bound binds: `amount` is what it adds (negative under a max).
+fn limit_line(c: &Component, lim: &DealLimits, deal: &str, raw: Decimal, amount: Decimal) -> Option<Line> {
+    let bounded = lim.clamp(raw);
+    if bounded == raw {
+        return None;
+    }
+    let which = if bounded < raw { "max" } else { "min" };
+    Some(Line {
+        component: c.name.clone(),
+        label: format!("deal {deal} ({which} {})", fmt_money_human(bounded)),
+        basis: Some(raw),
+        rate: None,
+        amount,
+        kind: LineKind::Earned,
+    })
 }
 
 /// The lines of one component for one period (before its cap), or the
@@ -104,13 +160,10 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
             method,
             tiers,
             above,
+            deal_limits,
             ..
         } => {
             if *basis == Basis::Attainment && f.quota.is_zero() {
-                return Ok(Vec::new());
-            }
-            let cr = f.filtered_credit;
-            if cr <= Decimal::ZERO {
                 return Ok(Vec::new());
             }
             let lo: Vec<Decimal> = tiers
@@ -118,20 +171,37 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
                 .map(|t| bound(*basis, t.from, f.quota))
                 .collect::<Result<_, _>>()?;
             let above = above.map(|a| bound(*basis, a, f.quota)).transpose()?;
+            let tiered = |cr: Decimal, prefix: &str, out: &mut Vec<Line>| -> Result<Decimal, TooLarge> {
+                tier_rule(c, *basis, *method, tiers, &lo, above, cr, prefix, r, out)
+            };
             let mut out = Vec::new();
-            let mut failed = None;
-            tier_lines(*method, cr, &lo, above, |k, slice| match mul(slice, tiers[k].rate) {
-                Ok(x) => {
-                    let label = match method {
-                        Method::Marginal => tier_label(*basis, k, tiers),
-                        Method::Retroactive => format!("{}, all credit", tier_label(*basis, k, tiers)),
-                    };
-                    out.push(line(c, label, Some(slice), Some(tiers[k].rate), r.money(x)));
+            if *basis == Basis::Deal {
+                // Each deal row's own credit through the tiers, bounded by the deal limits.
+                for (deal, cr) in f.deals.iter().filter(|(_, cr)| *cr > Decimal::ZERO) {
+                    let first = out.len();
+                    let raw = tiered(*cr, &format!("deal {deal}, "), &mut out)?;
+                    if let Some(lim) = deal_limits {
+                        let rounded: Decimal = out[first..].iter().map(|l| l.amount).sum();
+                        if let Some(l) = limit_line(c, lim, deal, raw, r.money(lim.clamp(raw)) - rounded) {
+                            out.push(l);
+                        }
+                    }
                 }
-                Err(e) => failed = Some(e),
-            });
-            if let Some(e) = failed {
-                return Err(e);
+                return Ok(out);
+            }
+            let cr = f.filtered_credit;
+            if cr <= Decimal::ZERO {
+                return Ok(Vec::new());
+            }
+            let total = tiered(cr, "", &mut out)?;
+            if let Some(lim) = deal_limits {
+                // Each deal's share of the lines, total × its credit ÷ the credit, bounded.
+                for (deal, d) in f.deals.iter().filter(|(_, d)| *d > Decimal::ZERO) {
+                    let share = div(mul(total, *d)?, cr)?;
+                    if let Some(l) = limit_line(c, lim, deal, share, r.money(lim.clamp(share) - share)) {
+                        out.push(l);
+                    }
+                }
             }
             out
         }

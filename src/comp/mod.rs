@@ -32,6 +32,8 @@ type Column = (&'static str, fn(&PeriodPay) -> Decimal);
 
 /// SPIFF hits by (rep, period, component): (deal id, split, amount).
 type SpiffIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal, Decimal)>>;
+/// Per-deal commission rows by (segment, period, component): (deal id, credit).
+type DealIndex = std::collections::BTreeMap<(usize, usize, usize), Vec<(String, Decimal)>>;
 
 /// What carries from one period to the next, in cents.
 #[derive(Debug, Default)]
@@ -269,6 +271,13 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
+    let mut deal_rows: DealIndex = Default::default();
+    for h in &ledger.deals {
+        deal_rows
+            .entry((h.seg, h.period, h.component))
+            .or_default()
+            .push((h.deal_id.clone(), h.credit));
+    }
     // Scored objectives by (rep, period): (weight, score).
     let mut objectives: std::collections::BTreeMap<(usize, usize), Vec<(Decimal, Decimal)>> = Default::default();
     for o in &ledger.objectives {
@@ -430,6 +439,10 @@ pub fn try_evaluate(
                         .iter()
                         .flat_map(|&x| spiffs.get(&(x, p, ci)).into_iter().flatten().cloned())
                         .collect();
+                    let deals: Vec<(String, Decimal)> = members
+                        .iter()
+                        .flat_map(|&x| deal_rows.get(&(x, p, ci)).into_iter().flatten().cloned())
+                        .collect();
                     let mut facts = PeriodFacts {
                         quota: q,
                         credit: credit_s,
@@ -438,6 +451,7 @@ pub fn try_evaluate(
                         prorate_den: t.year_den,
                         override_credit,
                         spiff_hits: &hits,
+                        deals: &deals,
                         // A rep's objectives go to the assignment it ends the period under.
                         objectives: if Some(&sg) == groups.last().map(|g| &g.0) {
                             objectives.get(&(r, p)).map(Vec::as_slice).unwrap_or(&[])

@@ -157,6 +157,8 @@ fn component_cap(c: &Component) -> Option<i64> {
             tiers: _,
             filter: _,
             above: _,
+            // Paid deal row by deal row in `components::lines` (the ledger keeps the rows).
+            deal_limits: _,
         }
         | ComponentKind::Bonus { target: _, curve: _ }
         | ComponentKind::Milestone { at: _, amount: _ }

@@ -32,6 +32,23 @@ pub struct SpiffHit {
     pub amount: Decimal,
 }
 
+/// A deal row a per-deal commission pays (`basis = "deal"` or `deal_limits`).
+#[derive(Debug, Clone)]
+pub struct DealHit {
+    /// Rep index.
+    pub rep: usize,
+    /// The rep's assignment (segment) in force on the close date.
+    pub seg: usize,
+    /// Close period.
+    pub period: usize,
+    /// Component index in the rep's scheme.
+    pub component: usize,
+    /// Deal id.
+    pub deal_id: String,
+    /// The row's credit (it passes the component's filter).
+    pub credit: Decimal,
+}
+
 /// A cancelled deal row to claw back.
 #[derive(Debug, Clone)]
 pub struct ClawHit {
@@ -355,6 +372,8 @@ pub struct Ledger {
     direct: Vec<Vec<(u32, Decimal)>>,
     /// SPIFF hits.
     pub spiffs: Vec<SpiffHit>,
+    /// The rows of per-deal commissions.
+    pub deals: Vec<DealHit>,
     /// Clawback candidates.
     pub clawbacks: Vec<ClawHit>,
     /// Manual adjustments (adjustments.csv), paid after caps, clawbacks and draws.
@@ -371,6 +390,8 @@ pub struct Ledger {
     pub prior_year: Vec<Decimal>,
     /// Per scheme: indices of its spiff components.
     spiff_components: Vec<Vec<usize>>,
+    /// Per scheme: indices of its per-deal commissions.
+    deal_components: Vec<Vec<usize>>,
     /// Whether to keep relationship facts (costs memory per customer).
     keep_relationship: bool,
     /// The first (rep, period) whose credit overflowed the range of exact
@@ -394,6 +415,18 @@ impl Ledger {
                     .collect()
             })
             .collect();
+        let deal_components = plan
+            .schemes
+            .iter()
+            .map(|s| {
+                s.components
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.per_deal())
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
         Self {
             periods: cal.periods(),
             products: HashMap::new(),
@@ -410,6 +443,7 @@ impl Ledger {
                 Vec::new()
             },
             spiffs: Vec::new(),
+            deals: Vec::new(),
             clawbacks: Vec::new(),
             adjustments: Vec::new(),
             objectives: Vec::new(),
@@ -418,6 +452,7 @@ impl Ledger {
             relationship: Relationships::new(roster.reps.len()),
             prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
+            deal_components,
             keep_relationship,
             overflow: None,
         }
@@ -528,6 +563,21 @@ impl Ledger {
         if self.keep_relationship {
             if let Some(c) = row.customer {
                 self.relationship.touch(row.rep, c, row.product.map(|_| pid));
+            }
+        }
+        // Per-deal commissions pay every row booked, cancelled ones too (their clawback follows).
+        for &ci in &self.deal_components[roster.segs[seg].scheme] {
+            if let ComponentKind::Commission { filter, .. } = &scheme.components[ci].kind {
+                if filter.passes(row.deal_type, row.product) {
+                    self.deals.push(DealHit {
+                        rep: row.rep,
+                        seg,
+                        period,
+                        component: ci,
+                        deal_id: row.deal_id.to_string(),
+                        credit,
+                    });
+                }
             }
         }
         match row.cancelled {

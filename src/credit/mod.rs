@@ -4,7 +4,7 @@ pub mod ledger;
 pub mod quota;
 pub mod rows;
 
-pub use ledger::{ClawHit, Ledger, Outside, SpiffHit};
+pub use ledger::{ClawHit, DealHit, Ledger, Outside, SpiffHit};
 pub use quota::Tenure;
 
 use crate::data::Roster;

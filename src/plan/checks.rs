@@ -24,6 +24,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("plan.duplicate-component", component_names),
     ("plan.process-stages", process),
     ("plan.unknown-scheme", capacity_scheme),
+    ("plan.per-deal-team", per_deal_team),
 ];
 
 /// Runs every check.
@@ -248,6 +249,28 @@ fn spiff_windows(d: &mut Draft, ctx: &mut Ctx) {
                     let span = cs.window.clone().unwrap_or(cs.table.clone());
                     ctx.error(&span, format!("spiff window ends ({to}) before it starts ({from})"));
                 }
+            }
+        }
+    }
+}
+
+/// A per-deal rule pays the rep's own deal rows: a scheme on team credit cannot have one.
+fn per_deal_team(d: &mut Draft, ctx: &mut Ctx) {
+    for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
+        if s.credit == CreditScope::Own {
+            continue;
+        }
+        for (c, cs) in s.components.iter().zip(spans) {
+            if c.per_deal() {
+                let span = cs.deal_limits.clone().unwrap_or(cs.table.clone());
+                ctx.error_help(
+                    &span,
+                    format!(
+                        "component {:?} pays deal by deal (`basis = \"deal\"` or `deal_limits`), but scheme {:?} is paid on team credit",
+                        c.name, s.id
+                    ),
+                    "per-deal rules apply to a rep's own deals: use them in a scheme with credit = \"own\"",
+                );
             }
         }
     }

@@ -64,6 +64,8 @@ pub struct ComponentSpans {
     pub above: Option<Span>,
     /// `from`..`to` of a spiff.
     pub window: Option<Span>,
+    /// `deal_limits` of a commission.
+    pub deal_limits: Option<Span>,
     /// The component a `gate` names, and where.
     pub gates: Vec<(String, Span)>,
 }
@@ -766,7 +768,15 @@ fn factor(ctx: &mut Ctx, v: &Value, key: &str) -> Option<Decimal> {
 /// The keys each component kind accepts (besides `kind`, `name`, `cap`).
 fn component_keys(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
-        "commission" => &["basis", "method", "tiers", "deal_types", "products", "above"],
+        "commission" => &[
+            "basis",
+            "method",
+            "tiers",
+            "deal_types",
+            "products",
+            "above",
+            "deal_limits",
+        ],
         "bonus" => &["target", "curve"],
         "milestone" => &["at", "amount"],
         "spiff" => &[
@@ -915,6 +925,23 @@ fn read_component(
                     "year-to-date attainment pays tiers or a curve; remove the key here",
                 );
             }
+            let per_deal = matches!(
+                kind,
+                Some(
+                    ComponentKind::Commission { basis: Basis::Deal, .. }
+                        | ComponentKind::Commission {
+                            deal_limits: Some(_),
+                            ..
+                        }
+                )
+            );
+            if on == Some(true) && per_deal {
+                ctx.error_help(
+                    &v.span(),
+                    "`cumulative` cannot be combined with `basis = \"deal\"` or `deal_limits`",
+                    "a per-deal rule pays each deal once, in its close period; remove one of the two",
+                );
+            }
             on.unwrap_or(false)
         }
         None => false,
@@ -954,11 +981,12 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
         Some(v) => match as_str(ctx, v, "basis")?.as_str() {
             "attainment" => Basis::Attainment,
             "amount" => Basis::Amount,
+            "deal" => Basis::Deal,
             s => {
                 ctx.error_help(
                     &v.span(),
                     format!("unknown basis {s:?}"),
-                    "use \"attainment\" or \"amount\"",
+                    "use \"attainment\", \"amount\" or \"deal\"",
                 );
                 return None;
             }
@@ -990,6 +1018,13 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
         }
         Some(d)
     });
+    let deal_limits = match t.get("deal_limits") {
+        Some(v) => {
+            cs.deal_limits = Some(v.span());
+            Some(read_deal_limits(ctx, v)?)
+        }
+        None => None,
+    };
     let tiers_v = t.require(ctx, "tiers")?;
     let items = as_array(ctx, tiers_v, "tiers")?;
     if items.is_empty() {
@@ -1032,7 +1067,39 @@ fn read_commission(ctx: &mut Ctx, t: &mut Table, base: &RateBase, cs: &mut Compo
         tiers,
         filter,
         above,
+        deal_limits,
     })
+}
+
+/// `deal_limits = { min = M, max = X }`: money, either optional, min ≤ max.
+fn read_deal_limits(ctx: &mut Ctx, v: &Value) -> Option<DealLimits> {
+    let mut t = as_table(ctx, v, "deal_limits", "the commission's deal limits")?;
+    let min = t.get("min").map(|m| as_money(ctx, m, "min"));
+    let max = t.get("max").map(|m| as_money(ctx, m, "max"));
+    t.finish(ctx, &[]);
+    let (min, max) = (
+        min.map(|m| m.ok_or(())).transpose().ok()?,
+        max.map(|m| m.ok_or(())).transpose().ok()?,
+    );
+    if min.is_none() && max.is_none() {
+        ctx.error_help(
+            &v.span(),
+            "`deal_limits` sets neither `min` nor `max`",
+            "write e.g. deal_limits = { max = 5000 } (or remove the key)",
+        );
+        return None;
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            ctx.error_help(
+                &v.span(),
+                format!("`deal_limits` min {lo} is above its max {hi}"),
+                "the least a deal earns must not exceed the most",
+            );
+            return None;
+        }
+    }
+    Some(DealLimits { min, max })
 }
 
 fn read_bonus(ctx: &mut Ctx, t: &mut Table, cs: &mut ComponentSpans) -> Option<ComponentKind> {

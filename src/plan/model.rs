@@ -339,6 +339,21 @@ pub struct Component {
     pub kind: ComponentKind,
 }
 
+impl Component {
+    /// Whether the component pays deal row by deal row (a commission with
+    /// `basis = "deal"` or `deal_limits`): the ledger keeps its rows.
+    pub fn per_deal(&self) -> bool {
+        matches!(
+            self.kind,
+            ComponentKind::Commission { basis: Basis::Deal, .. }
+                | ComponentKind::Commission {
+                    deal_limits: Some(_),
+                    ..
+                }
+        )
+    }
+}
+
 /// A component's gate: the attainment that must be reached for it to pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gate {
@@ -380,6 +395,25 @@ pub enum Basis {
     Attainment,
     /// Bounds are credit per period.
     Amount,
+    /// Bounds are credit per deal row: the tiers apply to each row's own credit.
+    Deal,
+}
+
+/// `deal_limits`: bounds on each deal row's commission (either optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DealLimits {
+    /// The least a deal row with positive credit earns.
+    pub min: Option<Decimal>,
+    /// The most a deal row earns.
+    pub max: Option<Decimal>,
+}
+
+impl DealLimits {
+    /// `x` within the bounds.
+    pub fn clamp(&self, x: Decimal) -> Decimal {
+        let x = self.min.map_or(x, |m| x.max(m));
+        self.max.map_or(x, |m| x.min(m))
+    }
 }
 
 /// How tiers pay.
@@ -424,6 +458,8 @@ pub enum ComponentKind {
         filter: DealFilter,
         /// Pay only above this point.
         above: Option<Decimal>,
+        /// Bounds on each deal row's commission (`basis = "deal"`) or share of the lines.
+        deal_limits: Option<DealLimits>,
     },
     /// Target × payout curve of attainment.
     Bonus {

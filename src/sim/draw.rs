@@ -97,6 +97,8 @@ pub struct SimWon {
     pub day: i32,
     /// Amount before split.
     pub amount: Decimal,
+    /// What the rep's scheme credits before split.
+    pub value: Decimal,
     /// Split.
     pub split: Decimal,
     /// Deal type and product.
@@ -298,6 +300,7 @@ pub fn draw_won(seed: u64, trial: u64, won: Option<&WonDraw>, cells: &[Cell], ou
                     period: c.period,
                     day: c.lo + rng.index(c.days as usize) as i32,
                     amount: s.amount,
+                    value: s.value,
                     split: s.split,
                     key: s.key,
                 });

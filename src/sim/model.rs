@@ -159,6 +159,8 @@ pub struct CancelSample {
 pub struct WonSample {
     /// Deal amount before split.
     pub amount: Decimal,
+    /// What the rep's scheme credits before split (the measure × column multipliers).
+    pub value: Decimal,
     /// The rep's split.
     pub split: Decimal,
     /// Deal type and product.
@@ -422,6 +424,7 @@ pub fn fit(plan: &Plan, roster: &Roster, cal: &Calendar, history: &History, opps
                     nw += usize::from(counted);
                     won[r].samples.push(WonSample {
                         amount: d.amount,
+                        value: d.value,
                         split: d.split,
                         key: d.key,
                     });

@@ -397,6 +397,8 @@ impl Pricer<'_> {
                             rates,
                             krates,
                             class,
+                            // A plan with one is paid by the traced program.
+                            per_deal: _,
                         } => {
                             if *attainment && q == 0 {
                                 continue;

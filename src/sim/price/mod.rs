@@ -22,7 +22,7 @@ use super::history::key_type;
 use super::model::Model;
 use crate::calendar::{day_number, Calendar};
 use crate::comp::program::{self, full_tiers, PeriodTerms, Program};
-use crate::credit::{ClawHit, Ledger, SpiffHit};
+use crate::credit::{ClawHit, DealHit, Ledger, SpiffHit};
 use crate::data::quotas::Quotas;
 use crate::data::Roster;
 use crate::diag::Diagnostic;
@@ -151,6 +151,9 @@ enum Step {
         krates: Vec<Option<(u64, batch::Divider)>>,
         /// The filter class of the credit it counts (`None`: all credit).
         class: Option<usize>,
+        /// Paid deal row by deal row (`basis = "deal"` or `deal_limits`): by
+        /// the traced program, on the trial's drawn won rows.
+        per_deal: bool,
     },
     Bonus {
         target: Decimal,
@@ -353,7 +356,7 @@ fn round_cents(v: i128, s: u32, rounding: Rounding) -> i128 {
 fn bound(basis: Basis, f: Decimal, quota: Decimal) -> Decimal {
     match basis {
         Basis::Attainment => f.checked_mul(quota).unwrap_or(Decimal::MAX),
-        Basis::Amount => f,
+        Basis::Amount | Basis::Deal => f,
     }
 }
 
@@ -407,11 +410,12 @@ impl<'a> Pricer<'a> {
             }
         }
         // Cumulative components (a year-to-date true-up) are paid by the traced program.
-        // So are gated components (a component paid only above an attainment).
+        // So are gated components (a component paid only above an attainment),
+        // and per-deal commissions (on the trial's drawn won rows).
         let cumulative = plan.schemes.iter().any(|s| {
-            s.components
-                .iter()
-                .any(|c| c.cumulative || c.gate.is_some() || matches!(c.kind, ComponentKind::Mbo { .. }))
+            s.components.iter().any(|c| {
+                c.cumulative || c.gate.is_some() || c.per_deal() || matches!(c.kind, ComponentKind::Mbo { .. })
+            })
         });
         let mut fast = !reference && scale <= MAX_SCALE && !cumulative;
         let scale = scale.min(MAX_SCALE);
@@ -436,6 +440,7 @@ impl<'a> Pricer<'a> {
                             tiers,
                             filter,
                             above: _,
+                            deal_limits,
                         } => {
                             let rates: Vec<Rate> = tiers.iter().map(|t| Rate::new(t.rate)).collect();
                             let class = (!filter.is_all()).then(|| {
@@ -456,6 +461,7 @@ impl<'a> Pricer<'a> {
                                 krates: rates.iter().map(|r| batch::krate(r, scale)).collect(),
                                 rates,
                                 class,
+                                per_deal: *basis == Basis::Deal || deal_limits.is_some(),
                             }
                         }
                         ComponentKind::Bonus { target, curve } => {
@@ -601,6 +607,9 @@ impl<'a> Pricer<'a> {
                 ss.iter()
                     .map(|st| match st {
                         Step::Spiff { window, .. } => Some(*window),
+                        Step::Commission { per_deal: true, .. } => {
+                            Some((day_number(cal.start()), day_number(cal.end())))
+                        }
                         _ => None,
                     })
                     .collect()
@@ -862,6 +871,26 @@ impl<'a> Pricer<'a> {
                 amount,
             });
         }
+        for w in &sc.won {
+            let s = self.program.reps[w.rep].scheme;
+            for (ci, st) in self.steps[s].iter().enumerate() {
+                if let Step::Commission {
+                    per_deal: true, class, ..
+                } = st
+                {
+                    if class.is_none_or(|c| self.classes[c][w.key as usize]) {
+                        ledger.deals.push(DealHit {
+                            rep: w.rep,
+                            seg: w.rep,
+                            period: w.period,
+                            component: ci,
+                            deal_id: "simulated".into(),
+                            credit: w.value * w.split * self.wm_dec[s][w.key as usize],
+                        });
+                    }
+                }
+            }
+        }
         ledger.clawbacks = self
             .claw_hits(&sc.cancels)
             .into_iter()
@@ -956,6 +985,9 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
                         let s = pr.program.reps[r].scheme;
                         pr.steps[s].iter().any(|st| match st {
                             Step::Spiff { pass, min_amount, .. } => pass[w.key as usize] && w.amount >= *min_amount,
+                            Step::Commission {
+                                per_deal: true, class, ..
+                            } => class.is_none_or(|c| pr.classes[c][w.key as usize]),
                             _ => false,
                         })
                     })
