@@ -478,3 +478,88 @@ fn compare_runs_both_acme_plans_on_the_same_scenarios() {
     }
     assert_eq!(checked, 40);
 }
+
+#[test]
+fn a_per_deal_plan_forecasts_its_year_from_drawn_deal_rows() {
+    // Every rep closes the same three deals each quarter; the per-deal
+    // commission (tiers per deal, a max and a min) is paid on each trial's
+    // drawn won rows (Poisson counts, rows resampled from the rep's history),
+    // so the forecast varies, but its mean is the evaluated year's pay.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    std::fs::write(
+        d.join("plan.toml"),
+        r#"[plan]
+name = "Per deal"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 80_000
+target_incentive = 40_000
+quota = 400_000
+
+[[schemes.components]]
+kind = "commission"
+name = "Deal commission"
+basis = "deal"
+tiers = [ { from = 0, rate = "5%" }, { from = 10_000, rate = "8%" } ]
+deal_limits = { min = 100, max = 1_500 }
+"#,
+    )
+    .unwrap();
+    let mut reps = String::from("rep_id,name,scheme\n");
+    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
+    let mut n = 0;
+    for r in 1..=4 {
+        reps.push_str(&format!("A{r},Rep {r},ae\n"));
+        for day in ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"] {
+            for amount in ["1000.00", "12000.00", "40000.00"] {
+                n += 1;
+                deals.push_str(&format!("D{n},A{r},{day},{amount}\n"));
+            }
+        }
+    }
+    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
+    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+    fuerza(d)
+        .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
+        .assert()
+        .success();
+    // Per rep and quarter: 100 (the min) + (500 + 160) + 1,500 (the max) = 2,260.00; 4 reps × 4 quarters.
+    let payouts = read(&d.join("ev/payouts.csv"));
+    let incentive: i64 = payouts
+        .lines()
+        .skip(1)
+        .map(|l| money_cents(l.split(',').nth(13).unwrap()))
+        .sum();
+    assert_eq!(incentive, 4 * 4 * 226_000, "{payouts}");
+    let out = fuerza(d)
+        .args([
+            "simulate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--trials",
+            "4000",
+            "--seed",
+            "7",
+            "--out",
+            "sim",
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("traced pay program"), "{stderr}");
+    let forecast = read(&d.join("sim/forecast.csv"));
+    let fy = forecast.lines().find(|l| l.starts_with("FY,")).unwrap();
+    let c: Vec<&str> = fy.split(',').collect();
+    let (mean, p10, p90) = (money_cents(c[2]), money_cents(c[3]), money_cents(c[5]));
+    let err = (mean - incentive).abs() as f64 / incentive as f64;
+    assert!(err < 0.02, "forecast mean {mean} against evaluated {incentive}: {fy}");
+    assert!(p10 < incentive && incentive < p90, "{fy}");
+}

@@ -90,7 +90,8 @@ fn tier_label(basis: Basis, k: usize, tiers: &[Tier]) -> String {
 }
 
 /// The tier rule's lines for credit `cr` (labels after `prefix`), pushed to
-/// `out`; returns the unrounded amount Σ slice × rate.
+/// `out`; returns the unrounded amount Σ slice × rate (what a deal's share of
+/// the lines is taken of).
 #[allow(clippy::too_many_arguments)]
 fn tier_rule(
     c: &Component,
@@ -126,10 +127,10 @@ fn tier_rule(
 }
 
 /// The line that brings deal `deal`'s commission `raw` within `lim`, when a
-/// bound binds: `amount` is what it adds (negative under a max).
+/// bound binds and moves a cent: `amount` is what it adds (negative under a max).
 fn limit_line(c: &Component, lim: &DealLimits, deal: &str, raw: Decimal, amount: Decimal) -> Option<Line> {
     let bounded = lim.clamp(raw);
-    if bounded == raw {
+    if bounded == raw || amount.is_zero() {
         return None;
     }
     let which = if bounded < raw { "max" } else { "min" };
@@ -177,12 +178,13 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
             let mut out = Vec::new();
             if *basis == Basis::Deal {
                 // Each deal row's own credit through the tiers, bounded by the deal limits.
+                // The bounds compare the deal's rounded tier lines, so a deal's pay never falls as it grows.
                 for (deal, cr) in f.deals.iter().filter(|(_, cr)| *cr > Decimal::ZERO) {
                     let first = out.len();
-                    let raw = tiered(*cr, &format!("deal {deal}, "), &mut out)?;
+                    tiered(*cr, &format!("deal {deal}, "), &mut out)?;
                     if let Some(lim) = deal_limits {
-                        let rounded: Decimal = out[first..].iter().map(|l| l.amount).sum();
-                        if let Some(l) = limit_line(c, lim, deal, raw, r.money(lim.clamp(raw)) - rounded) {
+                        let earned: Decimal = out[first..].iter().map(|l| l.amount).sum();
+                        if let Some(l) = limit_line(c, lim, deal, earned, r.money(lim.clamp(earned)) - earned) {
                             out.push(l);
                         }
                     }
