@@ -1904,3 +1904,31 @@ fn per_deal_rules_that_cannot_apply_are_located_plan_errors() {
     let e = plan_error(&d, &plan, "\"deals\"", "unknown basis");
     assert!(e.body.contains("\"deal\""), "{e:?}");
 }
+
+#[test]
+fn a_contest_with_no_prizes_a_bad_score_or_a_window_outside_the_year_is_a_located_error() {
+    let contest =
+        |body: &str| format!("{PLAN}\n[[schemes.components]]\nkind = \"contest\"\nname = \"Sprint\"\n{body}\n");
+    let plan = contest("from = 2026-02-01\nto = 2027-01-15\nprizes = [500]");
+    let d = case_with_plan(&plan).evaluate_fails();
+    let e = plan_error(&d, &plan, "2027-01-15", "outside the plan year");
+    assert!(e.body.contains("2026-12-31"), "{e:?}");
+    assert_eq!(error_count(&d), 1, "{}", show(&d));
+    let plan = contest("from = 2026-03-01\nto = 2026-02-01\nprizes = [500]");
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(
+        &d,
+        &plan,
+        "2026-02-01",
+        "contest window ends (2026-02-01) before it starts",
+    );
+    let plan = contest("from = 2026-02-01\nto = 2026-03-31\nprizes = []\nby = \"revenue\"");
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "[]", "lists no prize");
+    let e = plan_error(&d, &plan, "\"revenue\"", "unknown contest score");
+    assert!(e.body.contains("\"deals\""), "{e:?}");
+    assert_eq!(error_count(&d), 2, "{}", show(&d));
+    let plan = contest("from = 2026-02-01\nto = 2026-03-31\nprizes = [500, -100]");
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "-100", "must not be negative");
+}

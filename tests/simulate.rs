@@ -563,3 +563,82 @@ deal_limits = { min = 100, max = 1_500 }
     assert!(err < 0.02, "forecast mean {mean} against evaluated {incentive}: {fy}");
     assert!(p10 < incentive && incentive < p90, "{fy}");
 }
+
+#[test]
+fn a_contest_pays_its_prizes_in_every_trial_of_the_period_its_window_ends() {
+    // Four reps with different deals every quarter; a contest over H1 with two
+    // prizes: each trial's drawn rows rank the reps, and whoever wins, the
+    // prizes paid in Q2 are 1,000 + 500 (ties share them), nothing elsewhere.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    std::fs::write(
+        d.join("plan.toml"),
+        r#"[plan]
+name = "Contest"
+currency = "USD"
+year_start = 2026-01-01
+period = "quarter"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 80_000
+target_incentive = 40_000
+quota = 400_000
+
+[[schemes.components]]
+kind = "contest"
+name = "H1"
+from = 2026-01-01
+to = 2026-06-30
+prizes = [1_000, 500]
+"#,
+    )
+    .unwrap();
+    let mut reps = String::from("rep_id,name,scheme\n");
+    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
+    let mut n = 0;
+    for r in 1..=4 {
+        reps.push_str(&format!("A{r},Rep {r},ae\n"));
+        for day in ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"] {
+            for k in 1..=3 {
+                n += 1;
+                deals.push_str(&format!("D{n},A{r},{day},{}.00\n", 1000 * r + 37 * k));
+            }
+        }
+    }
+    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
+    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+    fuerza(d)
+        .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
+        .assert()
+        .success();
+    let statements = read(&d.join("ev/statements.csv"));
+    assert!(
+        statements.contains("A4,Q2,H1,place 1,24444.00,,1000.00"),
+        "{statements}"
+    );
+    assert!(statements.contains("A3,Q2,H1,place 2,18444.00,,500.00"), "{statements}");
+    fuerza(d)
+        .args([
+            "simulate",
+            "plan.toml",
+            "--data",
+            "data",
+            "--trials",
+            "500",
+            "--out",
+            "sim",
+        ])
+        .assert()
+        .success();
+    let forecast = read(&d.join("sim/forecast.csv"));
+    for l in forecast.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let want = if c[0] == "Q2" || c[0] == "FY" { 150_000 } else { 0 };
+        for stat in &c[2..6] {
+            assert_eq!(money_cents(stat), want, "{l}");
+        }
+    }
+}

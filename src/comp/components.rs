@@ -25,6 +25,8 @@ pub struct PeriodFacts<'a> {
     pub spiff_hits: &'a [(String, Decimal, Decimal)],
     /// A per-deal commission's rows in this period: (deal id, credit through its filter).
     pub deals: &'a [(String, Decimal)],
+    /// A contest's placing of the rep, in the period the contest pays.
+    pub placing: Option<&'a super::contest::Placing>,
     /// The rep's scored objectives in this period: (weight, score).
     pub objectives: &'a [(Decimal, Decimal)],
     /// Rounding mode.
@@ -245,6 +247,10 @@ pub fn lines(c: &Component, f: &PeriodFacts) -> Result<Vec<Line>, TooLarge> {
                 }
             })
             .collect(),
+        ComponentKind::Contest { .. } => match f.placing {
+            Some(pl) if !pl.prize.is_zero() => vec![line(c, pl.label.clone(), Some(pl.score), None, pl.prize)],
+            _ => Vec::new(),
+        },
         ComponentKind::Mbo { target, max_score } => {
             if f.objectives.is_empty() {
                 return Ok(Vec::new());

@@ -5,6 +5,7 @@
 //! arguments and never prints.
 
 pub mod components;
+pub mod contest;
 pub mod exact;
 pub mod lines;
 pub mod program;
@@ -271,6 +272,7 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
+    let placings = contest::placings(plan, &ledger.contests, plan.rounding);
     let mut deal_rows: DealIndex = Default::default();
     for h in &ledger.deals {
         deal_rows
@@ -365,6 +367,7 @@ pub fn try_evaluate(
                 }
             }
             let multi = groups.len() > 1;
+            let mut contests_paid: Vec<(usize, usize)> = Vec::new();
             let mut lines = Vec::new();
             let (mut earned, mut quota, mut credit, mut own_credit) =
                 (0i128, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
@@ -452,6 +455,16 @@ pub fn try_evaluate(
                         override_credit,
                         spiff_hits: &hits,
                         deals: &deals,
+                        // A contest pays in the period its window ends, under the first assignment on its scheme.
+                        placing: match &c.kind {
+                            ComponentKind::Contest { to, .. }
+                                if cal.period_of(*to) == Some(p) && !contests_paid.contains(&(seg.scheme, ci)) =>
+                            {
+                                contests_paid.push((seg.scheme, ci));
+                                placings.get(&(seg.scheme, ci, r))
+                            }
+                            _ => None,
+                        },
                         // A rep's objectives go to the assignment it ends the period under.
                         objectives: if Some(&sg) == groups.last().map(|g| &g.0) {
                             objectives.get(&(r, p)).map(Vec::as_slice).unwrap_or(&[])

@@ -170,6 +170,13 @@ fn component_cap(c: &Component) -> Option<i64> {
             min_amount: _,
             split: _,
         }
+        | ComponentKind::Contest {
+            filter: _,
+            from: _,
+            to: _,
+            prizes: _,
+            by: _,
+        }
         | ComponentKind::Override { rate: _, scope: _ }
         | ComponentKind::Mbo {
             target: _,

@@ -6,7 +6,7 @@
 
 use crate::calendar::Calendar;
 use crate::data::{DealRow, Roster};
-use crate::plan::{ComponentKind, Plan};
+use crate::plan::{ComponentKind, ContestScore, Plan};
 use crate::units::{DealType, Rounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -374,6 +374,9 @@ pub struct Ledger {
     pub spiffs: Vec<SpiffHit>,
     /// The rows of per-deal commissions.
     pub deals: Vec<DealHit>,
+    /// Contest scores by (scheme, component, rep): the credit (or count) of
+    /// the won rows in the window.
+    pub contests: std::collections::BTreeMap<(usize, usize, usize), Decimal>,
     /// Clawback candidates.
     pub clawbacks: Vec<ClawHit>,
     /// Manual adjustments (adjustments.csv), paid after caps, clawbacks and draws.
@@ -392,6 +395,8 @@ pub struct Ledger {
     spiff_components: Vec<Vec<usize>>,
     /// Per scheme: indices of its per-deal commissions.
     deal_components: Vec<Vec<usize>>,
+    /// Per scheme: indices of its contests.
+    contest_components: Vec<Vec<usize>>,
     /// Whether to keep relationship facts (costs memory per customer).
     keep_relationship: bool,
     /// The first (rep, period) whose credit overflowed the range of exact
@@ -427,6 +432,18 @@ impl Ledger {
                     .collect()
             })
             .collect();
+        let contest_components = plan
+            .schemes
+            .iter()
+            .map(|s| {
+                s.components
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| matches!(c.kind, ComponentKind::Contest { .. }))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
         Self {
             periods: cal.periods(),
             products: HashMap::new(),
@@ -444,6 +461,7 @@ impl Ledger {
             },
             spiffs: Vec::new(),
             deals: Vec::new(),
+            contests: Default::default(),
             clawbacks: Vec::new(),
             adjustments: Vec::new(),
             objectives: Vec::new(),
@@ -453,6 +471,7 @@ impl Ledger {
             prior_year: vec![Decimal::ZERO; roster.reps.len()],
             spiff_components,
             deal_components,
+            contest_components,
             keep_relationship,
             overflow: None,
         }
@@ -485,6 +504,19 @@ impl Ledger {
                 self.names.push(p.to_string());
                 id
             }
+        }
+    }
+
+    /// Adds `x` to rep `rep`'s score in contest `ci` of scheme `scheme`;
+    /// false when the sum is beyond the range of exact decimals.
+    pub fn contest_add(&mut self, scheme: usize, ci: usize, rep: usize, x: Decimal) -> bool {
+        let score = self.contests.entry((scheme, ci, rep)).or_default();
+        match score.checked_add(x) {
+            Some(s) => {
+                *score = s;
+                true
+            }
+            None => false,
         }
     }
 
@@ -582,6 +614,24 @@ impl Ledger {
         }
         match row.cancelled {
             None => {
+                let sch = roster.segs[seg].scheme;
+                for k in 0..self.contest_components[sch].len() {
+                    let ci = self.contest_components[sch][k];
+                    if let ComponentKind::Contest {
+                        filter, from, to, by, ..
+                    } = &scheme.components[ci].kind
+                    {
+                        if row.close >= *from && row.close <= *to && filter.passes(row.deal_type, row.product) {
+                            let x = match by {
+                                ContestScore::Credit => credit,
+                                ContestScore::Deals => Decimal::ONE,
+                            };
+                            if !self.contest_add(sch, ci, row.rep, x) {
+                                self.overflowed(row.rep, Some(period));
+                            }
+                        }
+                    }
+                }
                 for &ci in &self.spiff_components[roster.segs[seg].scheme] {
                     if let ComponentKind::Spiff {
                         filter,

@@ -244,11 +244,28 @@ fn curves(d: &mut Draft, ctx: &mut Ctx) {
 fn spiff_windows(d: &mut Draft, ctx: &mut Ctx) {
     for (s, spans) in d.plan.schemes.iter().zip(&d.spans.components) {
         for (c, cs) in s.components.iter().zip(spans) {
-            if let ComponentKind::Spiff { from, to, .. } = &c.kind {
-                if to < from {
-                    let span = cs.window.clone().unwrap_or(cs.table.clone());
+            let span = cs.window.clone().unwrap_or(cs.table.clone());
+            match &c.kind {
+                ComponentKind::Spiff { from, to, .. } if to < from => {
                     ctx.error(&span, format!("spiff window ends ({to}) before it starts ({from})"));
                 }
+                ComponentKind::Contest { from, to, .. } => {
+                    let start = d.plan.year_start;
+                    let end = start.checked_add_months(chrono::Months::new(12)).unwrap_or(start);
+                    if to < from {
+                        ctx.error(&span, format!("contest window ends ({to}) before it starts ({from})"));
+                    } else if *to < start || *to >= end {
+                        ctx.error_help(
+                            &span,
+                            format!("contest window ends on {to}, outside the plan year"),
+                            format!(
+                                "a contest pays in the period its window ends: end it between {start} and {}",
+                                end.pred_opt().unwrap_or(end)
+                            ),
+                        );
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -788,6 +788,7 @@ fn component_keys(kind: &str) -> Option<&'static [&'static str]> {
             "min_amount",
             "split",
         ],
+        "contest" => &["products", "deal_types", "from", "to", "prizes", "by"],
         "override" => &["rate", "scope"],
         "mbo" => &["target", "max_score"],
         _ => return None,
@@ -831,7 +832,7 @@ fn read_component(
         ctx.error_help(
             &kind_v.span(),
             format!("unknown component kind {kind:?}"),
-            "use \"commission\", \"bonus\", \"milestone\", \"spiff\", \"override\" or \"mbo\"",
+            "use \"commission\", \"bonus\", \"milestone\", \"spiff\", \"contest\", \"override\" or \"mbo\"",
         );
         return None;
     };
@@ -863,6 +864,49 @@ fn read_component(
             Some(ComponentKind::Mbo {
                 target: target?,
                 max_score: max_score?,
+            })
+        }
+        "contest" => {
+            let filter = read_filter(ctx, &mut t);
+            let from = t.require(ctx, "from").and_then(|v| as_date(ctx, v, "from"));
+            let to_v = t.require(ctx, "to");
+            let to = to_v.and_then(|v| as_date(ctx, v, "to"));
+            cs.window = to_v.map(|v| v.span());
+            let prizes = t.require(ctx, "prizes").and_then(|v| {
+                let items = as_array(ctx, v, "prizes")?;
+                if items.is_empty() {
+                    ctx.error_help(
+                        &v.span(),
+                        "`prizes` lists no prize",
+                        "write e.g. prizes = [5000, 3000, 1000]",
+                    );
+                    return None;
+                }
+                let prizes: Vec<Option<Decimal>> = items.iter().map(|x| as_money(ctx, x, "prizes")).collect();
+                prizes.into_iter().collect::<Option<Vec<_>>>()
+            });
+            let by = match t.get("by") {
+                Some(v) => match as_str(ctx, v, "by").as_deref() {
+                    Some("credit") => Some(ContestScore::Credit),
+                    Some("deals") => Some(ContestScore::Deals),
+                    Some(s) => {
+                        ctx.error_help(
+                            &v.span(),
+                            format!("unknown contest score {s:?}"),
+                            "use \"credit\" (the default) or \"deals\"",
+                        );
+                        None
+                    }
+                    None => None,
+                },
+                None => Some(ContestScore::Credit),
+            };
+            Some(ComponentKind::Contest {
+                filter,
+                from: from?,
+                to: to?,
+                prizes: prizes?,
+                by: by?,
             })
         }
         "spiff" => {

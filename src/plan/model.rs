@@ -434,6 +434,15 @@ pub struct Tier {
     pub rate: Decimal,
 }
 
+/// What ranks the reps of a contest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContestScore {
+    /// Their credit from won rows in the window (as their scheme credits: amount, margin or units).
+    Credit,
+    /// The number of won rows in the window.
+    Deals,
+}
+
 /// Override scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -490,6 +499,20 @@ pub enum ComponentKind {
         /// Whether `per_deal` is times the rep's split (`split = false`: paid whole to every credited rep).
         split: bool,
     },
+    /// A sales contest: the top reps of the scheme by a score over a window
+    /// win the prizes by rank, ties sharing the prizes of the places they hold.
+    Contest {
+        /// Deals counted.
+        filter: DealFilter,
+        /// First day of the window.
+        from: NaiveDate,
+        /// Last day of the window (the prizes are paid in its period).
+        to: NaiveDate,
+        /// The prize of each place, first place first.
+        prizes: Vec<Decimal>,
+        /// What ranks the reps.
+        by: ContestScore,
+    },
     /// Management objectives: target per period × Σ weight × min(score, max_score) (objectives.csv).
     Mbo {
         /// Annual target (prorated per period as a bonus's).
@@ -514,6 +537,7 @@ impl ComponentKind {
             Self::Bonus { .. } => "bonus",
             Self::Milestone { .. } => "milestone",
             Self::Spiff { .. } => "spiff",
+            Self::Contest { .. } => "contest",
             Self::Mbo { .. } => "mbo",
             Self::Override { .. } => "override",
         }

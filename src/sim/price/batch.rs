@@ -490,7 +490,7 @@ impl Pricer<'_> {
                             }
                         }
                         // Plans with such a step are paid by the traced program, never here.
-                        Step::Traced => {}
+                        Step::Traced | Step::Contest { .. } => {}
                         Step::Override { rate, krate: k, all } => {
                             let k = *k;
                             let own = &chunk.own[at + p * m..at + (p + 1) * m];

@@ -181,6 +181,15 @@ enum Step {
     },
     /// Paid by the traced program only (management objectives).
     Traced,
+    /// A contest: paid by the traced program, on the trial's drawn won rows.
+    Contest {
+        /// First and last day of the window (day numbers).
+        window: (i32, i32),
+        /// Per key: whether its filter passes.
+        pass: Vec<bool>,
+        /// Scored by won rows (else by credit).
+        deals: bool,
+    },
     Override {
         rate: Rate,
         krate: Option<(u64, batch::Divider)>,
@@ -414,7 +423,10 @@ impl<'a> Pricer<'a> {
         // and per-deal commissions (on the trial's drawn won rows).
         let cumulative = plan.schemes.iter().any(|s| {
             s.components.iter().any(|c| {
-                c.cumulative || c.gate.is_some() || c.per_deal() || matches!(c.kind, ComponentKind::Mbo { .. })
+                c.cumulative
+                    || c.gate.is_some()
+                    || c.per_deal()
+                    || matches!(c.kind, ComponentKind::Mbo { .. } | ComponentKind::Contest { .. })
             })
         });
         let mut fast = !reference && scale <= MAX_SCALE && !cumulative;
@@ -506,6 +518,15 @@ impl<'a> Pricer<'a> {
                             split: *split,
                         },
                         ComponentKind::Mbo { .. } => Step::Traced,
+                        ComponentKind::Contest {
+                            filter, from, to, by, ..
+                        } => Step::Contest {
+                            window: (day_number(*from), day_number(*to)),
+                            pass: (0..nkeys)
+                                .map(|k| filter.passes(key_type(k as u32), product(k)))
+                                .collect(),
+                            deals: *by == crate::plan::ContestScore::Deals,
+                        },
                         ComponentKind::Override { rate, scope } => {
                             let rate = Rate::new(*rate);
                             Step::Override {
@@ -606,7 +627,7 @@ impl<'a> Pricer<'a> {
             .map(|ss| {
                 ss.iter()
                     .map(|st| match st {
-                        Step::Spiff { window, .. } => Some(*window),
+                        Step::Spiff { window, .. } | Step::Contest { window, .. } => Some(*window),
                         Step::Commission { per_deal: true, .. } => {
                             Some((day_number(cal.start()), day_number(cal.end())))
                         }
@@ -874,20 +895,30 @@ impl<'a> Pricer<'a> {
         for w in &sc.won {
             let s = self.program.reps[w.rep].scheme;
             for (ci, st) in self.steps[s].iter().enumerate() {
-                if let Step::Commission {
-                    per_deal: true, class, ..
-                } = st
-                {
-                    if class.is_none_or(|c| self.classes[c][w.key as usize]) {
+                let credit = || w.value * w.split * self.wm_dec[s][w.key as usize];
+                match st {
+                    Step::Commission {
+                        per_deal: true, class, ..
+                    } if class.is_none_or(|c| self.classes[c][w.key as usize]) => {
                         ledger.deals.push(DealHit {
                             rep: w.rep,
                             seg: w.rep,
                             period: w.period,
                             component: ci,
                             deal_id: "simulated".into(),
-                            credit: w.value * w.split * self.wm_dec[s][w.key as usize],
+                            credit: credit(),
                         });
                     }
+                    Step::Contest {
+                        window: (from, to),
+                        pass,
+                        deals,
+                    } if w.day >= *from && w.day <= *to && pass[w.key as usize] => {
+                        let x = if *deals { Decimal::ONE } else { credit() };
+                        // A sum beyond exact decimals: the trial's pay says so when it cannot be counted.
+                        let _ = ledger.contest_add(s, ci, w.rep, x);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -985,6 +1016,7 @@ pub fn won_draw(model: &Model, pricers: &[Pricer]) -> Option<super::draw::WonDra
                         let s = pr.program.reps[r].scheme;
                         pr.steps[s].iter().any(|st| match st {
                             Step::Spiff { pass, min_amount, .. } => pass[w.key as usize] && w.amount >= *min_amount,
+                            Step::Contest { pass, .. } => pass[w.key as usize],
                             Step::Commission {
                                 per_deal: true, class, ..
                             } => class.is_none_or(|c| pr.classes[c][w.key as usize]),
