@@ -1932,3 +1932,19 @@ fn a_contest_with_no_prizes_a_bad_score_or_a_window_outside_the_year_is_a_locate
     let d = case_with_plan(&plan).evaluate_fails();
     plan_error(&d, &plan, "-100", "must not be negative");
 }
+
+#[test]
+fn column_multipliers_that_multiply_past_100_repeat_a_value_or_list_none_are_plan_errors() {
+    let plan = plan_with(
+        "quota = 400_000",
+        "quota = 400_000\n\
+         [[schemes.multipliers]]\ncolumn = \"a\"\nvalues = { x = 40 }\n\
+         [[schemes.multipliers]]\ncolumn = \"b\"\nvalues = { \" y\" = 2, y = 3 }\n\
+         [[schemes.multipliers]]\ncolumn = \"c\"\nvalues = {}\n",
+    );
+    let d = case_with_plan(&plan).evaluate_fails();
+    plan_error(&d, &plan, "3 }", "listed twice");
+    plan_error(&d, &plan, "{}", "lists no value and there is no `default`");
+    plan_error(&d, &plan, "[[schemes.multipliers]]", "multiply to more than 100");
+    assert_eq!(error_count(&d), 3, "{}", show(&d));
+}

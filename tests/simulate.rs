@@ -642,3 +642,53 @@ prizes = [1_000, 500]
         }
     }
 }
+
+#[test]
+fn compare_refuses_to_simulate_plans_that_credit_rows_by_other_column_multipliers() {
+    // The simulation learns one history, measured as the first plan credits
+    // each rep's rows; a plan without the first's column multipliers would be
+    // priced on values it does not credit, so simulate refuses (--actual works).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let case = root().join("tests/golden/71-column-multipliers");
+    let with = read(&case.join("plan.toml"));
+    let start = with.find("[[schemes.multipliers]]").unwrap();
+    let end = with.find("[[schemes.components]]").unwrap();
+    let without = format!("{}{}", &with[..start], &with[end..]);
+    let without = without.split("\n[data.deals]").next().unwrap();
+    std::fs::write(d.join("with.toml"), &with).unwrap();
+    std::fs::write(d.join("without.toml"), without).unwrap();
+    let data = case.join("data");
+    let data = data.to_str().unwrap();
+    let out = fuerza(d)
+        .args([
+            "compare",
+            "with.toml",
+            "without.toml",
+            "--data",
+            data,
+            "--trials",
+            "50",
+            "--out",
+            "cmp",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("other column multipliers than with.toml"), "{stderr}");
+    assert!(stderr.contains("--actual"), "{stderr}");
+    assert!(!d.join("cmp").exists());
+    fuerza(d)
+        .args([
+            "compare",
+            "with.toml",
+            "without.toml",
+            "--data",
+            data,
+            "--actual",
+            "--out",
+            "act",
+        ])
+        .assert()
+        .success();
+}

@@ -62,6 +62,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let (base, mut warnings) = prepare(&args.plans[0], args.data.as_deref())?;
     let dir = inputs::data_dir(args.data.as_deref(), &base.inputs.plan);
     let mut others = load_others(args, &base.inputs, &dir, &mut warnings)?;
+    for (path, other) in args.plans[1..].iter().zip(&others) {
+        same_history(&base.inputs, other, &args.plans[0], path)?;
+    }
     others.iter_mut().for_each(super::quirks::forecast_roster);
     let all: Vec<&inputs::Inputs> = std::iter::once(&base.inputs).chain(others.iter()).collect();
     // One cell per kind of credit any of the plans tells apart.
@@ -169,6 +172,43 @@ fn load_others(
         others.push(inp);
     }
     Ok(others)
+}
+
+/// The simulation learns one history, measured as the first plan credits each
+/// rep's rows (its measure and column multipliers, which vary by row); a plan
+/// that credits some rep's rows otherwise cannot be priced on it.
+fn same_history(
+    base: &inputs::Inputs,
+    other: &inputs::Inputs,
+    base_path: &std::path::Path,
+    path: &std::path::Path,
+) -> Result<(), Failure> {
+    fn how(i: &inputs::Inputs, r: usize) -> (crate::plan::Measure, Vec<ColumnKey<'_>>) {
+        let s = &i.plan.plan.schemes[i.roster.reps[r].scheme];
+        let cols = s
+            .multipliers
+            .iter()
+            .map(|m| (&m.column, &m.values, m.default))
+            .collect();
+        (s.measure, cols)
+    }
+    type ColumnKey<'a> = (
+        &'a String,
+        &'a std::collections::BTreeMap<String, Decimal>,
+        Option<Decimal>,
+    );
+    match (0..base.roster.reps.len()).find(|&r| how(base, r) != how(other, r)) {
+        None => Ok(()),
+        Some(r) => Err(Diagnostic::error(format!(
+            "{} credits rep {}'s deals by another measure or other column multipliers than {}: the simulation learns one history, measured as the first plan credits it",
+            path.display(),
+            base.roster.reps[r].id,
+            base_path.display()
+        ))
+        .with_code("compare.history")
+        .with_help("compare these plans on the actual year with --actual, or give them the same `measure` and `multipliers`")
+        .into()),
+    }
 }
 
 /// Per plan after the first: how many reps gain and lose against the first,

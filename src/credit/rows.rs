@@ -26,8 +26,9 @@ impl Role {
 
 /// A deal row's credit: the weight of its deal type and the multiplier of its
 /// product and column values in its own rep's scheme, and amount × split ×
-/// weight × multiplier (unrounded). With an amount below 10^15, a split ≤ 1
-/// and each factor ≤ 100 the product stays far inside exact decimals.
+/// weight × multiplier (unrounded). With an amount below 10^15, a split ≤ 1,
+/// a weight and a product multiplier ≤ 100 and the column multipliers together
+/// ≤ 100 (the loader's bounds) the product stays far inside exact decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowCredit {
     /// The measured value before split: amount, margin or quantity.

@@ -98,8 +98,9 @@ pub struct Setup {
     /// Whether deals.csv gets `margin` and `quantity` (a scheme of the plan measures one).
     pub measured: bool,
     /// The columns the plan's `multipliers` read (beyond fuerza's own), each
-    /// with the values to write in turn: those every scheme without a
-    /// `default` for it lists (with defaults everywhere, every listed value).
+    /// with the values to write in turn: those every scheme of a generated
+    /// role without a `default` for it lists (with defaults everywhere, every
+    /// listed value).
     pub attrs: Vec<(String, Vec<String>)>,
 }
 
@@ -111,15 +112,15 @@ pub const PRODUCTS: [(&str, f64, f64); 3] = [
     ("Services", 0.20, 0.45),
 ];
 
-/// [`Setup::attrs`] of a plan.
-fn attr_values(plan: &crate::plan::Plan) -> Vec<(String, Vec<String>)> {
+/// [`Setup::attrs`] of a plan whose generated reps are on the schemes `used`.
+fn attr_values(plan: &crate::plan::Plan, used: &[usize]) -> Vec<(String, Vec<String>)> {
     let known = crate::plan::load::FILE_COLUMNS[1].1;
+    let schemes: Vec<&crate::plan::Scheme> = used.iter().map(|&i| &plan.schemes[i]).collect();
     crate::plan::attr_columns(&plan.schemes)
         .into_iter()
         .filter(|c| !known.contains(&c.as_str()))
         .map(|c| {
-            let ms: Vec<_> = plan
-                .schemes
+            let ms: Vec<_> = schemes
                 .iter()
                 .flat_map(|s| &s.multipliers)
                 .filter(|m| m.column == c)
@@ -249,7 +250,7 @@ impl Setup {
             stages: plan.process.stages.clone(),
             won_at: plan.process.won_at,
             measured: plan.schemes.iter().any(|s| s.measure != crate::plan::Measure::Amount),
-            attrs: attr_values(plan),
+            attrs: attr_values(plan, &[vp, mgr, ae, sdr]),
             roles: Roles {
                 vp: spec(vp),
                 mgr: spec(mgr),

@@ -723,8 +723,22 @@ fn read_multipliers(ctx: &mut Ctx, v: Option<&Value>) -> Vec<ColumnMultiplier> {
             if let DeValue::Table(tbl) = v.get_ref() {
                 for (k, fv) in tbl.iter() {
                     if let Some(d) = factor(ctx, fv, k.get_ref()) {
-                        values.insert(k.get_ref().trim().to_string(), d);
+                        let key = k.get_ref().trim().to_string();
+                        if values.insert(key.clone(), d).is_some() {
+                            ctx.error_help(
+                                &fv.span(),
+                                format!("the value {key:?} is listed twice (cells are compared trimmed)"),
+                                "list each value once",
+                            );
+                        }
                     }
+                }
+                if tbl.is_empty() && mt.get("default").is_none() {
+                    ctx.error_help(
+                        &v.span(),
+                        "`values` lists no value and there is no `default`: every deal row would be refused",
+                        "list the column's values with their multipliers, e.g. values = { \"12\" = 1.0, \"24\" = 1.1 }",
+                    );
                 }
             } else {
                 as_table(ctx, v, "values", "values");
@@ -747,6 +761,25 @@ fn read_multipliers(ctx: &mut Ctx, v: Option<&Value>) -> Vec<ColumnMultiplier> {
             values,
             default,
         });
+    }
+    // The column multipliers of a row multiply: at their largest, together at
+    // most 100 (as one factor), so credit stays exact.
+    let most: Option<Decimal> = out.iter().try_fold(Decimal::ONE, |acc, m| {
+        let top = m
+            .values
+            .values()
+            .copied()
+            .chain(m.default)
+            .max()
+            .unwrap_or(Decimal::ONE);
+        acc.checked_mul(top)
+    });
+    if most.is_none_or(|x| x > Decimal::ONE_HUNDRED) {
+        ctx.error_help(
+            &v.span(),
+            "the scheme's column multipliers at their largest multiply to more than 100",
+            "a deal row's column multipliers together must stay at most 100: lower the largest values",
+        );
     }
     out
 }
