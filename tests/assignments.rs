@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::cli::Case;
+use common::cli::{repo, Case};
 use rust_decimal::prelude::*;
 use std::collections::BTreeMap;
 
@@ -282,4 +282,39 @@ fn a_rep_hired_mid_year_under_a_report_of_its_own_row_is_no_cycle() {
     assert_eq!(rows, ["Y1 own", "X1 team"]);
     assert_eq!(case.payout("X1", "Q1", "credit"), "100000.00");
     assert_eq!(case.payout("Y1", "Q1", "credit"), "100000.00");
+}
+
+#[test]
+fn a_rep_who_leaves_the_contest_scheme_before_its_window_ends_leaves_the_contest() {
+    // S1 leads the H1 contest of scheme ae, then moves to mgr on 2026-04-01:
+    // on the window's last day S1 is not on the scheme, so S2 and S3 move up
+    // and both prizes are paid (before the fix S1's place was kept, unpaid).
+    let case = Case::empty();
+    let plan = std::fs::read_to_string(repo("tests/golden/73-contest/plan.toml")).unwrap();
+    let plan = plan
+        .split("\n[[schemes.components]]\nkind = \"contest\"\nname = \"Q1 sprint\"")
+        .next()
+        .unwrap();
+    case.write(
+        "plan.toml",
+        format!(
+            "{plan}\n[[schemes]]\nid = \"mgr\"\nname = \"Manager\"\nbase_salary = 90_000\ntarget_incentive = 40_000\nquota = 400_000\n\n\
+             [[schemes.components]]\nkind = \"commission\"\nname = \"C\"\nbasis = \"amount\"\ntiers = [ {{ from = 0, rate = \"1%\" }} ]\n"
+        ),
+    );
+    case.write("data/reps.csv", "rep_id,name,scheme\nS1,Sam,ae\nS2,Sky,ae\nS3,Sol,ae\n");
+    case.write(
+        "data/assignments.csv",
+        "rep_id,effective_from,scheme\nS1,2026-04-01,mgr\n",
+    );
+    case.write(
+        "data/deals.csv",
+        "deal_id,rep_id,deal_type,close_date,amount\nD1,S1,new,2026-01-10,30000.00\n\
+         D2,S2,new,2026-02-10,20000.00\nD3,S3,new,2026-02-11,10000.00\n",
+    );
+    case.evaluate_ok(&[]);
+    let st = case.read("out/statements.csv");
+    assert!(st.contains("S2,Q2,H1 new business,place 1,20000.00,,5000.00"), "{st}");
+    assert!(st.contains("S3,Q2,H1 new business,place 2,10000.00,,3000.00"), "{st}");
+    assert!(!st.contains("S1,Q2,H1"), "{st}");
 }

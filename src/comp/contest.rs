@@ -19,11 +19,14 @@ pub struct Placing {
 }
 
 /// Every contest's winners by (scheme, component, rep), from the scores by
-/// the same key (reps with a score of 0 or less place nowhere).
+/// the same key. Reps with a score of 0 or less place nowhere, nor do reps
+/// not on the contest's scheme on its last day (`on(scheme, rep, day)`): a
+/// rep who moved to another scheme leaves the contest, the others move up.
 pub fn placings(
     plan: &Plan,
     scores: &BTreeMap<(usize, usize, usize), Decimal>,
     rounding: Rounding,
+    on: impl Fn(usize, usize, chrono::NaiveDate) -> bool,
 ) -> BTreeMap<(usize, usize, usize), Placing> {
     let mut out = BTreeMap::new();
     let mut by_contest: BTreeMap<(usize, usize), Vec<(usize, Decimal)>> = BTreeMap::new();
@@ -33,11 +36,12 @@ pub fn placings(
         }
     }
     for ((s, c), mut ranked) in by_contest {
-        let Some(ComponentKind::Contest { prizes, .. }) =
+        let Some(ComponentKind::Contest { prizes, to, .. }) =
             plan.schemes.get(s).and_then(|x| x.components.get(c)).map(|x| &x.kind)
         else {
             continue;
         };
+        ranked.retain(|&(r, _)| on(s, r, *to));
         // Highest score first; reps in roster order within a tie (the prize is the same).
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let n = prizes.len();

@@ -272,7 +272,9 @@ pub fn try_evaluate(
             .or_default()
             .push((h.deal_id.clone(), h.split, h.amount));
     }
-    let placings = contest::placings(plan, &ledger.contests, plan.rounding);
+    let placings = contest::placings(plan, &ledger.contests, plan.rounding, |s, r, day| {
+        roster.segs[roster.seg_at(r, day)].scheme == s
+    });
     let mut deal_rows: DealIndex = Default::default();
     for h in &ledger.deals {
         deal_rows
