@@ -479,6 +479,33 @@ fn compare_runs_both_acme_plans_on_the_same_scenarios() {
     assert_eq!(checked, 40);
 }
 
+/// A quarterly plan with one scheme `ae` whose one component is `component`,
+/// and reps A1–A4 closing three deals (amounts `amount(rep, k)`, k = 1..=3)
+/// in the middle of each quarter.
+fn quarterly_case(d: &Path, component: &str, amount: impl Fn(usize, usize) -> String) {
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    let plan = format!(
+        "[plan]\nname = \"Quarterly\"\ncurrency = \"USD\"\nyear_start = 2026-01-01\nperiod = \"quarter\"\n\n\
+         [[schemes]]\nid = \"ae\"\nname = \"AE\"\nbase_salary = 80_000\ntarget_incentive = 40_000\nquota = 400_000\n\n\
+         [[schemes.components]]\n{component}\n"
+    );
+    std::fs::write(d.join("plan.toml"), plan).unwrap();
+    let mut reps = String::from("rep_id,name,scheme\n");
+    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
+    let mut n = 0;
+    for r in 1..=4 {
+        reps.push_str(&format!("A{r},Rep {r},ae\n"));
+        for day in ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"] {
+            for k in 1..=3 {
+                n += 1;
+                deals.push_str(&format!("D{n},A{r},{day},{}\n", amount(r, k)));
+            }
+        }
+    }
+    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
+    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+}
+
 #[test]
 fn a_per_deal_plan_forecasts_its_year_from_drawn_deal_rows() {
     // Every rep closes the same three deals each quarter; the per-deal
@@ -487,45 +514,15 @@ fn a_per_deal_plan_forecasts_its_year_from_drawn_deal_rows() {
     // so the forecast varies, but its mean is the evaluated year's pay.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::create_dir_all(d.join("data")).unwrap();
-    std::fs::write(
-        d.join("plan.toml"),
-        r#"[plan]
-name = "Per deal"
-currency = "USD"
-year_start = 2026-01-01
-period = "quarter"
-
-[[schemes]]
-id = "ae"
-name = "AE"
-base_salary = 80_000
-target_incentive = 40_000
-quota = 400_000
-
-[[schemes.components]]
-kind = "commission"
+    quarterly_case(
+        d,
+        r#"kind = "commission"
 name = "Deal commission"
 basis = "deal"
 tiers = [ { from = 0, rate = "5%" }, { from = 10_000, rate = "8%" } ]
-deal_limits = { min = 100, max = 1_500 }
-"#,
-    )
-    .unwrap();
-    let mut reps = String::from("rep_id,name,scheme\n");
-    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
-    let mut n = 0;
-    for r in 1..=4 {
-        reps.push_str(&format!("A{r},Rep {r},ae\n"));
-        for day in ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"] {
-            for amount in ["1000.00", "12000.00", "40000.00"] {
-                n += 1;
-                deals.push_str(&format!("D{n},A{r},{day},{amount}\n"));
-            }
-        }
-    }
-    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
-    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+deal_limits = { min = 100, max = 1_500 }"#,
+        |_, k| ["1000.00", "12000.00", "40000.00"][k - 1].to_string(),
+    );
     fuerza(d)
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()
@@ -571,45 +568,15 @@ fn a_contest_pays_its_prizes_in_every_trial_of_the_period_its_window_ends() {
     // prizes paid in Q2 are 1,000 + 500 (ties share them), nothing elsewhere.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::create_dir_all(d.join("data")).unwrap();
-    std::fs::write(
-        d.join("plan.toml"),
-        r#"[plan]
-name = "Contest"
-currency = "USD"
-year_start = 2026-01-01
-period = "quarter"
-
-[[schemes]]
-id = "ae"
-name = "AE"
-base_salary = 80_000
-target_incentive = 40_000
-quota = 400_000
-
-[[schemes.components]]
-kind = "contest"
+    quarterly_case(
+        d,
+        r#"kind = "contest"
 name = "H1"
 from = 2026-01-01
 to = 2026-06-30
-prizes = [1_000, 500]
-"#,
-    )
-    .unwrap();
-    let mut reps = String::from("rep_id,name,scheme\n");
-    let mut deals = String::from("deal_id,rep_id,close_date,amount\n");
-    let mut n = 0;
-    for r in 1..=4 {
-        reps.push_str(&format!("A{r},Rep {r},ae\n"));
-        for day in ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"] {
-            for k in 1..=3 {
-                n += 1;
-                deals.push_str(&format!("D{n},A{r},{day},{}.00\n", 1000 * r + 37 * k));
-            }
-        }
-    }
-    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
-    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+prizes = [1_000, 500]"#,
+        |r, k| format!("{}.00", 1000 * r + 37 * k),
+    );
     fuerza(d)
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()

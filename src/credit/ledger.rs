@@ -408,42 +408,16 @@ pub struct Ledger {
 impl Ledger {
     /// An empty ledger for the roster.
     pub fn new(plan: &Plan, roster: &Roster, cal: &Calendar, keep_relationship: bool) -> Self {
-        let spiff_components = plan
-            .schemes
-            .iter()
-            .map(|s| {
-                s.components
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| matches!(c.kind, ComponentKind::Spiff { .. }))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
-        let deal_components = plan
-            .schemes
-            .iter()
-            .map(|s| {
-                s.components
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.per_deal())
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
-        let contest_components = plan
-            .schemes
-            .iter()
-            .map(|s| {
-                s.components
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| matches!(c.kind, ComponentKind::Contest { .. }))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
+        // Per scheme: the indices of its components that pass `keep`.
+        let which = |keep: fn(&crate::plan::Component) -> bool| -> Vec<Vec<usize>> {
+            plan.schemes
+                .iter()
+                .map(|s| (0..s.components.len()).filter(|&i| keep(&s.components[i])).collect())
+                .collect()
+        };
+        let spiff_components = which(|c| matches!(c.kind, ComponentKind::Spiff { .. }));
+        let deal_components = which(crate::plan::Component::per_deal);
+        let contest_components = which(|c| matches!(c.kind, ComponentKind::Contest { .. }));
         Self {
             periods: cal.periods(),
             products: HashMap::new(),
