@@ -29,7 +29,8 @@ pub struct PeriodTerms {
     pub num: Decimal,
     /// See `num`.
     pub den: Decimal,
-    /// `den × periods`: a yearly amount's share of this period is `x × num ÷ year_den`.
+    /// `den ÷ the period's share of the year` (`den × periods`, or the days in
+    /// the year for weeks): a yearly amount's share of this period is `x × num ÷ year_den`.
     pub year_den: Decimal,
     /// Base pay, cents.
     pub base: i64,
@@ -208,7 +209,6 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
         recruiting: _,
     } = plan;
     let n = cal.periods();
-    let year = Decimal::from(n as u64);
     // Per segment: a rep's assignment (segment r is rep r's reps.csv row).
     let tenures: Vec<Tenure> = roster
         .segs
@@ -228,6 +228,9 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
             let periods = (0..n)
                 .map(|p| {
                     let (num, den) = tenure.active(cal, p);
+                    // A yearly amount's share of the period: x × num ÷ year_den.
+                    let (yn, yd) = cal.year_share(p);
+                    let year_den = den * yd / yn;
                     let guarantee = match &scheme.draw {
                         Some(Draw {
                             amount,
@@ -259,10 +262,10 @@ pub fn compile(plan: &Plan, roster: &Roster, cal: &Calendar, explicit: &Quotas) 
                         quota,
                         num,
                         den,
-                        year_den: den * year,
-                        base: share_cents(*rounding, base_salary, num, den * year),
+                        year_den,
+                        base: share_cents(*rounding, base_salary, num, year_den),
                         guarantee,
-                        ote: share_cents(*rounding, base_salary + scheme.target_incentive, num, den * year),
+                        ote: share_cents(*rounding, base_salary + scheme.target_incentive, num, year_den),
                     }
                 })
                 .collect();
@@ -296,8 +299,8 @@ fn draw_amount(
         return amount;
     };
     let within = |t: i64| t >= 1 && months.is_none_or(|k| t <= k as i64);
-    cal.months_of(p)
-        .filter_map(|m| tenure.tenure_month(m))
+    cal.units_of(p)
+        .filter_map(|u| tenure.tenure_month(cal.unit_month(u)))
         .find(|&t| within(t))
         .and_then(|t| by_month.get(usize::try_from(t - 1).ok()?).copied())
         .unwrap_or(*last)

@@ -65,15 +65,17 @@ impl Tenure {
     pub fn draw_active(&self, cal: &Calendar, p: usize, months: Option<u64>) -> bool {
         match months {
             None => true,
-            Some(k) => cal
-                .months_of(p)
-                .any(|m| self.tenure_month(m).is_some_and(|t| t >= 1 && t <= k as i64)),
+            Some(k) => cal.units_of(p).any(|u| {
+                self.tenure_month(cal.unit_month(u))
+                    .is_some_and(|t| t >= 1 && t <= k as i64)
+            }),
         }
     }
 }
 
 /// The computed quota of a rep in period `p`, before rounding:
-/// Σ over the months m of p of annual × w(m) × ramp(r, m) × active(m).
+/// Σ over the units u of p (its plan months, or a week's parts in each plan
+/// month) of annual × share(u) × ramp(r, month of u) × active(u).
 pub fn computed(plan: &Plan, scheme: &Scheme, tenure: &Tenure, cal: &Calendar, p: usize) -> Decimal {
     computed_of(plan, scheme, scheme.quota, tenure, cal, p)
 }
@@ -87,17 +89,18 @@ pub fn computed_of(
     cal: &Calendar,
     p: usize,
 ) -> Decimal {
-    let (num, den) = plan.share(p);
-    let mpp = Decimal::from(cal.kind.months() as u64);
-    cal.months_of(p)
-        .map(|m| {
-            let ad = Decimal::from(cal.month_overlap(m, tenure.from, tenure.to));
+    cal.units_of(p)
+        .map(|u| {
+            let ad = Decimal::from(cal.unit_overlap(u, tenure.from, tenure.to));
             if ad.is_zero() {
                 return Decimal::ZERO;
             }
-            let dm = Decimal::from(cal.month_days(m));
-            let ramp = tenure.tenure_month(m).map_or(Decimal::ONE, |t| scheme.ramp_factor(t));
-            annual * num * ramp * ad / (den * dm * mpp)
+            let (num, den) = plan.unit_share(cal, p, u);
+            let du = Decimal::from(cal.unit_days(u));
+            let ramp = tenure
+                .tenure_month(cal.unit_month(u))
+                .map_or(Decimal::ONE, |t| scheme.ramp_factor(t));
+            annual * num * ramp * ad / (den * du)
         })
         .sum()
 }

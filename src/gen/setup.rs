@@ -209,12 +209,9 @@ impl Setup {
         let sdr = plan.scheme("sdr").unwrap_or(ae);
         let mgr = plan.scheme("mgr").unwrap_or(ae);
         let vp = plan.scheme("vp").unwrap_or(mgr);
-        let periods = plan.period.count();
-        let per = 12 / periods;
-        let month_shares = std::array::from_fn(|m| {
-            let (num, den) = plan.share(m / per);
-            (num / den).to_f64().unwrap_or(0.0) / per as f64
-        });
+        let cal = crate::calendar::Calendar::new(plan.year_start, plan.period)
+            .ok_or("the plan year runs past the dates fuerza can represent")?;
+        let month_shares = std::array::from_fn(|m| plan.month_share(&cal, m));
         let mut regions: Vec<RegionSpec> = plan
             .regions
             .iter()

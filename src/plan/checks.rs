@@ -113,10 +113,7 @@ fn seasonality(d: &mut Draft, ctx: &mut Ctx) {
         ctx.error_help(
             &span,
             format!("`seasonality` has {} shares but the plan has {n} periods", s.len()),
-            format!(
-                "give one share per {} ({n} in all), summing to 1",
-                period_word(d.plan.period)
-            ),
+            format!("give one share per {} ({n} in all), summing to 1", d.plan.period.name()),
         );
         d.plan.goal.seasonality = None;
         return;
@@ -128,15 +125,6 @@ fn seasonality(d: &mut Draft, ctx: &mut Ctx) {
             format!("`seasonality` shares sum to {sum}, not 1"),
             "the shares are fractions of the annual quota and must sum to 1 (±0.0001)",
         );
-    }
-}
-
-fn period_word(k: crate::calendar::PeriodKind) -> &'static str {
-    match k {
-        crate::calendar::PeriodKind::Month => "month",
-        crate::calendar::PeriodKind::Quarter => "quarter",
-        crate::calendar::PeriodKind::Half => "half",
-        crate::calendar::PeriodKind::Year => "year",
     }
 }
 

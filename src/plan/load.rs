@@ -215,7 +215,7 @@ fn read_plan(ctx: &mut Ctx, mut t: Table, plan: &mut Plan) {
                 None => ctx.error_help(
                     &v.span(),
                     format!("unknown period {s:?}"),
-                    "use \"month\", \"quarter\", \"half\" or \"year\"",
+                    "use \"week\", \"month\", \"quarter\", \"half\" or \"year\"",
                 ),
             }
         }

@@ -3,7 +3,7 @@
 //! Rates are resolved (percent strings and BCR multiples become fractions),
 //! defaults are filled in, and every reference has been checked.
 
-use crate::calendar::PeriodKind;
+use crate::calendar::{Calendar, PeriodKind};
 use crate::units::{DealType, Rounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -51,12 +51,34 @@ impl Plan {
     }
 
     /// The seasonality share of period `p` as (numerator, denominator):
-    /// the written share over 1, or 1 over the number of periods by default.
-    pub fn share(&self, p: usize) -> (Decimal, Decimal) {
+    /// the written share over 1, or by default the period's share of the year
+    /// ([`Calendar::year_share`]: equal, or by days for weeks).
+    pub fn share(&self, cal: &Calendar, p: usize) -> (Decimal, Decimal) {
         match &self.goal.seasonality {
             Some(s) => (s[p], Decimal::ONE),
-            None => (Decimal::ONE, Decimal::from(self.period.count() as u64)),
+            None => cal.year_share(p),
         }
+    }
+
+    /// Unit `u`'s share of the annual quota as (numerator, denominator): its
+    /// period's [`Plan::share`] × the unit's [`Calendar::unit_weight`].
+    pub fn unit_share(&self, cal: &Calendar, p: usize, u: usize) -> (Decimal, Decimal) {
+        let ((n, d), (wn, wd)) = (self.share(cal, p), cal.unit_weight(u));
+        (n * wn, d * wd)
+    }
+
+    /// Plan month `m`'s share of the annual quota, for planning and generated
+    /// data (a float): the sum of its units' [`Plan::unit_share`].
+    pub fn month_share(&self, cal: &Calendar, m: usize) -> f64 {
+        let f = |x: Decimal| rust_decimal::prelude::ToPrimitive::to_f64(&x).unwrap_or(0.0);
+        (0..cal.periods())
+            .flat_map(|p| cal.units_of(p).map(move |u| (p, u)))
+            .filter(|&(_, u)| cal.unit_month(u) == m)
+            .map(|(p, u)| {
+                let (n, d) = self.unit_share(cal, p, u);
+                f(n) / f(d)
+            })
+            .sum()
     }
 }
 

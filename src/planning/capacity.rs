@@ -131,16 +131,7 @@ pub fn plan_capacity(plan: &Plan, roster: &Roster, cal: &Calendar) -> Option<Cap
     let attr = cap.attrition.to_f64().unwrap_or(0.0);
     let survive = (1.0 - attr).powf(1.0 / 12.0);
     let goal = plan.goal.annual.and_then(|g| g.to_f64()).unwrap_or(0.0);
-    let goal_month: Vec<f64> = (0..12)
-        .map(|m| {
-            let p = cal.period_of_month(m);
-            let (num, den) = plan.share(p);
-            (num / den / Decimal::from(cal.kind.months() as u64))
-                .to_f64()
-                .unwrap_or(0.0)
-                * goal
-        })
-        .collect();
+    let goal_month: Vec<f64> = (0..12).map(|m| plan.month_share(cal, m) * goal).collect();
     // Existing staff: `headcount` fully ramped reps, or the reps in reps.csv on this scheme.
     let mut heads = [0.0; 12];
     let mut ramped = [0.0; 12];

@@ -55,18 +55,43 @@ pub struct Allocated {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// A rep's monthly selling weight: ramp factor × active fraction of the month.
+/// A rep's selling weight in plan month `m`: ramp factor × active fraction of the month.
 fn month_weight(plan: &Plan, roster: &Roster, cal: &Calendar, r: usize, m: usize) -> Decimal {
-    let rep = &roster.reps[r];
-    let t = Tenure::of(rep, cal);
-    let ad = Decimal::from(cal.month_overlap(m, t.from, t.to));
-    if ad.is_zero() {
+    let t = Tenure::of(&roster.reps[r], cal);
+    weight(
+        plan,
+        roster,
+        &t,
+        r,
+        cal.month_overlap(m, t.from, t.to),
+        cal.month_days(m),
+        m,
+    )
+}
+
+/// A rep's selling weight in unit `u` of the calendar (see [`Calendar::units_of`]).
+fn unit_weight(plan: &Plan, roster: &Roster, cal: &Calendar, r: usize, u: usize) -> Decimal {
+    let t = Tenure::of(&roster.reps[r], cal);
+    weight(
+        plan,
+        roster,
+        &t,
+        r,
+        cal.unit_overlap(u, t.from, t.to),
+        cal.unit_days(u),
+        cal.unit_month(u),
+    )
+}
+
+/// Ramp factor at plan month `m` × `active` days of `days`.
+fn weight(plan: &Plan, roster: &Roster, t: &Tenure, r: usize, active: i64, days: i64, m: usize) -> Decimal {
+    if active == 0 {
         return Decimal::ZERO;
     }
     let ramp = t
         .tenure_month(m)
-        .map_or(Decimal::ONE, |k| plan.schemes[rep.scheme].ramp_factor(k));
-    ramp * ad / Decimal::from(cal.month_days(m))
+        .map_or(Decimal::ONE, |k| plan.schemes[roster.reps[r].scheme].ramp_factor(k));
+    ramp * Decimal::from(active) / Decimal::from(days)
 }
 
 /// Allocates the goal. `prior_year` is each rep's credit of the year before (for history).
@@ -211,8 +236,12 @@ pub fn allocate(
         for (j, &i) in members[k].iter().enumerate() {
             let per_period: Vec<Decimal> = (0..cal.periods())
                 .map(|p| {
-                    let (num, den) = plan.share(p);
-                    cal.months_of(p).map(|m| num * weights[i][m] / den).sum()
+                    cal.units_of(p)
+                        .map(|u| {
+                            let (num, den) = plan.unit_share(cal, p, u);
+                            num * unit_weight(plan, roster, cal, i, u) / den
+                        })
+                        .sum()
                 })
                 .collect();
             reps.push(RepQuota {

@@ -491,7 +491,7 @@ pub fn credit_vs_quota(
     let goal = plan.goal.annual.map(|g| {
         (0..cal.periods())
             .map(|p| {
-                let (num, den) = plan.share(p);
+                let (num, den) = plan.share(cal, p);
                 plan.rounding.money(g * num / den)
             })
             .collect()

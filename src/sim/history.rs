@@ -7,7 +7,7 @@
 //! are the plan's, applied when a scenario is paid, so that plans compared on
 //! the same scenario may weight deal types differently.
 
-use crate::calendar::{day_number, Calendar};
+use crate::calendar::{day_number, Calendar, WEEK_DAYS};
 use crate::data::{DealRow, Rep};
 use crate::plan::Scheme;
 use crate::units::DealType;
@@ -142,13 +142,15 @@ impl History {
 ///
 /// Month `m` is the plan month offset (0 = the first plan month, negative before
 /// the year); period `k` = ⌊m ÷ months per period⌋, so periods 0..n are the plan year's.
+/// With weeks, each plan year (12 plan months from a year start) has its own 53
+/// weeks: period `k` is week `k mod 53` of year `⌊k ÷ 53⌋`.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     start: NaiveDate,
     /// The plan's period kind.
     pub kind: crate::calendar::PeriodKind,
-    /// Months per period.
-    pub mpp: i64,
+    /// Months per period (`None`: weeks).
+    pub mpp: Option<i64>,
     /// Periods in the plan year.
     pub periods: usize,
     /// First days of the plan months 0..=12 (day numbers), for fast lookups in the year.
@@ -161,7 +163,7 @@ impl Timeline {
         let mut t = Self {
             start: cal.start(),
             kind: cal.kind,
-            mpp: cal.kind.months() as i64,
+            mpp: cal.kind.months().map(|n| n as i64),
             periods: cal.periods(),
             months: [0; 13],
         };
@@ -211,12 +213,28 @@ impl Timeline {
 
     /// The period of a day number.
     pub fn period_of(&self, day: i32) -> i64 {
-        self.month_of(day).div_euclid(self.mpp)
+        let m = self.month_of(day);
+        match self.mpp {
+            Some(n) => m.div_euclid(n),
+            None => {
+                let y = m.div_euclid(12);
+                let week = (i64::from(day) - i64::from(self.month_start(12 * y))) / i64::from(WEEK_DAYS);
+                y * self.periods as i64 + week.min(self.periods as i64 - 1)
+            }
+        }
     }
 
     /// First day of period `k`.
     pub fn period_start(&self, k: i64) -> i32 {
-        self.month_start(k * self.mpp)
+        match self.mpp {
+            Some(n) => self.month_start(k * n),
+            None => {
+                let n = self.periods as i64;
+                let (y, w) = (k.div_euclid(n), k.rem_euclid(n));
+                let (ys, next) = (self.month_start(12 * y), self.month_start(12 * (y + 1)));
+                ys.saturating_add(WEEK_DAYS * w as i32).min(next)
+            }
+        }
     }
 
     /// Days in period `k`.
@@ -230,15 +248,24 @@ impl Timeline {
     }
 
     /// How much of a fully ramped, full-time rep's selling time `rep` had in
-    /// period `k`: the mean over its months of ramp × active days ÷ days (0..1).
+    /// period `k`: the mean over its months of ramp × active days ÷ days (0..1);
+    /// for a week, Σ over its parts in each month of ramp × active days ÷ 7
+    /// (so the short W53 has the capacity of its one or two days).
     pub fn capacity(&self, rep: &Rep, scheme: &Scheme, k: i64) -> f64 {
         let from = rep.hire.map(day_number).unwrap_or(i32::MIN);
         let to = rep.end.map(day_number).unwrap_or(i32::MAX);
         let hire_month = rep.hire.map(|h| self.month_of(day_number(h)));
+        let (ps, pe) = (self.period_start(k), self.period_start(k + 1));
+        if pe <= ps {
+            return 0.0;
+        }
         let mut sum = 0.0;
-        for m in k * self.mpp..(k + 1) * self.mpp {
-            let (a, b) = (self.month_start(m), self.month_start(m + 1));
-            let days = f64::from(b - a);
+        for m in self.month_of(ps)..=self.month_of(pe - 1) {
+            let (a, b) = (self.month_start(m).max(ps), self.month_start(m + 1).min(pe));
+            let days = match self.mpp {
+                Some(_) => f64::from(b - a),
+                None => f64::from(WEEK_DAYS),
+            };
             let active = f64::from((to.min(b - 1) - from.max(a) + 1).max(0));
             if active <= 0.0 {
                 continue;
@@ -249,7 +276,7 @@ impl Timeline {
             };
             sum += ramp * active / days;
         }
-        sum / self.mpp as f64
+        sum / self.mpp.unwrap_or(1) as f64
     }
 }
 

@@ -326,7 +326,11 @@ pub fn fit(plan: &Plan, roster: &Roster, cal: &Calendar, history: &History, opps
                 }
             }
         }
-        if count.iter().all(|&c| c > 0) {
+        if t.mpp.is_none() {
+            if !ks.is_empty() {
+                notes.push("weekly periods: no seasonality is learnt (53 positions of the year from this history would fit noise)".into());
+            }
+        } else if count.iter().all(|&c| c > 0) {
             let means: Vec<f64> = (0..n).map(|j| sum[j] / count[j] as f64).collect();
             let overall = means.iter().sum::<f64>() / n as f64;
             if overall > 0.0 && means.iter().all(|&m| m >= 0.05 * overall) {
