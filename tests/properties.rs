@@ -160,7 +160,7 @@ struct Case {
 }
 
 const YEAR_STARTS: [&str; 3] = ["2026-01-01", "2025-07-01", "2026-02-15"];
-const PERIODS: [(&str, usize); 4] = [("month", 12), ("quarter", 4), ("half", 2), ("year", 1)];
+const PERIODS: [(&str, usize); 5] = [("month", 12), ("quarter", 4), ("half", 2), ("year", 1), ("week", 53)];
 const PRODUCTS: [&str; 3] = ["P1", "P2", "P3"];
 const TYPES: [&str; 3] = ["new", "expansion", "renewal"];
 
@@ -396,9 +396,9 @@ fn deal(cancellations: bool) -> impl Strategy<Value = DealGen> {
 fn case(k: Knobs) -> impl Strategy<Value = Case> {
     (
         0usize..3,
-        0usize..4,
+        0usize..PERIODS.len(),
         any::<bool>(),
-        prop::option::weighted(0.4, prop::collection::vec(1u32..10, 12)),
+        prop::option::weighted(0.4, prop::collection::vec(1u32..10, 53)),
         prop::collection::vec(scheme(k), 1..4),
         prop::collection::vec(rep(), 1..7),
         prop::collection::vec(deal(k.cancellations), 0..25),

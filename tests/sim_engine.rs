@@ -344,7 +344,7 @@ enum Role {
 const PRODUCTS: [&str; 3] = ["Platform", "Services", "Analytics"];
 const DEAL_TYPES: [&str; 3] = ["new", "expansion", "renewal"];
 const YEAR_STARTS: [(i32, u32, u32); 3] = [(2026, 1, 1), (2026, 4, 1), (2025, 11, 15)];
-const PERIODS: [&str; 4] = ["quarter", "month", "half", "year"];
+const PERIODS: [&str; 5] = ["quarter", "month", "half", "year", "week"];
 
 fn money(cents: u64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
@@ -959,7 +959,7 @@ fn plan_spec(mode: Mode) -> BoxedStrategy<PlanSpec> {
     // The earlier alternatives are the simpler ones (shrinking goes there).
     (
         prop_oneof![3 => Just(0usize), 1 => Just(1), 1 => Just(2)],
-        prop_oneof![Just(0usize), Just(1), Just(2), Just(3)],
+        prop_oneof![Just(0usize), Just(1), Just(2), Just(3), Just(4)],
         any::<bool>(),
         schemes,
     )

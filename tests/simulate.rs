@@ -338,11 +338,74 @@ fn replays_evaluate(own_only: bool) {
 fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
     let dir = tempfile::tempdir().unwrap();
     zero_variance_case_with(dir.path(), own_only, tweak);
-    fuerza(dir.path())
+    assert_simulate_replays_evaluate(dir.path());
+}
+
+#[test]
+fn zero_variance_weekly_history_replays_evaluate_to_the_cent() {
+    // Weekly periods: the same bookings every whole week and a seventh of them
+    // in the one-day W53 (whose capacity is its one day); base, targets and
+    // quotas by days.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    let plan = r#"
+[plan]
+name = "Zero variance weekly"
+currency = "USD"
+year_start = 2026-01-01
+period = "week"
+
+[[schemes]]
+id = "ae"
+name = "AE"
+base_salary = 73_000
+target_incentive = 36_500
+quota = 365_000
+cap = { period = 3_000 }
+
+[[schemes.components]]
+kind = "commission"
+name = "Commission"
+tiers = [ { from = 0.0, rate = "3%" }, { from = 0.5, rate = "1.5x" }, { from = 1.0, rate = "9.5%" } ]
+
+[[schemes.components]]
+kind = "bonus"
+name = "Bonus"
+target = 36_500
+curve = [[0.6, 0.3], [1.0, 1.0], [1.4, 1.8]]
+"#;
+    std::fs::write(d.join("plan.toml"), plan).unwrap();
+    let mut reps = String::from("rep_id,name,scheme,manager_id\n");
+    let mut deals = String::from("deal_id,rep_id,product,deal_type,close_date,amount\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    for (id, week_cents) in [("A1", 770_000i64), ("A2", 560_000), ("A3", 1_050_000)] {
+        reps.push_str(&format!("{id},Rep {id},ae,\n"));
+        for w in 0..53 {
+            let day = start + chrono::Duration::days(7 * w);
+            let c = if w < 52 { week_cents } else { week_cents / 7 };
+            deals.push_str(&format!("{id}-{w},{id},,new,{day},{}.{:02}\n", c / 100, c % 100));
+        }
+    }
+    std::fs::write(d.join("data/reps.csv"), reps).unwrap();
+    std::fs::write(d.join("data/deals.csv"), deals).unwrap();
+    assert_simulate_replays_evaluate(d);
+    let forecast = read(&d.join("sim/forecast.csv"));
+    assert_eq!(
+        forecast.lines().filter(|l| l.starts_with('W')).count(),
+        53,
+        "{forecast}"
+    );
+}
+
+/// Evaluates and simulates the case in `dir` (64 trials, batched and traced):
+/// every period's and rep's forecast statistic equals the evaluated pay.
+fn assert_simulate_replays_evaluate(dir: &Path) {
+    fuerza(dir)
         .args(["evaluate", "plan.toml", "--data", "data", "--out", "ev"])
         .assert()
         .success();
-    fuerza(dir.path())
+    fuerza(dir)
         .args([
             "simulate",
             "plan.toml",
@@ -355,7 +418,7 @@ fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
         ])
         .assert()
         .success();
-    let payouts = read(&dir.path().join("ev/payouts.csv"));
+    let payouts = read(&dir.join("ev/payouts.csv"));
     let header: Vec<&str> = payouts.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let (ci, ct, cp) = (col("incentive_paid"), col("total_pay"), col("period"));
@@ -368,7 +431,7 @@ fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
     }
     let fy: i64 = by_period.values().sum();
     assert!(fy > 0);
-    let forecast = read(&dir.path().join("sim/forecast.csv"));
+    let forecast = read(&dir.join("sim/forecast.csv"));
     for l in forecast.lines().skip(1) {
         let c: Vec<&str> = l.split(',').collect();
         let want = if c[0] == "FY" { fy } else { by_period[c[0]] };
@@ -376,7 +439,7 @@ fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
             assert_eq!(money_cents(c[2 + i]), want, "{} {stat}: forecast {l}", c[0]);
         }
     }
-    let reps = read(&dir.path().join("sim/reps_forecast.csv"));
+    let reps = read(&dir.join("sim/reps_forecast.csv"));
     for l in reps.lines().skip(1) {
         let c: Vec<&str> = l.split(',').collect();
         assert_eq!(money_cents(c[2]), by_rep[c[0]], "expected pay of {}", c[0]);
@@ -384,7 +447,7 @@ fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
         assert!(c[1] == "0.0000" || c[1] == "1.0000", "{l}");
     }
     // The traced program (--generic) gives the same bytes as the batches.
-    fuerza(dir.path())
+    fuerza(dir)
         .args([
             "simulate",
             "plan.toml",
@@ -399,7 +462,7 @@ fn replays_evaluate_with(own_only: bool, tweak: impl Fn(String) -> String) {
         .assert()
         .success();
     assert_eq!(
-        read(&dir.path().join("gen/forecast.csv")),
+        read(&dir.join("gen/forecast.csv")),
         forecast,
         "traced and batched runs differ"
     );

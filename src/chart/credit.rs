@@ -109,7 +109,14 @@ fn panel<DB: DrawingBackend>(
             .label("Company goal")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], VERMILLION.stroke_width(2)));
     }
-    // Attainment sits inside the top of a tall bar (clear of the lines), above a short one.
+    // Attainment sits inside the top of a tall bar (clear of the lines), above
+    // a short one; left out when the bars are too narrow for it (53 weeks).
+    if !attainment_fits(chart.plotting_area().dim_in_pixel().0, n, label) {
+        if !small {
+            theme::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        }
+        return Ok(());
+    }
     let above = theme::text(label, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
     let inside = theme::text(label, RGBColor(255, 255, 255)).pos(Pos::new(HPos::Center, VPos::Top));
     chart.draw_series(
@@ -133,6 +140,11 @@ fn panel<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Whether an attainment label ("100%") fits over each of `n` bars in `width` pixels.
+fn attainment_fits(width: u32, n: usize, size: f64) -> bool {
+    theme::label_stride(width, n, 4, size) == 1
+}
+
 fn panel_max(p: &CreditPanel) -> f64 {
     p.periods.iter().map(|(_, c, q)| f(*c).max(f(*q))).fold(0.0, f64::max)
 }
@@ -148,15 +160,28 @@ impl Draw for CreditChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let d = self.data;
-        let sub = "Bars: credit; line: quota; the label above each bar is attainment (credit ÷ quota).";
+        let n = d.team.periods.len();
+        let k = d.regions.len().max(1);
+        let cols = (k as f64).sqrt().ceil() as usize;
+        // The plotting width: the chart's (or a panel's) less its axis area and margins.
+        let (w, size) = match self.by_region {
+            false => (root.dim_in_pixel().0.saturating_sub(140), theme::LABEL),
+            true => (
+                (root.dim_in_pixel().0 / cols as u32).saturating_sub(110),
+                theme::LABEL - 2.0,
+            ),
+        };
+        let sub = if attainment_fits(w, n, size) {
+            "Bars: credit; line: quota; the label above each bar is attainment (credit ÷ quota)."
+        } else {
+            "Bars: credit; line: quota (attainment per period: payouts.csv and the scorecard)."
+        };
         let area = theme::header(root, &self.title(), Some(sub))?;
         if !self.by_region {
             let goal_max = d.goal.iter().flatten().map(|g| f(*g)).fold(0.0, f64::max);
             let y_max = theme::nice_max(panel_max(&d.team).max(goal_max) * 1.1);
             return panel(&area, &d.team, d.goal.as_deref(), &d.currency, y_max, false);
         }
-        let k = d.regions.len().max(1);
-        let cols = (k as f64).sqrt().ceil() as usize;
         let rows = k.div_ceil(cols);
         let (grid, foot) = area.split_vertically(area.dim_in_pixel().1 - 40);
         theme::footnote(

@@ -179,13 +179,25 @@ pub fn column_labels<DB: DrawingBackend>(
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let style = text(size, INK).pos(Pos::new(HPos::Center, VPos::Top));
     let y = chart.y_range().start;
+    let chars = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let every = label_stride(chart.plotting_area().dim_in_pixel().0, names.len(), chars, size);
     chart.draw_series(
         names
             .iter()
             .enumerate()
+            .filter(|(k, _)| k % every == 0)
             .map(|(k, name)| EmptyElement::at((k as f64 + 0.5, y)) + Text::new(name.clone(), (0, 10), style.clone())),
     )?;
     Ok(())
+}
+
+/// Every how many columns a label of `chars` characters at font `size` fits
+/// when `n` columns share `width` pixels (1: every column; 53 weeks take every
+/// second or third).
+pub fn label_stride(width: u32, n: usize, chars: usize, size: f64) -> usize {
+    let need = (chars as f64 * size * 0.6 + size * 0.6).max(1.0);
+    let band = f64::from(width) / n.max(1) as f64;
+    ((need / band).ceil() as usize).max(1)
 }
 
 /// The house style of axes and grid: tick and axis text, horizontal grid lines only in light grey.
