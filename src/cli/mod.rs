@@ -14,9 +14,11 @@ pub mod evaluate;
 pub mod explain;
 pub mod fractures;
 pub mod generate;
+pub mod init;
 pub mod inputs;
 pub mod planning;
 pub mod quirks;
+pub mod shell;
 pub mod sim_charts;
 pub mod simulate;
 pub mod visuals;
@@ -287,12 +289,41 @@ pub enum Command {
         #[arg(long)]
         actual: bool,
     },
+    /// Start a plan year in a folder: a commented starter plan, header-only data files and a README that `fuerza check` accepts.
+    #[command(
+        after_help = "Example:\n  fuerza init my-plan\n  fuerza check my-plan/plan.toml\n\nWrites DIR/plan.toml, DIR/README.md and DIR/data/{reps,deals,opportunities}.csv; writes nothing when any of them exists."
+    )]
+    Init {
+        /// The folder (created when missing; default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Example:\n  fuerza completions bash > ~/.local/share/bash-completion/completions/fuerza\n  fuerza completions zsh > ~/.zfunc/_fuerza\n  fuerza completions fish > ~/.config/fish/completions/fuerza.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of fuerza, or of one subcommand, to stdout.
+    #[command(
+        after_help = "Example:\n  fuerza man > ~/.local/share/man/man1/fuerza.1\n  fuerza man evaluate > ~/.local/share/man/man1/fuerza-evaluate.1"
+    )]
+    Man {
+        /// A subcommand (default: the page of fuerza itself).
+        subcommand: Option<String>,
+    },
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let argv: Vec<String> = std::env::args().collect();
     match cli.command {
+        Command::Init { dir } => init::run(&dir),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { subcommand } => shell::man(subcommand.as_deref()),
         Command::Check { plan, data } => check::run(&plan, data.as_deref()),
         Command::Evaluate {
             plan,
